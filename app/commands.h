@@ -1,0 +1,20 @@
+// Sub-commands of the `yorisoi` binary. Each returns the process exit code
+// (0 ok, 1 runtime failure, 2 usage/input error) and prints errors as one
+// line on stderr. `args` excludes the program and sub-command names.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace yorisoi::app {
+
+using Args = std::vector<std::string>;
+
+int CmdServe(const Args& args);  // app/cmd_serve.cpp
+int CmdChat(const Args& args);   // app/cmd_chat.cpp
+int CmdKb(const Args& args);     // app/cmd_kb.cpp
+int CmdCalc(const Args& args);   // app/cmd_calc.cpp
+int CmdEval(const Args& args);   // app/cmd_eval.cpp
+int CmdAdmin(const Args& args);  // app/cmd_admin.cpp
+
+}  // namespace yorisoi::app

@@ -1,0 +1,91 @@
+// Japanese understanding: normalization + keyword intents + entities.
+// Knows nothing of the knowledge base: the caller passes the lexicons
+// (municipalities, programs) as plain data. Thread-safe after construction.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "knowledge/result.h"
+#include "knowledge/time.h"
+
+namespace yorisoi::text {
+
+// NFKC + case folding; one long-vowel mark "ー" for ー/ｰ/－/〜 variants and
+// runs; hyphen/tilde variants unified; spaces between Japanese words removed;
+// katakana folded to hiragana (ー kept). Pure, thread-safe.
+std::string Normalize(std::string_view utf8);
+
+struct Scored {
+  std::string id;
+  double score = 0;
+};
+
+// Money amounts found in text, in yen.
+struct Money {
+  enum class Kind { kUnknown, kSalary, kIncome, kChildSupport, kRent, kCourseFee };
+  enum class Period { kUnknown, kYear, kMonth };
+  Kind kind = Kind::kUnknown;
+  Period period = Period::kUnknown;
+  long long yen = 0;
+};
+
+struct Entities {
+  std::vector<Money> money;
+  std::optional<int> child_count;   // 子ども2人 / 二人 / ふたり
+  std::vector<int> child_ages;      // 3歳, 小3 → 8, 中学生 → 13, 高校生 → 16
+  std::optional<Date> date;         // 今日/明日/土曜 resolved against `today`
+  std::optional<int> number;        // a bare number ("2", "２人" when nothing else)
+  bool yes = false;                 // はい/うん/そう
+  bool no = false;                  // いいえ/いない/ない
+};
+
+struct Understanding {
+  std::string raw;
+  std::string normalized;
+  std::string intent;               // best intent id, "" when nothing matched
+  double confidence = 0;            // 0..1
+  std::vector<Scored> intents;      // best first
+  bool ambiguous = false;           // top two intents too close to choose
+  std::vector<std::string> crisis_kinds;     // "suicide", "dv", "abuse", "danger"; non-empty = crisis
+  std::vector<std::string> municipalities;   // municipality ids mentioned, best first
+  std::vector<std::string> prefectures;      // prefecture ids mentioned
+  std::vector<Scored> programs;     // program ids mentioned, best first
+  bool programs_ambiguous = false;  // top two programs too close to choose
+  std::vector<std::string> categories;  // categories mentioned (医療, 住まい, …)
+  Entities entities;
+};
+
+struct LexiconEntry {
+  std::string id;
+  std::vector<std::string> names;  // surface forms (normalized internally)
+  double weight = 1.0;
+  std::string group;               // e.g. prefecture id, program category
+};
+
+struct Lexicon {
+  std::vector<LexiconEntry> municipalities;
+  std::vector<LexiconEntry> prefectures;
+  std::vector<LexiconEntry> programs;
+};
+
+class Nlu {
+ public:
+  // `data_dir` holds intents.json and synonyms.json (bot/data). Errors name
+  // the file and field.
+  static Result<std::unique_ptr<Nlu>> Create(const std::string& data_dir, const Lexicon& lexicon);
+  ~Nlu();
+  Understanding Understand(std::string_view text, const Date& today) const;
+  // Normalize() + synonym canonicalization (シンママ → ひとり親 …).
+  std::string Canonical(std::string_view text) const;
+
+ private:
+  Nlu();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace yorisoi::text

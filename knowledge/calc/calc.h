@@ -1,0 +1,98 @@
+// Eligibility calculator: a household and a date in, one result per program
+// out. Pure (no I/O, no clock): every figure comes from a kb::FactTable, so
+// the answer for a date is a lookup of the facts in force on that date.
+// Thread-safe; Calculate() never throws.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "knowledge/kb.h"
+#include "knowledge/result.h"
+#include "knowledge/time.h"
+
+namespace yorisoi::calc {
+
+struct Child {
+  Date birth_date;
+  std::string disability = "none";  // "none" | "yes" (一定の障害) | "severe"
+  bool supported = true;            // the parent supports (監護・生計) this child
+};
+
+struct Training {
+  std::string kind;  // "koutou" (高等職業訓練) | "kyouiku" (自立支援教育訓練) | "senmon" (専門実践)
+  bool final_year = false;
+  long long course_fee = 0;
+};
+
+struct Parent {
+  long long salary_income = 0;     // 給与収入 (yen/year)
+  long long business_income = 0;   // 事業所得など (所得, yen/year)
+  long long child_support = 0;     // 養育費 received (yen/year)
+  long long deductions = 0;        // 諸控除 (障害者控除 etc.)
+  std::optional<bool> resident_tax_exempt;  // 住民税非課税; derived when absent
+  std::optional<long long> rent;            // 家賃 (yen/month)
+  std::optional<int> years_resident;
+  std::optional<Training> training;
+  int elderly_dependents = 0;   // 老人扶養親族 (+100,000 each to limits)
+  int specific_dependents = 0;  // 特定扶養親族・16〜18歳 (+150,000 each)
+};
+
+struct Household {
+  Date date;                 // the month to compute for
+  std::string municipality;  // "" = unknown (Tokyo/local programs are then skipped)
+  bool single_parent = true;
+  Parent parent;
+  std::optional<long long> income;  // 所得額 given directly; overrides parent
+  std::optional<int> dependents;    // 扶養親族等の数; default derived from children
+  std::vector<Child> children;
+};
+
+struct BreakdownItem {
+  std::string label;  // "第1子（2016年5月1日生まれ）"
+  long long monthly = 0;
+  std::string note;   // "48,050 −（150,000 × 0.0264029 + 10）= 44,080"
+};
+
+struct ProgramResult {
+  std::string program;  // "jido_fuyo_teate", "jido_teate", "jido_ikusei_teate", "hitorioya_iryo",
+                        // "koutou_kunren", "jiritsu_kyouiku_kunren", "kunitachi_jutaku"
+  std::string name;     // "児童扶養手当"
+  bool eligible = false;
+  std::string status;   // "full" | "partial" | "stopped" | "ineligible" (全部支給/一部支給/支給停止/対象外)
+  long long monthly = 0;  // yen per month (one-off programs: amount in `lump_sum`)
+  std::optional<long long> lump_sum;
+  std::vector<BreakdownItem> breakdown;
+  std::optional<long long> income_used;
+  std::vector<std::string> income_steps;  // how income_used was derived, in Japanese
+  nlohmann::json limits = nlohmann::json::object();
+  std::vector<std::string> reasons;  // Japanese
+  kb::Source source;                 // source of the figures; as_of = date the figures are in force from
+  std::string copay;                 // hitorioya_iryo: "なし" | "1割"
+};
+
+struct CalcResult {
+  Date date;
+  std::vector<ProgramResult> results;
+};
+
+// Parses the CLI/HTTP JSON household. Errors name the field:
+// "parent.salary_income: must be a non-negative integer". `today` fills a
+// missing date; `known_municipality` (may be null) rejects unknown ids.
+Result<Household> ParseHousehold(const nlohmann::json& in, const Date& today,
+                                  const kb::KnowledgeBase* known_municipality);
+
+// Computes every applicable program. `kb` supplies facts and regions
+// (municipality → prefecture). Programs that do not apply (Tokyo-only outside
+// Tokyo, training without training input) are omitted or marked ineligible
+// with a reason.
+CalcResult Calculate(const Household& h, const kb::KnowledgeBase& kb);
+
+nlohmann::json ToJson(const CalcResult& r);
+// Japanese step-by-step explanation (for --explain and the dialogs).
+std::string Explain(const CalcResult& r);
+
+}  // namespace yorisoi::calc
