@@ -1,0 +1,50 @@
+// Server/CLI configuration: config/yorisoi.json (or --config PATH), then
+// environment overrides (YORISOI_BIND, YORISOI_PORT, YORISOI_DATA_DIR,
+// LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN, YORISOI_LINE_API_BASE,
+// YORISOI_ADMIN_TOKEN). Errors name the file and the field.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "app/commands.h"
+#include "knowledge/result.h"
+
+namespace yorisoi::app {
+
+struct Config {
+  std::string config_path;  // the file actually read ("" if none)
+  std::string bind = "127.0.0.1";
+  int port = 8080;
+  int io_threads = 2;
+  int worker_threads = 2;
+  std::string data_dir = "./data";
+  std::string knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
+  std::string lexicon_dir = YORISOI_SOURCE_DIR "/bot/data";
+  std::string admin_ui_dir = YORISOI_SOURCE_DIR "/adapters/admin/ui";
+  std::string line_channel_secret;        // secret: never logged
+  std::string line_channel_access_token;  // secret: never logged
+  std::string line_api_base = "https://api.line.me";
+  std::string admin_token;                // secret: never logged
+  std::size_t body_limit = 1 << 20;       // bytes; larger → 413
+  int header_timeout_s = 10;
+  int body_timeout_s = 10;
+  int idle_timeout_s = 60;                // keep-alive idle
+  int reply_token_max_age_s = 50;
+  int state_ttl_minutes = 60 * 24 * 7;    // dialog state expiry
+  int dedupe_ttl_hours = 72;
+  int log_retention_days = 365;
+
+  std::string KbPath() const { return data_dir + "/knowledge.sqlite"; }
+  bool LineEnabled() const { return !line_channel_secret.empty(); }
+};
+
+// Loads `path` (when empty: config/yorisoi.json if it exists, else
+// defaults), then applies environment overrides.
+Result<Config> LoadConfig(const std::string& path);
+
+// Removes "--config PATH" from args and loads the config; on error prints one
+// line to stderr and returns an error.
+Result<Config> ConfigFromArgs(Args& args);
+
+}  // namespace yorisoi::app
