@@ -1,0 +1,30 @@
+// HTTP types shared by the server and the handlers mounted on it (webhook,
+// calc API, staff console). Handlers do no I/O on the socket: they get a
+// request and return a response (Beast's async server example style).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <boost/beast/http.hpp>
+
+namespace yorisoi::adapters {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+struct RequestContext {
+  std::string remote_address;  // peer IP, for rate limiting and audit
+};
+
+// A handler must not throw (the server answers 500 if it does) and must be
+// thread-safe: it is called from any I/O thread.
+using Handler = std::function<Response(const Request&, const RequestContext&)>;
+
+// A JSON response with the request's version and keep-alive.
+Response JsonResponse(const Request& req, http::status status, const std::string& json_body);
+Response TextResponse(const Request& req, http::status status, const std::string& content_type,
+                      std::string body);
+
+}  // namespace yorisoi::adapters
