@@ -1,11 +1,17 @@
 # yorisoi_library(NAME PUBLIC_LIBS ... PRIVATE_LIBS ...)
-# One static library per folder from the *.cpp files directly in that folder.
+# One static library per folder from the *.cpp files directly in that folder
+# (an interface library while a folder has headers only).
 function(yorisoi_library name)
   cmake_parse_arguments(ARG "" "" "PUBLIC_LIBS;PRIVATE_LIBS" ${ARGN})
   file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   list(FILTER srcs EXCLUDE REGEX "_test\\.cpp$")
+  if(NOT srcs)
+    add_library(${name} INTERFACE)
+    target_include_directories(${name} INTERFACE ${PROJECT_SOURCE_DIR})
+    target_link_libraries(${name} INTERFACE ${ARG_PUBLIC_LIBS})
+    return()
+  endif()
   add_library(${name} STATIC ${srcs})
-  set_target_properties(${name} PROPERTIES LINKER_LANGUAGE CXX)
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PUBLIC ${ARG_PUBLIC_LIBS} PRIVATE ${ARG_PRIVATE_LIBS})
 endfunction()
