@@ -74,6 +74,7 @@ struct Window {
   std::vector<std::string> handles;  // what they handle (free text keywords)
   Hours hours;
   std::string notes;
+  bool primary = false;    // the region's main ひとり親 consultation window (handoff target)
   bool is_safety = false;  // crisis/safety line (safety.json)
   std::vector<std::string> safety_kinds;  // "dv", "abuse", "suicide", "emergency", …
   Source source;
