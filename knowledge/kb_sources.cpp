@@ -1,0 +1,608 @@
+#include "knowledge/kb_sources.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace yorisoi::kb::internal {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const json* Field(const json& j, const char* key) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find(key);
+  return it == j.end() || it->is_null() ? nullptr : &*it;
+}
+
+std::string Str(const json& j, const char* key, const std::string& path, const Problems& p,
+                bool required = false) {
+  const json* f = Field(j, key);
+  if (!f) {
+    if (required) p.Add(path + "." + key, "missing");
+    return {};
+  }
+  if (!f->is_string()) {
+    p.Add(path + "." + key, "must be a string");
+    return {};
+  }
+  std::string s = f->get<std::string>();
+  if (required && s.empty()) p.Add(path + "." + key, "must not be empty");
+  return s;
+}
+
+std::vector<std::string> StrList(const json& j, const char* key, const std::string& path,
+                                 const Problems& p) {
+  std::vector<std::string> out;
+  const json* f = Field(j, key);
+  if (!f) return out;
+  if (!f->is_array()) {
+    p.Add(path + "." + key, "must be an array of strings");
+    return out;
+  }
+  for (size_t i = 0; i < f->size(); ++i) {
+    if (!(*f)[i].is_string()) {
+      p.Add(path + "." + key + "[" + std::to_string(i) + "]", "must be a string");
+      continue;
+    }
+    out.push_back((*f)[i].get<std::string>());
+  }
+  return out;
+}
+
+bool Bool(const json& j, const char* key, const std::string& path, const Problems& p,
+          bool fallback) {
+  const json* f = Field(j, key);
+  if (!f) return fallback;
+  if (!f->is_boolean()) {
+    p.Add(path + "." + key, "must be true or false");
+    return fallback;
+  }
+  return f->get<bool>();
+}
+
+// "YYYY-MM-DD" or "YYYY-MM" (first day of the month).
+std::optional<Date> ParseAsOf(const std::string& s) {
+  if (s.size() == 7) return Date::Parse(s + "-01");
+  return Date::Parse(s);
+}
+
+Source ParseSource(const json& j, const std::string& path, const Problems& p, bool required) {
+  Source s;
+  const json* f = Field(j, "source");
+  if (!f) {
+    if (required) p.Add(path + ".source", "missing");
+    return s;
+  }
+  if (!f->is_object()) {
+    p.Add(path + ".source", "must be an object");
+    return s;
+  }
+  const std::string sp = path + ".source";
+  s.title = Str(*f, "title", sp, p);
+  s.file = Str(*f, "file", sp, p);
+  s.url = Str(*f, "url", sp, p);
+  s.as_of = Str(*f, "as_of", sp, p);
+  if (s.file.empty() && s.url.empty()) p.Add(sp, "needs a file or a url");
+  if (s.as_of.empty()) {
+    p.Add(sp + ".as_of", "missing");
+  } else if (auto d = ParseAsOf(s.as_of)) {
+    s.as_of = d->ToString();
+  } else {
+    p.Add(sp + ".as_of", "\"" + s.as_of + "\" is not a YYYY-MM-DD date");
+  }
+  return s;
+}
+
+const std::set<std::string>& DayNames() {
+  static const std::set<std::string> k = {"mon", "tue", "wed", "thu",
+                                          "fri", "sat", "sun", "holiday"};
+  return k;
+}
+
+Hours ParseHours(const json& j, const std::string& path, const Problems& p) {
+  Hours h;
+  const json* f = Field(j, "hours");
+  if (!f) {
+    p.Add(path + ".hours", "missing");
+    h.known = false;
+    return h;
+  }
+  if (!f->is_object()) {
+    p.Add(path + ".hours", "must be an object");
+    h.known = false;
+    return h;
+  }
+  const std::string hp = path + ".hours";
+  h.text = Str(*f, "text", hp, p);
+  h.always_open = Bool(*f, "always_open", hp, p, false);
+  h.known = Bool(*f, "known", hp, p, true);
+  h.closed_on = StrList(*f, "closed_on", hp, p);
+  for (size_t i = 0; i < h.closed_on.size(); ++i) {
+    if (h.closed_on[i] != "holiday" && h.closed_on[i] != "year_end")
+      p.Add(hp + ".closed_on[" + std::to_string(i) + "]",
+            "\"" + h.closed_on[i] + "\" is not holiday or year_end");
+  }
+  if (const json* rules = Field(*f, "rules")) {
+    if (!rules->is_array()) {
+      p.Add(hp + ".rules", "must be an array");
+    } else {
+      for (size_t i = 0; i < rules->size(); ++i) {
+        const json& rj = (*rules)[i];
+        const std::string rp = hp + ".rules[" + std::to_string(i) + "]";
+        if (!rj.is_object()) {
+          p.Add(rp, "must be an object");
+          continue;
+        }
+        HoursRule r;
+        r.days = StrList(rj, "days", rp, p);
+        if (r.days.empty()) p.Add(rp + ".days", "missing");
+        for (size_t d = 0; d < r.days.size(); ++d) {
+          if (!DayNames().count(r.days[d]))
+            p.Add(rp + ".days[" + std::to_string(d) + "]",
+                  "\"" + r.days[d] + "\" is not mon..sun or holiday");
+        }
+        if (const json* nth = Field(rj, "nth")) {
+          if (!nth->is_array()) {
+            p.Add(rp + ".nth", "must be an array of 1..5");
+          } else {
+            for (size_t k = 0; k < nth->size(); ++k) {
+              const json& n = (*nth)[k];
+              if (!n.is_number_integer() || n.get<int>() < 1 || n.get<int>() > 5) {
+                p.Add(rp + ".nth[" + std::to_string(k) + "]", "must be 1..5");
+                continue;
+              }
+              r.nth.push_back(n.get<int>());
+            }
+          }
+        }
+        const std::string open = Str(rj, "open", rp, p, true);
+        const std::string close = Str(rj, "close", rp, p, true);
+        if (!open.empty()) {
+          auto m = ParseClock(open);
+          if (m.ok() && *m < 24 * 60)
+            r.open_minute = *m;
+          else
+            p.Add(rp + ".open", m.ok() ? "\"24:00\" cannot open a span" : m.error());
+        }
+        if (!close.empty()) {
+          auto m = ParseClock(close);
+          if (m.ok())
+            r.close_minute = *m;
+          else
+            p.Add(rp + ".close", m.error());
+        }
+        h.rules.push_back(std::move(r));
+      }
+    }
+  }
+  if (h.known && !h.always_open && h.rules.empty())
+    p.Add(hp + ".rules", "empty while known is true and always_open is false");
+  return h;
+}
+
+void ParseTexts(const json& j, const std::string& path, const Problems& p, std::string* summary,
+                std::vector<std::string>* eligibility, std::vector<std::string>* exclusions,
+                std::string* benefit, std::string* income_limit, std::string* how_to_apply,
+                std::vector<std::string>* documents, std::string* payment,
+                std::vector<std::string>* cautions, std::vector<std::string>* windows) {
+  *summary = Str(j, "summary", path, p);
+  *eligibility = StrList(j, "eligibility", path, p);
+  *exclusions = StrList(j, "exclusions", path, p);
+  *benefit = Str(j, "benefit", path, p);
+  *income_limit = Str(j, "income_limit", path, p);
+  *how_to_apply = Str(j, "how_to_apply", path, p);
+  *documents = StrList(j, "documents", path, p);
+  *payment = Str(j, "payment", path, p);
+  *cautions = StrList(j, "cautions", path, p);
+  *windows = StrList(j, "windows", path, p);
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<fs::path> SourceFiles(const std::string& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const fs::path& f = it->path();
+    if (f.extension() != ".json" || f.filename() == "seed_facts.json") continue;
+    files.push_back(f);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Placeholders "{{id}}" in `text`.
+void CollectPlaceholders(const std::string& text, std::vector<std::string>* ids) {
+  size_t pos = 0;
+  while ((pos = text.find("{{", pos)) != std::string::npos) {
+    const size_t end = text.find("}}", pos + 2);
+    if (end == std::string::npos) break;
+    ids->push_back(text.substr(pos + 2, end - pos - 2));
+    pos = end + 2;
+  }
+}
+
+// (field path, text) of every text field that may hold placeholders.
+template <typename T>
+std::vector<std::pair<std::string, std::string>> AllTexts(const T& x) {
+  std::vector<std::pair<std::string, std::string>> t = {{"summary", x.summary},
+                                                        {"benefit", x.benefit},
+                                                        {"income_limit", x.income_limit},
+                                                        {"how_to_apply", x.how_to_apply},
+                                                        {"payment", x.payment}};
+  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+      {"eligibility", &x.eligibility},
+      {"exclusions", &x.exclusions},
+      {"documents", &x.documents},
+      {"cautions", &x.cautions}};
+  for (const auto& [name, v] : lists)
+    for (size_t i = 0; i < v->size(); ++i)
+      t.emplace_back(std::string(name) + "[" + std::to_string(i) + "]", (*v)[i]);
+  return t;
+}
+
+}  // namespace
+
+bool IsValidPhone(const std::string& n) {
+  static const std::regex kShort(R"(^(1\d{2}|#\d{4})$)");
+  static const std::regex kLong(R"(^0\d{1,4}-\d{1,6}(-\d{1,5})?$)");
+  if (std::regex_match(n, kShort)) return true;
+  if (!std::regex_match(n, kLong)) return false;
+  const auto digits =
+      std::count_if(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; });
+  // 11 digits only for mobile/IP numbers (070/080/090/050) and 0800.
+  const bool eleven = n.rfind("050", 0) == 0 || n.rfind("070", 0) == 0 || n.rfind("080", 0) == 0 ||
+                      n.rfind("090", 0) == 0 || n.rfind("0800", 0) == 0;
+  return digits == (eleven ? 11 : 10);
+}
+
+Prefecture ParsePrefecture(const json& j, const std::string& path, const Problems& p) {
+  Prefecture x;
+  x.id = Str(j, "id", path, p, true);
+  x.name = Str(j, "name", path, p, true);
+  x.kana = Str(j, "kana", path, p);
+  x.aliases = StrList(j, "aliases", path, p);
+  return x;
+}
+
+Municipality ParseMunicipality(const json& j, const std::string& path, const Problems& p) {
+  Municipality x;
+  x.id = Str(j, "id", path, p, true);
+  x.name = Str(j, "name", path, p, true);
+  x.kana = Str(j, "kana", path, p);
+  x.prefecture = Str(j, "prefecture", path, p, true);
+  x.aliases = StrList(j, "aliases", path, p);
+  x.has_local_data = Bool(j, "has_local_data", path, p, false);
+  return x;
+}
+
+Window ParseWindow(const json& j, const std::string& path, const Problems& p) {
+  Window w;
+  w.id = Str(j, "id", path, p, true);
+  w.scope = Str(j, "scope", path, p, true);
+  if (!w.scope.empty() && w.scope != "municipality" && w.scope != "prefecture" &&
+      w.scope != "national")
+    p.Add(path + ".scope", "\"" + w.scope + "\" is not municipality, prefecture or national");
+  w.region = Str(j, "region", path, p);
+  if (w.scope != "national" && w.region.empty()) p.Add(path + ".region", "missing");
+  w.name = Str(j, "name", path, p, true);
+  w.department = Str(j, "department", path, p);
+  w.address = Str(j, "address", path, p);
+  if (const json* phones = Field(j, "phones")) {
+    if (!phones->is_array()) {
+      p.Add(path + ".phones", "must be an array");
+    } else {
+      for (size_t i = 0; i < phones->size(); ++i) {
+        const std::string pp = path + ".phones[" + std::to_string(i) + "]";
+        Phone ph;
+        ph.number = Str((*phones)[i], "number", pp, p, true);
+        ph.ext = Str((*phones)[i], "ext", pp, p);
+        ph.label = Str((*phones)[i], "label", pp, p);
+        if (!ph.number.empty() && !IsValidPhone(ph.number))
+          p.Add(pp + ".number", "\"" + ph.number + "\" is not a valid phone number");
+        w.phones.push_back(std::move(ph));
+      }
+    }
+  }
+  w.fax = Str(j, "fax", path, p);
+  if (!w.fax.empty() && !IsValidPhone(w.fax))
+    p.Add(path + ".fax", "\"" + w.fax + "\" is not a valid fax number");
+  w.methods = StrList(j, "methods", path, p);
+  w.handles = StrList(j, "handles", path, p);
+  w.hours = ParseHours(j, path, p);
+  w.notes = Str(j, "notes", path, p);
+  w.primary = Bool(j, "primary", path, p, false);
+  w.is_safety = Bool(j, "safety", path, p, false);
+  w.safety_kinds = StrList(j, "safety_kinds", path, p);
+  w.source = ParseSource(j, path, p, true);
+  return w;
+}
+
+Program ParseProgram(const json& j, const std::string& path, const Problems& p) {
+  static const std::set<std::string> kCategories = {"手当・給付金", "医療",     "貸付",
+                                                    "就業・資格",   "住まい",   "子育て・生活",
+                                                    "相談",         "税・減免", "交通・料金"};
+  Program x;
+  x.id = Str(j, "id", path, p, true);
+  x.name = Str(j, "name", path, p, true);
+  x.kana = Str(j, "kana", path, p);
+  x.aliases = StrList(j, "aliases", path, p);
+  x.keywords = StrList(j, "keywords", path, p);
+  x.category = Str(j, "category", path, p, true);
+  if (!x.category.empty() && !kCategories.count(x.category))
+    p.Add(path + ".category", "\"" + x.category + "\" is not a known category");
+  x.scope = Str(j, "scope", path, p, true);
+  if (!x.scope.empty() && x.scope != "municipality" && x.scope != "prefecture" &&
+      x.scope != "national")
+    p.Add(path + ".scope", "\"" + x.scope + "\" is not municipality, prefecture or national");
+  x.regions = StrList(j, "regions", path, p);
+  if (x.scope != "national" && !x.scope.empty() && x.regions.empty())
+    p.Add(path + ".regions", "must name at least one region");
+  ParseTexts(j, path, p, &x.summary, &x.eligibility, &x.exclusions, &x.benefit, &x.income_limit,
+             &x.how_to_apply, &x.documents, &x.payment, &x.cautions, &x.windows);
+  x.calc_program = Str(j, "calc_program", path, p);
+  x.source = ParseSource(j, path, p, true);
+  return x;
+}
+
+LocalInfo ParseLocalInfo(const json& j, const std::string& path, const Problems& p) {
+  LocalInfo x;
+  x.program = Str(j, "program", path, p, true);
+  x.municipality = Str(j, "municipality", path, p, true);
+  ParseTexts(j, path, p, &x.summary, &x.eligibility, &x.exclusions, &x.benefit, &x.income_limit,
+             &x.how_to_apply, &x.documents, &x.payment, &x.cautions, &x.windows);
+  x.source = ParseSource(j, path, p, true);
+  return x;
+}
+
+Fact ParseFact(const json& j, const std::string& path, const Problems& p) {
+  static const std::set<std::string> kUnits = {"yen", "rate", "count", "months", "table"};
+  Fact f;
+  f.id = Str(j, "id", path, p, true);
+  f.label = Str(j, "label", path, p);
+  f.unit = Str(j, "unit", path, p, true);
+  if (!f.unit.empty() && !kUnits.count(f.unit))
+    p.Add(path + ".unit", "\"" + f.unit + "\" is not yen, rate, count, months or table");
+  f.source = ParseSource(j, path, p, true);
+  const json* values = Field(j, "values");
+  if (!values || !values->is_array() || values->empty()) {
+    p.Add(path + ".values", values ? "must be a non-empty array" : "missing");
+    return f;
+  }
+  for (size_t i = 0; i < values->size(); ++i) {
+    const json& vj = (*values)[i];
+    const std::string vp = path + ".values[" + std::to_string(i) + "]";
+    FactValue v;
+    const std::string from = Str(vj, "from", vp, p, true);
+    if (auto d = ParseAsOf(from)) {
+      v.from = *d;
+    } else if (!from.empty()) {
+      p.Add(vp + ".from", "\"" + from + "\" is not a YYYY-MM-DD date");
+    }
+    const json* value = Field(vj, "value");
+    if (!value) {
+      p.Add(vp + ".value", "missing");
+    } else if (value->is_number()) {
+      v.number = value->get<double>();
+      if (f.unit == "table") v.json = value->dump();
+    } else if (f.unit == "table") {
+      v.json = value->dump();
+    } else {
+      p.Add(vp + ".value", "must be a number for unit " + f.unit);
+    }
+    v.note = Str(vj, "note", vp, p);
+    if (Field(vj, "source")) v.source = ParseSource(vj, vp, p, false);
+    if (v.source.as_of.empty()) v.source = f.source;
+    f.values.push_back(std::move(v));
+  }
+  std::stable_sort(f.values.begin(), f.values.end(),
+                   [](const FactValue& a, const FactValue& b) { return a.from < b.from; });
+  return f;
+}
+
+std::string HashSources(const std::string& dir) {
+  // FNV-1a 64 over relative names and bytes: a change detector, not a MAC.
+  uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ULL;
+    }
+    h ^= 0xff;
+    h *= 1099511628211ULL;
+  };
+  for (const fs::path& f : SourceFiles(dir)) {
+    mix(fs::relative(f, dir).generic_string());
+    mix(ReadFile(f));
+  }
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+Sources LoadSources(const std::string& dir, std::vector<std::string>* problems) {
+  Sources s;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    problems->push_back(dir + ": (dir): not a directory");
+    return s;
+  }
+  // Where each entity came from, for reference errors.
+  struct Origin {
+    std::string file, path;
+  };
+  std::vector<Origin> win_origin, prog_origin, local_origin, muni_origin;
+  std::map<std::string, Origin> ids[6];  // pref, muni, window, program, fact, local
+  auto unique = [&](int kind, const std::string& id, const Problems& p, const std::string& path) {
+    if (id.empty()) return;
+    auto [it, inserted] = ids[kind].emplace(id, Origin{p.file, path});
+    if (!inserted)
+      p.Add(path + ".id", "duplicate id \"" + id + "\" (first in " + it->second.file + ": " +
+                              it->second.path + ")");
+  };
+  for (const fs::path& f : SourceFiles(dir)) {
+    Problems p{fs::relative(f, dir).generic_string(), problems};
+    json root;
+    try {
+      root = json::parse(ReadFile(f));
+    } catch (const json::exception& e) {
+      p.Add("(file)", std::string("invalid JSON: ") + e.what());
+      continue;
+    }
+    if (!root.is_object()) {
+      p.Add("(file)", "must be a JSON object");
+      continue;
+    }
+    static const std::set<std::string> kKeys = {
+        "prefectures", "municipalities", "windows", "programs", "local_info", "facts", "holidays"};
+    for (auto it = root.begin(); it != root.end(); ++it) {
+      if (!kKeys.count(it.key())) p.Add(it.key(), "unknown top-level key");
+    }
+    auto each = [&](const char* key, auto fn) {
+      const json* arr = Field(root, key);
+      if (!arr) return;
+      if (!arr->is_array()) {
+        p.Add(key, "must be an array");
+        return;
+      }
+      for (size_t i = 0; i < arr->size(); ++i) {
+        const std::string path = std::string(key) + "[" + std::to_string(i) + "]";
+        if (!(*arr)[i].is_object()) {
+          p.Add(path, "must be an object");
+          continue;
+        }
+        fn((*arr)[i], path);
+      }
+    };
+    each("prefectures", [&](const json& j, const std::string& path) {
+      s.prefectures.push_back(ParsePrefecture(j, path, p));
+      s.prefecture_json.push_back(j.dump());
+      unique(0, s.prefectures.back().id, p, path);
+    });
+    each("municipalities", [&](const json& j, const std::string& path) {
+      s.municipalities.push_back(ParseMunicipality(j, path, p));
+      s.municipality_json.push_back(j.dump());
+      muni_origin.push_back({p.file, path});
+      unique(1, s.municipalities.back().id, p, path);
+    });
+    each("windows", [&](const json& j, const std::string& path) {
+      s.windows.push_back(ParseWindow(j, path, p));
+      s.window_json.push_back(j.dump());
+      win_origin.push_back({p.file, path});
+      unique(2, s.windows.back().id, p, path);
+    });
+    each("programs", [&](const json& j, const std::string& path) {
+      s.programs.push_back(ParseProgram(j, path, p));
+      s.program_json.push_back(j.dump());
+      prog_origin.push_back({p.file, path});
+      unique(3, s.programs.back().id, p, path);
+    });
+    each("local_info", [&](const json& j, const std::string& path) {
+      s.local_infos.push_back(ParseLocalInfo(j, path, p));
+      s.local_info_json.push_back(j.dump());
+      local_origin.push_back({p.file, path});
+      const LocalInfo& li = s.local_infos.back();
+      if (!li.program.empty() && !li.municipality.empty()) {
+        auto [it, inserted] =
+            ids[5].emplace(li.program + "@" + li.municipality, Origin{p.file, path});
+        if (!inserted)
+          p.Add(path, "second local_info for " + li.program + " in " + li.municipality +
+                          " (first in " + it->second.file + ")");
+      }
+    });
+    each("facts", [&](const json& j, const std::string& path) {
+      s.facts.push_back(ParseFact(j, path, p));
+      s.fact_json.push_back(j.dump());
+      unique(4, s.facts.back().id, p, path);
+    });
+    each("holidays", [&](const json& j, const std::string& path) {
+      HolidayCalendar::Override o;
+      const std::string date = Str(j, "date", path, p, true);
+      if (auto d = Date::Parse(date)) {
+        o.date = *d;
+      } else if (!date.empty()) {
+        p.Add(path + ".date", "\"" + date + "\" is not a YYYY-MM-DD date");
+      }
+      o.name = Str(j, "name", path, p);
+      s.holidays.push_back(std::move(o));
+    });
+  }
+
+  // References.
+  auto add = [&](const Origin& o, const std::string& field, const std::string& msg) {
+    problems->push_back(o.file + ": " + o.path + "." + field + ": " + msg);
+  };
+  auto is_region = [&](const std::string& id) { return ids[0].count(id) || ids[1].count(id); };
+  for (size_t i = 0; i < s.municipalities.size(); ++i) {
+    const Municipality& m = s.municipalities[i];
+    if (!m.prefecture.empty() && !ids[0].count(m.prefecture))
+      add(muni_origin[i], "prefecture", "unknown prefecture \"" + m.prefecture + "\"");
+  }
+  auto check_placeholders = [&](const Origin& o,
+                                const std::vector<std::pair<std::string, std::string>>& texts) {
+    for (const auto& [field, t] : texts) {
+      std::vector<std::string> used;
+      CollectPlaceholders(t, &used);
+      for (const std::string& id : used) {
+        if (!ids[4].count(id)) add(o, field, "unknown fact \"{{" + id + "}}\"");
+      }
+    }
+  };
+  auto check_windows = [&](const Origin& o, const std::vector<std::string>& w) {
+    for (size_t k = 0; k < w.size(); ++k) {
+      if (!ids[2].count(w[k]))
+        add(o, "windows[" + std::to_string(k) + "]", "unknown window \"" + w[k] + "\"");
+    }
+  };
+  for (size_t i = 0; i < s.windows.size(); ++i) {
+    const Window& w = s.windows[i];
+    if (w.scope == "municipality" && !w.region.empty() && !ids[1].count(w.region))
+      add(win_origin[i], "region", "unknown municipality \"" + w.region + "\"");
+    if (w.scope == "prefecture" && !w.region.empty() && !ids[0].count(w.region))
+      add(win_origin[i], "region", "unknown prefecture \"" + w.region + "\"");
+  }
+  for (size_t i = 0; i < s.programs.size(); ++i) {
+    const Program& x = s.programs[i];
+    for (size_t k = 0; k < x.regions.size(); ++k) {
+      if (!is_region(x.regions[k]))
+        add(prog_origin[i], "regions[" + std::to_string(k) + "]",
+            "unknown region \"" + x.regions[k] + "\"");
+    }
+    check_windows(prog_origin[i], x.windows);
+    check_placeholders(prog_origin[i], AllTexts(x));
+  }
+  for (size_t i = 0; i < s.local_infos.size(); ++i) {
+    const LocalInfo& li = s.local_infos[i];
+    if (!li.program.empty() && !ids[3].count(li.program))
+      add(local_origin[i], "program", "unknown program \"" + li.program + "\"");
+    if (!li.municipality.empty() && !ids[1].count(li.municipality))
+      add(local_origin[i], "municipality", "unknown municipality \"" + li.municipality + "\"");
+    check_windows(local_origin[i], li.windows);
+    check_placeholders(local_origin[i], AllTexts(li));
+  }
+  // A municipality has local data when any window, program or local_info names it.
+  std::set<std::string> local;
+  for (const Window& w : s.windows)
+    if (w.scope == "municipality") local.insert(w.region);
+  for (const LocalInfo& li : s.local_infos) local.insert(li.municipality);
+  for (const Program& x : s.programs)
+    if (x.scope == "municipality") local.insert(x.regions.begin(), x.regions.end());
+  for (Municipality& m : s.municipalities) m.has_local_data = m.has_local_data || local.count(m.id);
+  s.content_hash = HashSources(dir);
+  return s;
+}
+
+}  // namespace yorisoi::kb::internal

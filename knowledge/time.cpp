@@ -1,0 +1,176 @@
+#include "knowledge/time.h"
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+namespace yorisoi {
+namespace {
+
+bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int DaysInMonth(int y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+}
+
+bool ParseInt(std::string_view s, size_t pos, size_t len, int* out) {
+  if (pos + len > s.size()) return false;
+  int v = 0;
+  for (size_t i = pos; i < pos + len; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+// Asia/Tokyo has kept UTC+9 without daylight saving since 1951 (the tz
+// database's only post-1951 rule), so the offset is a constant. ICU's zone
+// data stays in the text layer; the knowledge layer needs no time-zone library.
+int64_t TokyoOffsetMs(int64_t /*epoch_ms*/) { return 9LL * 3600 * 1000; }
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
+std::string Date::ToString() const {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+  return buf;
+}
+
+std::optional<Date> Date::Parse(std::string_view s) {
+  Date d;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  if (!ParseInt(s, 0, 4, &d.year) || !ParseInt(s, 5, 2, &d.month) || !ParseInt(s, 8, 2, &d.day))
+    return std::nullopt;
+  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > DaysInMonth(d.year, d.month))
+    return std::nullopt;
+  return d;
+}
+
+// Howard Hinnant's days_from_civil.
+int64_t Date::DaysSinceEpoch() const {
+  int64_t y = year - (month <= 2 ? 1 : 0);
+  const int64_t era = FloorDiv(y, 400);
+  const int64_t yoe = y - era * 400;
+  const int64_t mp = (month + 9) % 12;
+  const int64_t doy = (153 * mp + 2) / 5 + day - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+Date Date::FromDaysSinceEpoch(int64_t z) {
+  z += 719468;
+  const int64_t era = FloorDiv(z, 146097);
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  Date d;
+  d.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  d.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  d.year = static_cast<int>(yoe + era * 400 + (d.month <= 2 ? 1 : 0));
+  return d;
+}
+
+int Date::Weekday() const {
+  const int64_t days = DaysSinceEpoch();  // 1970-01-01 was a Thursday (4)
+  return static_cast<int>(((days % 7) + 7 + 4) % 7);
+}
+
+JstTime ToJst(int64_t epoch_ms) {
+  const int64_t local = epoch_ms + TokyoOffsetMs(epoch_ms);
+  const int64_t day = FloorDiv(local, 86400000LL);
+  JstTime t;
+  t.date = Date::FromDaysSinceEpoch(day);
+  t.minute_of_day = static_cast<int>((local - day * 86400000LL) / 60000);
+  t.epoch_ms = epoch_ms;
+  return t;
+}
+
+int64_t FromJst(const Date& date, int minute_of_day) {
+  const int64_t local = date.DaysSinceEpoch() * 86400000LL + minute_of_day * 60000LL;
+  // Asia/Tokyo has had no DST since 1951; one correction step is enough.
+  int64_t guess = local - TokyoOffsetMs(local - 9LL * 3600 * 1000);
+  return local - TokyoOffsetMs(guess);
+}
+
+std::optional<int64_t> ParseIsoInstant(std::string_view s) {
+  auto date = Date::Parse(s.substr(0, std::min<size_t>(10, s.size())));
+  if (!date) return std::nullopt;
+  if (s.size() == 10) return FromJst(*date, 0);
+  if (s[10] != 'T' && s[10] != ' ') return std::nullopt;
+  int h = 0, m = 0, sec = 0;
+  size_t pos = 11;
+  if (!ParseInt(s, pos, 2, &h) || pos + 2 >= s.size() || s[pos + 2] != ':' ||
+      !ParseInt(s, pos + 3, 2, &m))
+    return std::nullopt;
+  pos += 5;
+  int64_t ms = 0;
+  if (pos < s.size() && s[pos] == ':') {
+    if (!ParseInt(s, pos + 1, 2, &sec)) return std::nullopt;
+    pos += 3;
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+      ++pos;
+      int digits = 0;
+      int64_t scale = 100;
+      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+        if (digits < 3) ms += (s[pos] - '0') * scale;
+        scale /= 10;
+        ++digits;
+        ++pos;
+      }
+      if (digits == 0) return std::nullopt;
+    }
+  }
+  if (h > 24 || m > 59 || sec > 60 || (h == 24 && (m != 0 || sec != 0))) return std::nullopt;
+  const int64_t local_ms =
+      date->DaysSinceEpoch() * 86400000LL + (h * 3600LL + m * 60LL + sec) * 1000LL + ms;
+  if (pos == s.size()) return FromJst(*date, 0) + (h * 3600LL + m * 60LL + sec) * 1000LL + ms;
+  if (s[pos] == 'Z' && pos + 1 == s.size()) return local_ms;
+  if ((s[pos] == '+' || s[pos] == '-')) {
+    int oh = 0, om = 0;
+    if (!ParseInt(s, pos + 1, 2, &oh)) return std::nullopt;
+    size_t mpos = pos + 3;
+    if (mpos < s.size() && s[mpos] == ':') ++mpos;
+    if (!ParseInt(s, mpos, 2, &om) || mpos + 2 != s.size() || oh > 23 || om > 59)
+      return std::nullopt;
+    const int64_t off = (oh * 60LL + om) * 60000LL * (s[pos] == '+' ? 1 : -1);
+    return local_ms - off;
+  }
+  return std::nullopt;
+}
+
+std::string FormatJstIso(int64_t epoch_ms) {
+  const JstTime t = ToJst(epoch_ms);
+  const int64_t off_min = TokyoOffsetMs(epoch_ms) / 60000;
+  const int64_t sec = FloorDiv(epoch_ms, 1000) % 60;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d%c%02d:%02d", t.date.ToString().c_str(),
+                t.minute_of_day / 60, t.minute_of_day % 60, static_cast<int>((sec + 60) % 60),
+                off_min >= 0 ? '+' : '-', static_cast<int>(std::abs(off_min) / 60),
+                static_cast<int>(std::abs(off_min) % 60));
+  return buf;
+}
+
+std::string FormatJstHuman(int64_t epoch_ms) {
+  const JstTime t = ToJst(epoch_ms);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%d月%d日(%s) %d:%02d", t.date.month, t.date.day,
+                WeekdayKanji(t.date.Weekday()), t.minute_of_day / 60, t.minute_of_day % 60);
+  return buf;
+}
+
+const char* WeekdayKanji(int weekday) {
+  static const char* kNames[] = {"日", "月", "火", "水", "木", "金", "土"};
+  return weekday >= 0 && weekday < 7 ? kNames[weekday] : "?";
+}
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace yorisoi

@@ -1,0 +1,184 @@
+#include "knowledge/hours.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace yorisoi::kb {
+namespace {
+
+int64_t At(const char* iso) {
+  auto t = ParseIsoInstant(iso);
+  EXPECT_TRUE(t) << iso;
+  return t.value_or(0);
+}
+
+HoursRule Rule(std::vector<std::string> days, int open, int close, std::vector<int> nth = {}) {
+  HoursRule r;
+  r.days = std::move(days);
+  r.open_minute = open;
+  r.close_minute = close;
+  r.nth = std::move(nth);
+  return r;
+}
+
+const std::vector<std::string> kWeekdays = {"mon", "tue", "wed", "thu", "fri"};
+
+Hours Office() {
+  Hours h;
+  h.text = "平日 8:30〜16:00";
+  h.rules = {Rule(kWeekdays, 8 * 60 + 30, 16 * 60)};
+  h.closed_on = {"holiday", "year_end"};
+  return h;
+}
+
+HolidayCalendar Calendar2020() {
+  return HolidayCalendar({{{2020, 7, 20}, ""},
+                          {{2020, 7, 23}, "海の日"},
+                          {{2020, 7, 24}, "スポーツの日"},
+                          {{2020, 10, 12}, ""},
+                          {{2020, 8, 10}, "山の日"},
+                          {{2020, 8, 11}, ""},
+                          {{2021, 7, 19}, ""},
+                          {{2021, 7, 22}, "海の日"},
+                          {{2021, 7, 23}, "スポーツの日"},
+                          {{2021, 10, 11}, ""},
+                          {{2021, 8, 8}, "山の日"},
+                          {{2021, 8, 11}, ""}});
+}
+
+TEST(HolidayTest, MatchesCabinetOfficeList2020To2027) {
+  std::ifstream in(YORISOI_TEST_DATA "/holidays_2020_2027.csv");
+  ASSERT_TRUE(in) << "missing holidays csv";
+  std::map<Date, std::string> expected;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto d = Date::Parse(line.substr(0, 10));
+    ASSERT_TRUE(d) << line;
+    expected[*d] = line.substr(11);
+  }
+  ASSERT_GT(expected.size(), 130u);
+  const HolidayCalendar cal = Calendar2020();
+  for (Date d{2020, 1, 1}; d <= Date{2027, 12, 31}; d = d.AddDays(1)) {
+    auto it = expected.find(d);
+    auto got = cal.HolidayName(d);
+    if (it == expected.end()) {
+      EXPECT_FALSE(got) << d.ToString() << " is not a holiday but got " << got.value_or("");
+    } else {
+      EXPECT_EQ(got.value_or("(none)"), it->second) << d.ToString();
+    }
+  }
+}
+
+struct OpenCase {
+  const char* name;
+  Hours hours;
+  const char* at;
+  OpenStatus status;
+  const char* reason_contains;
+  const char* next_open;  // "" = none expected
+  const char* closes_at;  // "" = none expected
+};
+
+TEST(HoursTest, OpenAtEdgeCases) {
+  Hours nth;
+  nth.text = "第2火曜・第3水曜 13:00〜16:00";
+  nth.rules = {Rule({"tue"}, 13 * 60, 16 * 60, {2}), Rule({"wed"}, 13 * 60, 16 * 60, {3})};
+  nth.closed_on = {"holiday", "year_end"};
+  Hours sat13;
+  sat13.text = "第1・第3土曜 10:00〜12:00";
+  sat13.rules = {Rule({"sat"}, 10 * 60, 12 * 60, {1, 3})};
+  Hours night;
+  night.text = "平日 17:15〜翌8:30";
+  night.rules = {Rule(kWeekdays, 17 * 60 + 15, 8 * 60 + 30)};
+  Hours with_sat = Office();
+  with_sat.rules.push_back(Rule({"sat"}, 9 * 60, 17 * 60));
+  Hours always;
+  always.always_open = true;
+  Hours unknown;
+  unknown.known = false;
+
+  const OpenCase cases[] = {
+      {"weekday in hours", Office(), "2026-11-24T10:00:00+09:00", OpenStatus::kOpen, "受付中", "",
+       "2026-11-24T16:00:00+09:00"},
+      {"weekday after hours", Office(), "2026-11-24T16:00:00+09:00", OpenStatus::kClosed,
+       "受付時間外（平日 8:30〜16:00）", "2026-11-25T08:30:00+09:00", ""},
+      {"weekday before hours", Office(), "2026-11-25T08:29:00+09:00", OpenStatus::kClosed,
+       "受付時間外", "2026-11-25T08:30:00+09:00", ""},
+      {"saturday across long weekend", Office(), "2026-11-21T10:00:00+09:00", OpenStatus::kClosed,
+       "土曜日のため休み", "2026-11-24T08:30:00+09:00", ""},
+      {"sunday", Office(), "2026-11-22T10:00:00+09:00", OpenStatus::kClosed, "日曜日のため休み",
+       "2026-11-24T08:30:00+09:00", ""},
+      {"national holiday", Office(), "2026-11-23T10:00:00+09:00", OpenStatus::kClosed,
+       "祝日（勤労感謝の日）のため休み", "2026-11-24T08:30:00+09:00", ""},
+      {"furikae", Office(), "2025-11-24T10:00:00+09:00", OpenStatus::kClosed,
+       "祝日（振替休日）のため休み", "2025-11-25T08:30:00+09:00", ""},
+      {"kokumin no kyujitsu", Office(), "2026-09-22T10:00:00+09:00", OpenStatus::kClosed,
+       "祝日（国民の休日）のため休み", "2026-09-24T08:30:00+09:00", ""},
+      {"year end", Office(), "2026-12-29T10:00:00+09:00", OpenStatus::kClosed,
+       "年末年始（12月29日〜1月3日）のため休み", "2027-01-04T08:30:00+09:00", ""},
+      {"2nd tuesday", nth, "2026-11-10T14:00:00+09:00", OpenStatus::kOpen, "受付中", "",
+       "2026-11-10T16:00:00+09:00"},
+      {"3rd tuesday is not open", nth, "2026-11-17T14:00:00+09:00", OpenStatus::kClosed,
+       "今月の第2火曜日ではありません", "2026-11-18T13:00:00+09:00", ""},
+      {"3rd wednesday", nth, "2026-11-18T13:00:00+09:00", OpenStatus::kOpen, "受付中", "",
+       "2026-11-18T16:00:00+09:00"},
+      {"1st saturday", sat13, "2026-11-07T11:59:00+09:00", OpenStatus::kOpen, "受付中", "",
+       "2026-11-07T12:00:00+09:00"},
+      {"2nd saturday", sat13, "2026-11-14T11:00:00+09:00", OpenStatus::kClosed,
+       "今月の第1・第3土曜日ではありません", "2026-11-21T10:00:00+09:00", ""},
+      {"night span evening", night, "2026-11-24T20:00:00+09:00", OpenStatus::kOpen, "受付中", "",
+       "2026-11-25T08:30:00+09:00"},
+      {"night span early morning", night, "2026-11-25T07:00:00+09:00", OpenStatus::kOpen, "受付中",
+       "", "2026-11-25T08:30:00+09:00"},
+      {"night span saturday morning from friday", night, "2026-11-28T08:00:00+09:00",
+       OpenStatus::kOpen, "受付中", "", "2026-11-28T08:30:00+09:00"},
+      {"night span daytime", night, "2026-11-24T12:00:00+09:00", OpenStatus::kClosed, "受付時間外",
+       "2026-11-24T17:15:00+09:00", ""},
+      {"saturday rule", with_sat, "2026-11-21T10:00:00+09:00", OpenStatus::kOpen, "受付中", "",
+       "2026-11-21T17:00:00+09:00"},
+      {"always open", always, "2026-12-31T03:00:00+09:00", OpenStatus::kOpen, "24時間受付", "", ""},
+      {"unknown weekday", unknown, "2026-11-24T10:00:00+09:00", OpenStatus::kUnknown,
+       "記載がありません", "", ""},
+      {"unknown weekend", unknown, "2026-11-28T10:00:00+09:00", OpenStatus::kClosed,
+       "土曜日のため休み", "", ""},
+  };
+  const HolidayCalendar cal = Calendar2020();
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const OpenState st = OpenAt(c.hours, At(c.at), cal);
+    EXPECT_EQ(static_cast<int>(st.status), static_cast<int>(c.status));
+    EXPECT_NE(st.reason.find(c.reason_contains), std::string::npos) << st.reason;
+    if (*c.next_open) {
+      ASSERT_TRUE(st.next_open_ms);
+      EXPECT_EQ(FormatJstIso(*st.next_open_ms), c.next_open);
+    } else {
+      EXPECT_FALSE(st.next_open_ms);
+    }
+    if (*c.closes_at) {
+      ASSERT_TRUE(st.closes_at_ms);
+      EXPECT_EQ(FormatJstIso(*st.closes_at_ms), c.closes_at);
+    } else {
+      EXPECT_FALSE(st.closes_at_ms);
+    }
+  }
+}
+
+TEST(HoursTest, ParseClock) {
+  struct Case {
+    const char* text;
+    int minutes;  // -1 = error
+  } cases[] = {{"08:30", 510}, {"24:00", 1440}, {"00:00", 0}, {"8:30", -1},
+               {"24:01", -1},  {"12:60", -1},   {"ab:cd", -1}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    auto r = ParseClock(c.text);
+    EXPECT_EQ(r.ok() ? *r : -1, c.minutes);
+  }
+}
+
+}  // namespace
+}  // namespace yorisoi::kb
