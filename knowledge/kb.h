@@ -35,16 +35,16 @@ class FactTable {
 };
 
 struct SearchHit {
-  std::string kind;   // "program" | "window"
+  std::string kind;  // "program" | "window"
   std::string id;
   std::string title;
   std::string snippet;
-  double rank = 0;    // lower is better (bm25)
+  double rank = 0;  // lower is better (bm25)
 };
 
 struct KbStats {
-  int prefectures = 0, municipalities = 0, programs = 0, windows = 0, facts = 0,
-      local_infos = 0, safety_lines = 0;
+  int prefectures = 0, municipalities = 0, programs = 0, windows = 0, facts = 0, local_infos = 0,
+      safety_lines = 0;
   std::string content_hash;  // hash of the sources the DB was built from
 };
 

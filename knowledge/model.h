@@ -14,10 +14,10 @@
 namespace yorisoi::kb {
 
 struct Source {
-  std::string title;   // e.g. "小平市 ひとり親相談"
-  std::string file;    // seed file name, e.g. "000_eaf0aa662bf95c7b.txt" (may be empty)
-  std::string url;     // official URL (may be empty; file or url is required)
-  std::string as_of;   // "YYYY-MM-DD": date the source describes
+  std::string title;  // e.g. "小平市 ひとり親相談"
+  std::string file;   // seed file name, e.g. "000_eaf0aa662bf95c7b.txt" (may be empty)
+  std::string url;    // official URL (may be empty; file or url is required)
+  std::string as_of;  // "YYYY-MM-DD": date the source describes
 };
 
 struct Prefecture {
@@ -54,17 +54,17 @@ struct HoursRule {
 };
 
 struct Hours {
-  std::string text;                   // as the source says it
-  bool always_open = false;           // 24 hours, every day
-  bool known = true;                  // false when the source gives no hours
+  std::string text;          // as the source says it
+  bool always_open = false;  // 24 hours, every day
+  bool known = true;         // false when the source gives no hours
   std::vector<HoursRule> rules;
   std::vector<std::string> closed_on;  // "holiday", "year_end" (12/29–1/3)
 };
 
 struct Window {
   std::string id;
-  std::string scope;       // "municipality" | "prefecture" | "national"
-  std::string region;      // municipality or prefecture id ("" for national)
+  std::string scope;   // "municipality" | "prefecture" | "national"
+  std::string region;  // municipality or prefecture id ("" for national)
   std::string name;
   std::string department;
   std::string address;
@@ -88,8 +88,9 @@ struct Program {
   std::string kana;
   std::vector<std::string> aliases;
   std::vector<std::string> keywords;
-  std::string category;  // 手当・給付金, 医療, 貸付, 就業・資格, 住まい, 子育て・生活, 相談, 税・減免, 交通・料金
-  std::string scope;     // "national" | "prefecture" | "municipality"
+  std::string category;  // 手当・給付金, 医療, 貸付, 就業・資格, 住まい, 子育て・生活, 相談,
+                         // 税・減免, 交通・料金
+  std::string scope;                 // "national" | "prefecture" | "municipality"
   std::vector<std::string> regions;  // municipality/prefecture ids offering it (empty for national)
   std::string summary;               // 概要
   std::vector<std::string> eligibility;  // 対象・条件
@@ -100,7 +101,7 @@ struct Program {
   std::vector<std::string> documents;    // 必要書類
   std::string payment;                   // 支給日・支払方法
   std::vector<std::string> cautions;
-  std::vector<std::string> windows;      // window ids where to apply/ask
+  std::vector<std::string> windows;  // window ids where to apply/ask
   std::string calc_program;  // calculator id when the calculator covers it ("jido_fuyo_teate")
   Source source;
 };
@@ -126,17 +127,17 @@ struct LocalInfo {
 
 // One effective-dated value of a fact.
 struct FactValue {
-  Date from;               // in force from this date (inclusive)
-  double number = 0;       // numeric value (yen, rate, count)
-  std::string json;        // non-numeric value as JSON text (tables), else ""
+  Date from;          // in force from this date (inclusive)
+  double number = 0;  // numeric value (yen, rate, count)
+  std::string json;   // non-numeric value as JSON text (tables), else ""
   std::string note;
-  Source source;           // the value's own source, if different from the fact's
+  Source source;  // the value's own source, if different from the fact's
 };
 
 struct Fact {
-  std::string id;     // "jfa.full.first"
-  std::string label;  // "児童扶養手当 全部支給 第1子 月額"
-  std::string unit;   // "yen" | "rate" | "count" | "months" | "table"
+  std::string id;                 // "jfa.full.first"
+  std::string label;              // "児童扶養手当 全部支給 第1子 月額"
+  std::string unit;               // "yen" | "rate" | "count" | "months" | "table"
   std::vector<FactValue> values;  // sorted by `from`
   Source source;
 };

@@ -33,8 +33,8 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                 // NOLINT(implicit)
-  Result(Status error) : v_(std::move(error)) {}            // NOLINT(implicit)
+  Result(T value) : v_(std::move(value)) {}       // NOLINT(implicit)
+  Result(Status error) : v_(std::move(error)) {}  // NOLINT(implicit)
   static Result Error(std::string m) { return Result(Status::Error(std::move(m))); }
 
   bool ok() const { return std::holds_alternative<T>(v_); }
