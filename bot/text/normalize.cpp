@@ -54,9 +54,7 @@ char32_t FoldKana(char32_t c) {
   return c;
 }
 
-}  // namespace
-
-std::string Normalize(std::string_view utf8) {
+std::string NormalizeOnce(std::string_view utf8) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
   icu::UnicodeString src = icu::UnicodeString::fromUTF8(
@@ -78,9 +76,15 @@ std::string Normalize(std::string_view utf8) {
   std::u32string out;
   out.reserve(in.size());
   bool pending_space = false;
+  // Characters the loop drops: looking ahead must skip them too, or the
+  // output would not be a fixed point (found by fuzz/normalize_fuzz).
+  auto dropped = [](char32_t c) {
+    return u_isUWhiteSpace(static_cast<UChar32>(c)) || u_iscntrl(static_cast<UChar32>(c)) ||
+           c == 0x200B || c == 0xFEFF;
+  };
   auto next_non_space = [&](size_t i) -> char32_t {
     for (size_t j = i + 1; j < in.size(); ++j) {
-      if (!u_isUWhiteSpace(static_cast<UChar32>(in[j]))) return in[j];
+      if (!dropped(in[j])) return in[j];
     }
     return 0;
   };
@@ -121,6 +125,22 @@ std::string Normalize(std::string_view utf8) {
     out.push_back(c);
   }
   return internal::ToUtf8(out);
+}
+
+}  // namespace
+
+std::string Normalize(std::string_view utf8) {
+  std::string out = NormalizeOnce(utf8);
+  // Dropping a space can bring a combining mark next to a base character
+  // ("A¯" → "a" + U+0304), which NFKC then composes: one more pass makes the
+  // result a fixed point (found by fuzz/normalize_fuzz).
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_SUCCESS(status) && !nfkc->isNormalized(icu::UnicodeString::fromUTF8(out), status) &&
+      U_SUCCESS(status)) {
+    out = NormalizeOnce(out);
+  }
+  return out;
 }
 
 }  // namespace yorisoi::text

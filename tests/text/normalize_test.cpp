@@ -84,6 +84,21 @@ TEST(Normalize, InvalidUtf8DoesNotCrash) {
   EXPECT_NE(out.find("ひと"), std::string::npos);
 }
 
+// Regression inputs found by fuzz/normalize_fuzz: Normalize must be a fixed
+// point of itself.
+TEST(Normalize, FuzzRegressionsAreIdempotent) {
+  const std::vector<std::string> inputs = {
+      std::string("\xe3~\x1c"
+                  "6"),  // tilde, then a control char, then a digit
+      "A\xc2\xaf",       // U+00AF → space + combining macron
+  };
+  for (const auto& in : inputs) {
+    SCOPED_TRACE(in);
+    const std::string once = Normalize(in);
+    EXPECT_EQ(Normalize(once), once);
+  }
+}
+
 struct CanonCase {
   std::string in;
   std::string want;
