@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 build=${YORISOI_FUZZ_BUILD_DIR:-build-fuzz}
 seconds=${FUZZ_SECONDS:-60}
 CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DYORISOI_BUILD_FUZZ=ON -DYORISOI_BUILD_TESTS=OFF >/dev/null
+  -DYORISOI_BUILD_FUZZ=ON -DYORISOI_BUILD_TESTS="${YORISOI_FUZZ_WITH_TESTS:-OFF}" >/dev/null
 mapfile -t all < <(sed -n 's/^yorisoi_fuzz(\([a-z_]*\) .*/\1/p' fuzz/CMakeLists.txt)
 targets=("${@:-${all[@]}}")
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]/%/_fuzz}"

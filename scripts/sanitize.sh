@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sanitizer runs (issue 7), used by .ci/run after the README's test command:
+#  1. clang, AddressSanitizer + UndefinedBehaviorSanitizer (+ libFuzzer
+#     coverage): the whole test suite, then every fuzz target for
+#     FUZZ_SECONDS (default 60) from the same build;
+#  2. gcc, ThreadSanitizer: the server end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+asan=${YORISOI_ASAN_BUILD_DIR:-build-asan}
+CXX=clang++ cmake -S . -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DYORISOI_BUILD_FUZZ=ON -DYORISOI_BUILD_TESTS=ON >/dev/null
+cmake --build "$asan" -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir "$asan" --output-on-failure -j"$jobs" --timeout 900
+YORISOI_FUZZ_BUILD_DIR=$asan YORISOI_FUZZ_WITH_TESTS=ON ./scripts/fuzz.sh
+
+tsan=${YORISOI_TSAN_BUILD_DIR:-build-tsan}
+cmake -S . -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DYORISOI_SANITIZE=thread \
+  -DYORISOI_BUILD_TESTS=ON >/dev/null
+cmake --build "$tsan" -j"$jobs" --target yorisoi adapters_tests
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  ctest --test-dir "$tsan" --output-on-failure -R 'E2e|EndToEnd' --timeout 900
