@@ -4,11 +4,12 @@
 // Thread-safe; Calculate() never throws.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "knowledge/kb.h"
 #include "knowledge/result.h"
@@ -29,16 +30,18 @@ struct Training {
 };
 
 struct Parent {
-  long long salary_income = 0;     // 給与収入 (yen/year)
-  long long business_income = 0;   // 事業所得など (所得, yen/year)
-  long long child_support = 0;     // 養育費 received (yen/year)
-  long long deductions = 0;        // 諸控除 (障害者控除 etc.)
+  long long salary_income = 0;              // 給与収入 (yen/year)
+  long long business_income = 0;            // 事業所得など (所得, yen/year)
+  long long child_support = 0;              // 養育費 received (yen/year)
+  long long deductions = 0;                 // 諸控除 (障害者控除 etc.)
   std::optional<bool> resident_tax_exempt;  // 住民税非課税; derived when absent
   std::optional<long long> rent;            // 家賃 (yen/month)
   std::optional<int> years_resident;
   std::optional<Training> training;
   int elderly_dependents = 0;   // 老人扶養親族 (+100,000 each to limits)
-  int specific_dependents = 0;  // 特定扶養親族・16〜18歳 (+150,000 each)
+  int specific_dependents = 0;  // 特定扶養親族・16〜18歳 (+150,000 each); when 0 and
+                                // Household::dependents is absent, derived from the
+                                // supported children aged 16–22 on 31 Dec of the income year
 };
 
 struct Household {
@@ -47,14 +50,15 @@ struct Household {
   bool single_parent = true;
   Parent parent;
   std::optional<long long> income;  // 所得額 given directly; overrides parent
-  std::optional<int> dependents;    // 扶養親族等の数; default derived from children
+  std::optional<int> dependents;    // 扶養親族等の数; default: children under 18, supported
+                                    // children and parent.elderly_dependents
   std::vector<Child> children;
 };
 
 struct BreakdownItem {
   std::string label;  // "第1子（2016年5月1日生まれ）"
   long long monthly = 0;
-  std::string note;   // "48,050 −（150,000 × 0.0264029 + 10）= 44,080"
+  std::string note;  // "48,050 −（150,000 × 0.0264029 + 10）= 44,080"
 };
 
 struct ProgramResult {
@@ -62,7 +66,8 @@ struct ProgramResult {
                         // "koutou_kunren", "jiritsu_kyouiku_kunren", "kunitachi_jutaku"
   std::string name;     // "児童扶養手当"
   bool eligible = false;
-  std::string status;   // "full" | "partial" | "stopped" | "ineligible" (全部支給/一部支給/支給停止/対象外)
+  // "full" | "partial" | "stopped" | "ineligible" (全部支給/一部支給/支給停止/対象外)
+  std::string status;
   long long monthly = 0;  // yen per month (one-off programs: amount in `lump_sum`)
   std::optional<long long> lump_sum;
   std::vector<BreakdownItem> breakdown;
@@ -70,8 +75,8 @@ struct ProgramResult {
   std::vector<std::string> income_steps;  // how income_used was derived, in Japanese
   nlohmann::json limits = nlohmann::json::object();
   std::vector<std::string> reasons;  // Japanese
-  kb::Source source;                 // source of the figures; as_of = date the figures are in force from
-  std::string copay;                 // hitorioya_iryo: "なし" | "1割"
+  kb::Source source;  // source of the figures; as_of = date the figures are in force from
+  std::string copay;  // hitorioya_iryo: "なし" | "1割"
 };
 
 struct CalcResult {
@@ -83,7 +88,7 @@ struct CalcResult {
 // "parent.salary_income: must be a non-negative integer". `today` fills a
 // missing date; `known_municipality` (may be null) rejects unknown ids.
 Result<Household> ParseHousehold(const nlohmann::json& in, const Date& today,
-                                  const kb::KnowledgeBase* known_municipality);
+                                 const kb::KnowledgeBase* known_municipality);
 
 // Computes every applicable program. `kb` supplies facts and regions
 // (municipality → prefecture). Programs that do not apply (Tokyo-only outside
@@ -94,5 +99,13 @@ CalcResult Calculate(const Household& h, const kb::KnowledgeBase& kb);
 nlohmann::json ToJson(const CalcResult& r);
 // Japanese step-by-step explanation (for --explain and the dialogs).
 std::string Explain(const CalcResult& r);
+
+// The shared entry point of `yorisoi calc` and `POST /api/v1/calc`: parses
+// `body` (one JSON household), computes, and returns {HTTP status, JSON body}.
+// 200: ToJson(result), plus "explanation": Explain(result) when `explain`.
+// 400: {"error": "children[1].birth_date: must be a date (YYYY-MM-DD)"} — the
+// message names the field. `today` (JST) fills a missing "date". Never throws.
+std::pair<int, std::string> RunJsonApi(std::string_view body, const kb::KnowledgeBase& kb,
+                                       const Date& today, bool explain);
 
 }  // namespace yorisoi::calc

@@ -1,0 +1,885 @@
+// The programs of the eligibility calculator. Every amount, limit, rate and
+// table comes from the fact table in force on the household's date; the code
+// only holds the formulas (see ../shared/facts/national-programs.md).
+#include "knowledge/calc/calc.h"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+
+#include "knowledge/calc/calc_internal.h"
+
+namespace yorisoi::calc {
+namespace {
+
+using namespace internal;
+
+// Looks facts up on one date, remembers the latest `from` of the values used
+// (the as-of date of the result) and the ids that were missing.
+class Figures {
+ public:
+  Figures(const kb::FactTable& table, const Date& date) : table_(table), date_(date) {}
+
+  // `track` = false for figures keyed by another date (the 給与所得控除 table
+  // of the income year), which the as-of date of the payment month ignores.
+  const kb::FactValue* ValueAt(std::string_view id, const Date& d, bool track = true) {
+    const kb::FactValue* v = table_.FactAt(id, d);
+    if (!v) {
+      missing_.emplace_back(id);
+      return nullptr;
+    }
+    if (track && (!latest_ || v->from > *latest_)) latest_ = v->from;
+    return v;
+  }
+  double Num(std::string_view id) {
+    const kb::FactValue* v = ValueAt(id, date_);
+    return v ? v->number : 0;
+  }
+  long long Yen(std::string_view id) { return std::llround(Num(id)); }
+  // A figure that may legitimately not be in force yet (no "missing" record).
+  std::optional<long long> OptionalYen(std::string_view id) {
+    const kb::FactValue* v = table_.FactAt(id, date_);
+    if (!v) return std::nullopt;
+    if (!latest_ || v->from > *latest_) latest_ = v->from;
+    return std::llround(v->number);
+  }
+  bool ok() const { return missing_.empty(); }
+  const std::vector<std::string>& missing() const { return missing_; }
+  std::string as_of() const { return latest_ ? latest_->ToString() : std::string(); }
+  const Date& date() const { return date_; }
+
+ private:
+  const kb::FactTable& table_;
+  Date date_;
+  std::optional<Date> latest_;
+  std::vector<std::string> missing_;
+};
+
+const char* const kJfa = "jido_fuyo_teate";
+const char* const kJt = "jido_teate";
+const char* const kIkusei = "jido_ikusei_teate";
+const char* const kIryo = "hitorioya_iryo";
+const char* const kKoutou = "koutou_kunren";
+const char* const kJiritsu = "jiritsu_kyouiku_kunren";
+const char* const kKunitachi = "kunitachi_jutaku";
+
+ProgramResult Start(const kb::KnowledgeBase& kb, const char* id, const char* fallback_name) {
+  ProgramResult r;
+  r.program = id;
+  r.name = fallback_name;
+  const kb::Program* p = kb.FindProgram(id);
+  if (!p) {
+    for (const kb::Program& q : kb.programs()) {
+      if (q.calc_program == id) {
+        p = &q;
+        break;
+      }
+    }
+  }
+  if (p) r.source = p->source;
+  r.status = "ineligible";
+  return r;
+}
+
+void Finish(ProgramResult& r, const Figures& f) {
+  const std::string as_of = f.as_of();
+  if (!as_of.empty()) r.source.as_of = as_of;
+}
+
+bool MissingFigures(ProgramResult& r, const Figures& f) {
+  if (f.ok()) return false;
+  std::string ids;
+  for (const std::string& id : f.missing()) ids += (ids.empty() ? "" : "、") + id;
+  r.eligible = false;
+  r.status = "ineligible";
+  r.reasons.push_back(JaDate(f.date()) +
+                      "時点で使える金額・基準のデータがないため計算できません（" + ids + "）。");
+  return true;
+}
+
+bool Born(const Child& c, const Date& date) { return c.birth_date <= date; }
+
+// 児童扶養手当・ひとり親医療 の「児童」: 18歳到達後の最初の3月31日まで、
+// 一定の障害があれば20歳に達する月まで。
+bool IsJfaChild(const Child& c, const Date& date) {
+  if (!Born(c, date)) return false;
+  if (MonthIndex(date) <= MonthIndex(MarchAfterAge(c.birth_date, 18))) return true;
+  return c.disability != "none" && MonthIndex(date) <= MonthIndex(ReachAge(c.birth_date, 20));
+}
+
+std::vector<int> ByBirth(const Household& h) {
+  std::vector<int> idx(h.children.size());
+  for (size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<int>(i);
+  std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) {
+    return h.children[a].birth_date < h.children[b].birth_date;
+  });
+  return idx;
+}
+
+std::string ChildName(const Child& c) { return JaDate(c.birth_date) + "生まれのお子さん"; }
+std::string OrderLabel(int n, const Child& c) {
+  return "第" + std::to_string(n) + "子（" + JaDate(c.birth_date) + "生まれ）";
+}
+
+// 扶養親族等の数 and how it was found.
+int Dependents(const Household& h, std::string* how) {
+  if (h.dependents) {
+    if (how) *how = "扶養親族等の数は入力どおり" + std::to_string(*h.dependents) + "人です。";
+    return *h.dependents;
+  }
+  int n = 0;
+  for (const Child& c : h.children) {
+    if (!Born(c, h.date)) continue;
+    if (AgeOn(c.birth_date, h.date) < 18 || c.supported) ++n;
+  }
+  const int elderly = h.parent.elderly_dependents;  // 老人扶養親族 are dependants too
+  if (how) {
+    *how = "扶養親族等の数は、18歳未満のお子さんと扶養しているお子さん" +
+           (elderly > 0 ? "、老人扶養親族" + std::to_string(elderly) + "人" : std::string()) +
+           "から" + std::to_string(n + elderly) + "人としました。";
+  }
+  return n + elderly;
+}
+
+// 特定扶養親族 and 16–18-year-old 控除対象扶養親族 (each raises the
+// 児童扶養手当 limits): as given, or — when the dependants are derived from
+// the children — the supported children aged 16–22 on 31 December of the
+// income year.
+int SpecificDependents(const Household& h) {
+  if (h.dependents || h.parent.specific_dependents > 0) return h.parent.specific_dependents;
+  const Date dec31{IncomeYear(h.date), 12, 31};
+  int n = 0;
+  for (const Child& c : h.children) {
+    if (!c.supported || !Born(c, dec31)) continue;
+    // Tax age on 31 Dec (年齢計算ニ関スル法律: born 1 Jan → a year older on 31 Dec).
+    const int age = AgeOn(c.birth_date, dec31.AddDays(1));
+    n += age >= 16 && age <= 22;
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------- income
+
+struct Salary {
+  long long shotoku = 0;  // 給与所得
+  long long kojo = 0;
+};
+
+// 給与所得 for the income year used on `f.date()`; appends the step.
+Salary SalaryShotoku(const Household& h, Figures& f, std::vector<std::string>* steps) {
+  Salary s;
+  const long long salary = h.parent.salary_income;
+  if (salary <= 0) return s;
+  const int year = IncomeYear(f.date());
+  const kb::FactValue* table = f.ValueAt("tax.kyuyo_kojo", Date{year, 1, 1}, /*track=*/false);
+  if (!table) return s;
+  s.kojo = KyuyoKojo(KojoTable(*table), salary);
+  s.shotoku = salary - s.kojo;
+  if (steps)
+    steps->push_back("給与収入 " + Yen(salary) + " − 給与所得控除 " + Yen(s.kojo) + "（" +
+                     EraYear(year) + "分の表）= 給与所得 " + Yen(s.shotoku));
+  return s;
+}
+
+std::string IncomeYearStep(const Date& date) {
+  const int y = IncomeYear(date);
+  return EraYear(y) + "分（" + std::to_string(y) +
+         "年1月〜12月）の所得で判定します（11月〜翌年10月分は前年の所得）。";
+}
+
+struct JfaIncome {
+  long long amount = 0;  // 所得額
+  std::vector<std::string> steps;
+};
+
+// 所得額 for 児童扶養手当 (and マル親): 給与所得 + その他 − 調整控除 − 80,000
+// + 養育費 × 0.8 − 諸控除.
+JfaIncome ComputeJfaIncome(const Household& h, Figures& f) {
+  JfaIncome in;
+  if (h.income) {
+    in.amount = *h.income;
+    in.steps.push_back("所得額は入力された " + Yen(*h.income) + "を使っています。");
+    return in;
+  }
+  in.steps.push_back(IncomeYearStep(f.date()));
+  const Salary s = SalaryShotoku(h, f, &in.steps);
+  long long v = s.shotoku;
+  if (h.parent.business_income > 0) {
+    v += h.parent.business_income;
+    in.steps.push_back("＋ 事業所得など " + Yen(h.parent.business_income));
+  }
+  if (s.shotoku > 0) {
+    const long long adj = std::min(s.shotoku, f.Yen("jfa.deduction.salary_adjust"));
+    v -= adj;
+    in.steps.push_back("− 給与所得からの調整控除 " + Yen(adj));
+  }
+  const long long flat = f.Yen("jfa.deduction.flat");
+  v -= flat;
+  in.steps.push_back("− 一律控除（社会保険料相当） " + Yen(flat));
+  if (h.parent.child_support > 0) {
+    const double rate = f.Num("jfa.child_support_rate");
+    const long long add = static_cast<long long>(std::floor(h.parent.child_support * rate + 1e-6));
+    v += add;
+    in.steps.push_back("＋ 養育費 " + Yen(h.parent.child_support) + " × " + FormatRate(rate) +
+                       " = " + Yen(add));
+  }
+  if (h.parent.deductions > 0) {
+    v -= h.parent.deductions;
+    in.steps.push_back("− 諸控除 " + Yen(h.parent.deductions));
+  }
+  if (v < 0) {
+    in.steps.push_back("（計算結果がマイナスのため0円とします）");
+    v = 0;
+  }
+  in.amount = v;
+  in.steps.push_back("＝ 所得額 " + Yen(v));
+  return in;
+}
+
+struct TotalIncome {
+  long long amount = 0;  // 合計所得金額
+  std::string step;
+};
+
+// 合計所得金額 (for 住民税非課税): 給与所得 + 事業所得など.
+TotalIncome ComputeTotalIncome(const Household& h, Figures& f) {
+  TotalIncome t;
+  if (h.income) {
+    t.amount = *h.income;
+    t.step = "合計所得金額は入力された所得額 " + Yen(*h.income) + "とみなします。";
+    return t;
+  }
+  const Salary s = SalaryShotoku(h, f, nullptr);
+  t.amount = s.shotoku + h.parent.business_income;
+  t.step = "合計所得金額 = 給与所得 " + Yen(s.shotoku) + " ＋ 事業所得など " +
+           Yen(h.parent.business_income) + " = " + Yen(t.amount);
+  return t;
+}
+
+// 住民税非課税: given, or derived for a single parent from 合計所得金額.
+bool ResidentTaxExempt(const Household& h, Figures& f, std::vector<std::string>& steps,
+                       std::vector<std::string>& reasons) {
+  if (h.parent.resident_tax_exempt) {
+    reasons.push_back(std::string("住民税は入力どおり") +
+                      (*h.parent.resident_tax_exempt ? "非課税" : "課税") + "として扱います。");
+    return *h.parent.resident_tax_exempt;
+  }
+  const long long limit = f.Yen("tax.resident_exempt_limit");
+  if (!h.single_parent) {
+    reasons.push_back("住民税の課税・非課税が入力されていないため、課税として扱います。");
+    return false;
+  }
+  const TotalIncome t = ComputeTotalIncome(h, f);
+  steps.push_back(t.step);
+  const bool exempt = t.amount <= limit;
+  reasons.push_back("合計所得金額 " + Yen(t.amount) + "が" + Yen(limit) +
+                    (exempt ? "以下のため、住民税は非課税と判定しました（ひとり親の目安）。"
+                            : "を超えるため、住民税は課税と判定しました（ひとり親の目安）。"));
+  return exempt;
+}
+
+// ---------------------------------------------------------------- 児童扶養手当
+
+struct JfaCore {
+  ProgramResult result;
+  bool figures_ok = false;
+  long long income = 0;
+  long long full_limit = 0;
+  long long partial_limit = 0;
+  JfaIncome income_detail;
+};
+
+JfaCore JidoFuyoTeate(const Household& h, const kb::KnowledgeBase& kb) {
+  JfaCore core;
+  ProgramResult& r = core.result;
+  r = Start(kb, kJfa, "児童扶養手当");
+  Figures f(kb, h.date);
+  const long long full[3] = {f.Yen("jfa.full.first"), f.Yen("jfa.full.second"),
+                             f.Yen("jfa.full.third")};
+  const long long min[3] = {f.Yen("jfa.partial_min.first"), f.Yen("jfa.partial_min.second"),
+                            f.Yen("jfa.partial_min.third")};
+  const double coef[3] = {f.Num("jfa.coef.first"), f.Num("jfa.coef.second"),
+                          f.Num("jfa.coef.third")};
+  const long long full_base = f.Yen("jfa.limit.full.base");
+  const long long partial_base = f.Yen("jfa.limit.partial.base");
+  const long long obligor_base = f.Yen("jfa.limit.obligor.base");
+  const long long step = f.Yen("jfa.limit.step");
+  const long long add_elderly = f.Yen("jfa.limit.add.elderly");
+  const long long add_specific = f.Yen("jfa.limit.add.specific");
+  core.income_detail = ComputeJfaIncome(h, f);
+  if (MissingFigures(r, f)) {
+    Finish(r, f);
+    return core;
+  }
+  core.figures_ok = true;
+
+  std::string dep_how;
+  const int n = Dependents(h, &dep_how);
+  const int specific = SpecificDependents(h);
+  const long long additions = add_elderly * h.parent.elderly_dependents + add_specific * specific;
+  core.full_limit = full_base + step * n + additions;
+  core.partial_limit = partial_base + step * n + additions;
+  const long long obligor = obligor_base + step * n;
+  core.income = core.income_detail.amount;
+  r.income_used = core.income;
+  r.income_steps = core.income_detail.steps;
+  r.limits = {{"dependents", n},
+              {"full", core.full_limit},
+              {"partial", core.partial_limit},
+              {"obligor", obligor}};
+  if (additions > 0) r.limits["additions"] = additions;
+  if (specific > 0 && !h.dependents && h.parent.specific_dependents == 0) {
+    dep_how += "16〜22歳のお子さん" + std::to_string(specific) + "人分（" +
+               EraYear(IncomeYear(h.date)) + "12月31日時点の年齢）、限度額に" +
+               Yen(add_specific * specific) + "を加えました。";
+  }
+
+  // Which children count.
+  std::vector<int> kids;
+  for (int i : ByBirth(h)) {
+    const Child& c = h.children[i];
+    if (!Born(c, h.date)) continue;
+    const bool jido = IsJfaChild(c, h.date);
+    if (jido && !c.supported) {
+      r.reasons.push_back(ChildName(c) + "は養育していないため、対象児童に含めません。");
+      continue;
+    }
+    if (!jido) {
+      r.reasons.push_back(ChildName(c) +
+                          "は18歳到達後の年度末を過ぎている（障害がある場合は20歳以上の）ため、"
+                          "対象児童ではありません。");
+      continue;
+    }
+    if (MonthIndex(h.date) > MonthIndex(MarchAfterAge(c.birth_date, 18))) {
+      r.reasons.push_back(ChildName(c) + "は障害があるため、20歳になる月まで対象です。");
+    }
+    kids.push_back(i);
+  }
+
+  if (!h.single_parent) {
+    r.reasons.insert(r.reasons.begin(),
+                     "ひとり親家庭（離婚・死別・未婚など）ではないため対象外です。");
+    Finish(r, f);
+    return core;
+  }
+  if (kids.empty()) {
+    r.reasons.insert(r.reasons.begin(),
+                     "対象となる児童（18歳到達後の最初の3月31日まで、一定の障害がある場合は"
+                     "20歳未満）がいないため対象外です。");
+    Finish(r, f);
+    return core;
+  }
+  r.reasons.push_back(dep_how);
+  const long long inc = core.income;
+  if (inc >= core.partial_limit) {
+    r.eligible = false;
+    r.status = "stopped";
+    r.reasons.push_back("所得額 " + Yen(inc) + "が一部支給の限度額 " + Yen(core.partial_limit) +
+                        "以上のため、支給停止（0円）です。");
+    Finish(r, f);
+    return core;
+  }
+  r.eligible = true;
+  const bool partial = inc >= core.full_limit;
+  r.status = partial ? "partial" : "full";
+  const long long diff = inc - core.full_limit;
+  for (size_t k = 0; k < kids.size(); ++k) {
+    const Child& c = h.children[kids[k]];
+    const int part = k == 0 ? 0 : (k == 1 ? 1 : 2);
+    BreakdownItem item;
+    item.label = OrderLabel(static_cast<int>(k) + 1, c);
+    const char* kind = part == 0 ? "第1子" : (part == 1 ? "第2子加算" : "第3子以降加算");
+    if (!partial) {
+      item.monthly = full[part];
+      item.note = std::string("全部支給 ") + kind + " " + Yen(full[part]);
+    } else {
+      long long amount = PartialAmount(full[part], diff, coef[part]);
+      amount = std::clamp(amount, min[part], full[part]);
+      item.monthly = amount;
+      item.note = std::string(kind) + ": " + kb::FormatYen(full[part]) + " −（" +
+                  kb::FormatYen(diff) + " × " + FormatRate(coef[part]) +
+                  " + 10）= " + PartialRaw(full[part], diff, coef[part]) +
+                  " → 10円未満を四捨五入して" + Yen(amount);
+    }
+    r.monthly += item.monthly;
+    r.breakdown.push_back(std::move(item));
+  }
+  if (partial) {
+    r.reasons.push_back("所得額 " + Yen(inc) + "が全部支給の限度額 " + Yen(core.full_limit) +
+                        "以上、一部支給の限度額 " + Yen(core.partial_limit) +
+                        "未満のため一部支給です。");
+  } else {
+    r.reasons.push_back("所得額 " + Yen(inc) + "が全部支給の限度額 " + Yen(core.full_limit) +
+                        "未満のため全部支給です。");
+  }
+  r.reasons.push_back(
+      "同居の扶養義務者（祖父母など）の所得が限度額 " + Yen(obligor) +
+      "以上の場合や、公的年金を受けている場合は、支給されない・減ることがあります。");
+  Finish(r, f);
+  return core;
+}
+
+// ---------------------------------------------------------------- 児童手当
+
+ProgramResult JidoTeate(const Household& h, const kb::KnowledgeBase& kb) {
+  ProgramResult r = Start(kb, kJt, "児童手当");
+  Figures f(kb, h.date);
+  const long long under3 = f.Yen("jt.under3");
+  const long long mid = f.Yen("jt.age3_to_hs");
+  const long long third = f.Yen("jt.third_plus");
+  const int order_age = static_cast<int>(f.Yen("jt.order_age_limit"));
+  if (MissingFigures(r, f)) {
+    r.reasons.push_back(
+        "この計算は2024年10月からの制度（所得制限なし・高校生年代まで）で行います。");
+    Finish(r, f);
+    return r;
+  }
+  r.limits = {{"income_limit", nullptr}, {"order_age_limit", order_age}};
+  r.income_steps.push_back("児童手当には所得制限がないため、所得は判定に使いません。");
+  int order = 0;
+  for (int i : ByBirth(h)) {
+    const Child& c = h.children[i];
+    if (!Born(c, h.date)) continue;
+    if (!c.supported) {
+      r.reasons.push_back(ChildName(c) + "は養育していないため、数に含めません。");
+      continue;
+    }
+    if (MonthIndex(h.date) > MonthIndex(MarchAfterAge(c.birth_date, order_age))) {
+      r.reasons.push_back(ChildName(c) + "は" + std::to_string(order_age) +
+                          "歳到達後の年度末を過ぎているため、第何子かの数に含めません。");
+      continue;
+    }
+    ++order;
+    if (MonthIndex(h.date) > MonthIndex(MarchAfterAge(c.birth_date, 18))) {
+      r.reasons.push_back(ChildName(c) + "は高校生年代を過ぎているため支給対象ではありませんが、" +
+                          std::to_string(order_age) +
+                          "歳到達後の年度末までは第何子かの数に含めます（第" +
+                          std::to_string(order) + "子）。");
+      continue;
+    }
+    BreakdownItem item;
+    item.label = OrderLabel(order, c);
+    if (order >= 3) {
+      item.monthly = third;
+      item.note = "第3子以降 " + Yen(third);
+    } else if (MonthIndex(h.date) <= MonthIndex(c.birth_date) + 36) {
+      item.monthly = under3;
+      item.note = "3歳未満 " + Yen(under3);
+    } else {
+      item.monthly = mid;
+      item.note = "3歳〜高校生年代 " + Yen(mid);
+    }
+    r.monthly += item.monthly;
+    r.breakdown.push_back(std::move(item));
+  }
+  if (r.breakdown.empty()) {
+    r.reasons.insert(r.reasons.begin(),
+                     "支給対象のお子さん（18歳到達後の最初の3月31日まで）がいないため対象外です。");
+  } else {
+    r.eligible = true;
+    r.status = "full";
+    r.reasons.insert(r.reasons.begin(),
+                     "所得制限はありません。お子さんの年齢と第何子かで月額が決まります。");
+  }
+  Finish(r, f);
+  return r;
+}
+
+// ---------------------------------------------------------------- 児童育成手当 (東京都)
+
+ProgramResult JidoIkuseiTeate(const Household& h, const kb::KnowledgeBase& kb) {
+  ProgramResult r = Start(kb, kIkusei, "児童育成手当");
+  Figures f(kb, h.date);
+  const long long ikusei = f.Yen("ikusei.amount");
+  const long long shogai = f.Yen("ikusei.shogai");
+  const long long base = f.Yen("ikusei.limit.base");
+  const long long step = f.Yen("ikusei.limit.step");
+  const long long flat = f.Yen("ikusei.deduction.flat");
+  // 所得: 給与所得 + その他 − 80,000 − 諸控除 (養育費は加えない).
+  long long inc = 0;
+  if (h.income) {
+    inc = *h.income;
+    r.income_steps.push_back("所得は入力された " + Yen(*h.income) + "を使っています。");
+  } else {
+    r.income_steps.push_back(IncomeYearStep(h.date));
+    const Salary s = SalaryShotoku(h, f, &r.income_steps);
+    inc = s.shotoku;
+    if (h.parent.business_income > 0) {
+      inc += h.parent.business_income;
+      r.income_steps.push_back("＋ 事業所得など " + Yen(h.parent.business_income));
+    }
+    inc -= flat;
+    r.income_steps.push_back("− 一律控除 " + Yen(flat));
+    if (h.parent.deductions > 0) {
+      inc -= h.parent.deductions;
+      r.income_steps.push_back("− 諸控除 " + Yen(h.parent.deductions));
+    }
+    if (h.parent.child_support > 0) r.income_steps.push_back("（養育費は所得に加えません）");
+    if (inc < 0) inc = 0;
+    r.income_steps.push_back("＝ 所得 " + Yen(inc));
+  }
+  if (MissingFigures(r, f)) {
+    Finish(r, f);
+    return r;
+  }
+  std::string dep_how;
+  const int n = Dependents(h, &dep_how);
+  const long long limit = base + step * n;
+  r.income_used = inc;
+  r.limits = {{"dependents", n}, {"limit", limit}};
+
+  int order = 0;
+  for (int i : ByBirth(h)) {
+    const Child& c = h.children[i];
+    if (!Born(c, h.date) || !c.supported) continue;
+    const bool jido = MonthIndex(h.date) <= MonthIndex(MarchAfterAge(c.birth_date, 18));
+    const bool disabled =
+        c.disability != "none" && MonthIndex(h.date) <= MonthIndex(ReachAge(c.birth_date, 20));
+    if (!jido && !disabled) continue;
+    ++order;
+    if (jido && h.single_parent) {
+      r.breakdown.push_back(
+          {"育成手当 " + OrderLabel(order, c), ikusei, "育成手当 " + Yen(ikusei)});
+    }
+    if (disabled) {
+      r.breakdown.push_back(
+          {"障害手当 " + OrderLabel(order, c), shogai,
+           "障害手当 " + Yen(shogai) + "（愛の手帳1〜3度・身体障害者手帳1・2級程度などの場合）"});
+    }
+  }
+  if (r.breakdown.empty()) {
+    r.reasons.push_back(
+        h.single_parent
+            ? "対象となるお子さん（18歳到達後の最初の3月31日まで、障害手当は20歳未満）が"
+              "いないため対象外です。"
+            : "ひとり親家庭ではなく、障害手当の対象となるお子さんもいないため対象外です。");
+    Finish(r, f);
+    return r;
+  }
+  r.reasons.push_back(dep_how);
+  if (inc >= limit) {
+    r.breakdown.clear();
+    r.status = "stopped";
+    r.reasons.push_back("所得 " + Yen(inc) + "が限度額 " + Yen(limit) +
+                        "以上のため、支給されません。");
+    Finish(r, f);
+    return r;
+  }
+  r.eligible = true;
+  r.status = "full";
+  for (const BreakdownItem& b : r.breakdown) r.monthly += b.monthly;
+  r.reasons.push_back("所得 " + Yen(inc) + "が限度額 " + Yen(limit) + "未満です。");
+  if (!h.single_parent) r.reasons.push_back("ひとり親家庭ではないため、育成手当は対象外です。");
+  r.reasons.push_back("東京都の制度です。支給は6月・10月・2月です。");
+  Finish(r, f);
+  return r;
+}
+
+// ---------------------------------------------------------------- ひとり親家庭等医療費助成
+// (東京都)
+
+ProgramResult HitorioyaIryo(const Household& h, const JfaCore& jfa, const kb::KnowledgeBase& kb) {
+  ProgramResult r = Start(kb, kIryo, "ひとり親家庭等医療費助成");
+  Figures f(kb, h.date);
+  const long long base = f.Yen("maruoya.limit.base");
+  const long long obligor_base = f.Yen("maruoya.limit.obligor.base");
+  const long long step = f.Yen("maruoya.limit.step");
+  // The same 所得額 as 児童扶養手当 (養育費 80% added).
+  const JfaIncome in = jfa.figures_ok ? jfa.income_detail : ComputeJfaIncome(h, f);
+  f.Yen("tax.resident_exempt_limit");
+  if (MissingFigures(r, f)) {
+    Finish(r, f);
+    return r;
+  }
+  std::string dep_how;
+  const int n = Dependents(h, &dep_how);
+  const long long limit = base + step * n;
+  r.income_used = in.amount;
+  r.income_steps = in.steps;
+  r.limits = {{"dependents", n}, {"limit", limit}, {"obligor", obligor_base + step * n}};
+
+  bool has_child = false;
+  for (const Child& c : h.children) has_child |= c.supported && IsJfaChild(c, h.date);
+  if (!h.single_parent) {
+    r.reasons.push_back("ひとり親家庭ではないため対象外です。");
+  } else if (!has_child) {
+    r.reasons.push_back(
+        "対象となるお子さん（18歳到達後の最初の3月31日まで、一定の障害がある場合は20歳未満）が"
+        "いないため対象外です。");
+  } else if (in.amount >= limit) {
+    r.status = "stopped";
+    r.reasons.push_back(dep_how);
+    r.reasons.push_back("所得額 " + Yen(in.amount) + "が限度額 " + Yen(limit) +
+                        "以上のため、助成を受けられません。");
+  } else {
+    r.eligible = true;
+    r.status = "full";
+    r.reasons.push_back(dep_how);
+    r.reasons.push_back("所得額 " + Yen(in.amount) + "が限度額 " + Yen(limit) + "未満です。");
+    const bool exempt = ResidentTaxExempt(h, f, r.income_steps, r.reasons);
+    r.copay = exempt ? "なし" : "1割";
+    r.breakdown.push_back({"医療費の自己負担", 0,
+                           exempt ? "住民税非課税世帯: 自己負担なし"
+                                  : "住民税課税世帯: 医療費の1割（月ごとの上限があります）"});
+    r.reasons.push_back("保険診療の自己負担分を助成します。医療証の申請が必要です。");
+  }
+  Finish(r, f);
+  return r;
+}
+
+// ---------------------------------------------------------------- 訓練給付金
+
+// Common conditions of the training grants: ひとり親, a child under 20, and
+// 児童扶養手当 received or at that income level. Appends failing reasons.
+bool TrainingConditions(const Household& h, const JfaCore& jfa, ProgramResult& r) {
+  bool ok = true;
+  if (!h.single_parent) {
+    r.reasons.push_back("ひとり親家庭ではないため対象外です。");
+    ok = false;
+  }
+  bool child = false;
+  for (const Child& c : h.children) {
+    child |= Born(c, h.date) && c.supported && AgeOn(c.birth_date, h.date) < 20;
+  }
+  if (!child) {
+    r.reasons.push_back("20歳未満のお子さんを養育していないため対象外です。");
+    ok = false;
+  }
+  if (jfa.figures_ok) {
+    r.income_used = jfa.income;
+    r.income_steps = jfa.income_detail.steps;
+    r.limits["income_limit"] = jfa.partial_limit;
+    if (jfa.income >= jfa.partial_limit) {
+      r.reasons.push_back("所得額 " + Yen(jfa.income) + "が児童扶養手当の支給水準（" +
+                          Yen(jfa.partial_limit) + "未満）を超えるため対象外です。");
+      ok = false;
+    } else {
+      r.reasons.push_back("所得額 " + Yen(jfa.income) + "は児童扶養手当を受けられる水準（" +
+                          Yen(jfa.partial_limit) + "未満）です。");
+    }
+  }
+  return ok;
+}
+
+ProgramResult KoutouKunren(const Household& h, const JfaCore& jfa, const kb::KnowledgeBase& kb) {
+  ProgramResult r = Start(kb, kKoutou, "高等職業訓練促進給付金");
+  Figures f(kb, h.date);
+  const long long exempt_m = f.Yen("koutou.monthly.exempt");
+  const long long taxed_m = f.Yen("koutou.monthly.taxed");
+  const long long max_months = f.Yen("koutou.max_months");
+  const long long done_exempt = f.Yen("koutou.completion.exempt");
+  const long long done_taxed = f.Yen("koutou.completion.taxed");
+  const std::optional<long long> final_add = f.OptionalYen("koutou.final_year_add");
+  const std::optional<long long> min_months = f.OptionalYen("koutou.min_course_months");
+  if (MissingFigures(r, f)) {
+    Finish(r, f);
+    return r;
+  }
+  r.limits = {{"max_months", max_months}};
+  if (min_months) r.limits["min_course_months"] = *min_months;
+  const bool ok = TrainingConditions(h, jfa, r);
+  if (!ok) {
+    Finish(r, f);
+    return r;
+  }
+  std::vector<std::string> tax_steps;
+  const bool exempt = ResidentTaxExempt(h, f, tax_steps, r.reasons);
+  for (std::string& s : tax_steps) r.income_steps.push_back(std::move(s));
+  r.eligible = true;
+  r.status = "full";
+  const long long base = exempt ? exempt_m : taxed_m;
+  r.breakdown.push_back(
+      {"訓練期間中の月額", base,
+       std::string(exempt ? "住民税非課税世帯 " : "住民税課税世帯 ") + Yen(base)});
+  r.monthly = base;
+  const bool final_year = h.parent.training && h.parent.training->final_year;
+  if (final_year) {
+    if (final_add) {
+      r.breakdown.push_back(
+          {"最後の12か月の加算", *final_add, "修業期間の最後の12か月 ＋" + Yen(*final_add)});
+      r.monthly += *final_add;
+    } else {
+      r.reasons.push_back("この日付では、最後の12か月の加算はまだありません。");
+    }
+  } else if (final_add) {
+    r.reasons.push_back("修業期間の最後の12か月は月 " + Yen(*final_add) + "が加算されます。");
+  }
+  const long long done = exempt ? done_exempt : done_taxed;
+  r.breakdown.push_back({"修了支援給付金", 0, "修了時に1回 " + Yen(done)});
+  std::string cond = "支給は最長" + std::to_string(max_months) + "か月です。";
+  if (min_months)
+    cond = "修業期間" + std::to_string(*min_months) + "か月以上の資格取得が対象で、" + cond;
+  r.reasons.push_back(cond + "事前に窓口へのご相談が必要です。");
+  Finish(r, f);
+  return r;
+}
+
+ProgramResult JiritsuKunren(const Household& h, const JfaCore& jfa, const kb::KnowledgeBase& kb) {
+  ProgramResult r = Start(kb, kJiritsu, "自立支援教育訓練給付金");
+  Figures f(kb, h.date);
+  const double rate = f.Num("jiritsu.rate");
+  const long long cap = f.Yen("jiritsu.cap");
+  const long long min = f.Yen("jiritsu.min");
+  const long long cap_year = f.Yen("jiritsu.cap_senmon_year");
+  const long long cap_total = f.Yen("jiritsu.cap_senmon_total");
+  if (MissingFigures(r, f)) {
+    Finish(r, f);
+    return r;
+  }
+  const bool senmon = h.parent.training && h.parent.training->kind == "senmon";
+  const long long fee = h.parent.training ? h.parent.training->course_fee : 0;
+  if (senmon) {
+    r.limits = {{"rate", rate}, {"cap_per_year", cap_year}, {"cap_total", cap_total}, {"min", min}};
+  } else {
+    r.limits = {{"rate", rate}, {"cap", cap}, {"min", min}};
+  }
+  if (!TrainingConditions(h, jfa, r)) {
+    Finish(r, f);
+    return r;
+  }
+  if (fee <= 0) {
+    r.eligible = true;
+    r.status = "full";
+    r.reasons.push_back(
+        "受講費用（入学料・受講料）が入力されていないため、金額は計算していません。"
+        "受講費用の" +
+        FormatRate(rate * 100) + "%が支給されます。");
+    Finish(r, f);
+    return r;
+  }
+  const long long raw = static_cast<long long>(std::floor(fee * rate + 1e-6));
+  const long long the_cap = senmon ? cap_total : cap;
+  const long long amount = std::min(raw, the_cap);
+  BreakdownItem item{"受講費用の" + FormatRate(rate * 100) + "%", 0,
+                     Yen(fee) + " × " + FormatRate(rate) + " = " + Yen(raw)};
+  if (raw > the_cap) item.note += "（上限 " + Yen(the_cap) + "）";
+  if (amount <= min) {
+    r.status = "ineligible";
+    r.lump_sum = 0;
+    r.breakdown.push_back(std::move(item));
+    r.reasons.push_back("支給額が " + Yen(min) + "以下のため支給されません。");
+    Finish(r, f);
+    return r;
+  }
+  r.eligible = true;
+  r.status = "full";
+  r.lump_sum = amount;
+  r.breakdown.push_back(std::move(item));
+  if (senmon) {
+    r.reasons.push_back("専門実践教育訓練は1年あたり " + Yen(cap_year) + "、通算 " +
+                        Yen(cap_total) + "が上限です。");
+  }
+  r.reasons.push_back(
+      "受講修了後に支給されます（雇用保険の教育訓練給付を受ける場合はその額を差し引きます）。"
+      "受講前に窓口へのご相談が必要です。");
+  Finish(r, f);
+  return r;
+}
+
+// ---------------------------------------------------------------- 国立市 住宅費助成
+
+ProgramResult KunitachiJutaku(const Household& h, const JfaCore& jfa, const kb::KnowledgeBase& kb) {
+  ProgramResult r = Start(kb, kKunitachi, "国立市 ひとり親家庭の住宅費助成");
+  Figures f(kb, h.date);
+  const double rate = f.Num("kunitachi.jutaku.rate");
+  const long long cap = f.Yen("kunitachi.jutaku.cap");
+  const long long min_years = f.Yen("kunitachi.jutaku.min_years");
+  if (MissingFigures(r, f)) {
+    Finish(r, f);
+    return r;
+  }
+  r.limits = {{"cap", cap}, {"min_years", min_years}};
+  bool ok = true;
+  if (!h.single_parent) {
+    r.reasons.push_back("ひとり親世帯ではないため対象外です。");
+    ok = false;
+  }
+  bool minor = false, adult = false;
+  for (const Child& c : h.children) {
+    if (!Born(c, h.date) || !c.supported) continue;
+    (AgeOn(c.birth_date, h.date) < 18 ? minor : adult) = true;
+  }
+  if (!minor) {
+    r.reasons.push_back("18歳未満のお子さんを養育していないため対象外です。");
+    ok = false;
+  }
+  if (!h.parent.years_resident) {
+    r.reasons.push_back("国立市に住んでいる年数が入力されていないため判定できません（引き続き" +
+                        std::to_string(min_years) + "年以上が条件です）。");
+    ok = false;
+  } else if (*h.parent.years_resident < min_years) {
+    r.reasons.push_back("国立市に引き続き" + std::to_string(min_years) +
+                        "年以上住んでいることが条件です。");
+    ok = false;
+  }
+  if (jfa.figures_ok) {
+    r.income_used = jfa.income;
+    r.income_steps = jfa.income_detail.steps;
+    r.limits["income_limit"] = jfa.full_limit;
+    if (jfa.income >= jfa.full_limit) {
+      r.reasons.push_back("所得額 " + Yen(jfa.income) + "が児童扶養手当の全部支給の水準（" +
+                          Yen(jfa.full_limit) + "未満）ではないため対象外です。");
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  if (!h.parent.rent || *h.parent.rent <= 0) {
+    r.reasons.push_back("家賃（月額）が入力されていないため計算できません。");
+    ok = false;
+  }
+  if (!ok) {
+    Finish(r, f);
+    return r;
+  }
+  const long long rent = *h.parent.rent;
+  const long long third = static_cast<long long>(std::floor(rent * rate + 1e-3));
+  const long long amount = std::min(third, cap);
+  r.eligible = true;
+  r.status = "full";
+  r.monthly = amount;
+  r.breakdown.push_back({"家賃の3分の1", amount,
+                         "家賃 " + Yen(rent) + " × 1/3 = " + Yen(third) +
+                             (third > cap ? "（上限 " + Yen(cap) + "）" : std::string())});
+  r.reasons.push_back("所得額 " + Yen(jfa.income) + "は児童扶養手当の全部支給の水準（" +
+                      Yen(jfa.full_limit) + "未満）です。");
+  r.reasons.push_back(
+      "市内の民間の借家・アパートにお住まいの、親と18歳未満の子どものみの世帯が対象です。");
+  if (adult) {
+    r.reasons.push_back("18歳以上のお子さんと同居している場合は対象外になることがあります。");
+  }
+  Finish(r, f);
+  return r;
+}
+
+}  // namespace
+
+CalcResult Calculate(const Household& h, const kb::KnowledgeBase& kb) {
+  CalcResult out;
+  out.date = h.date;
+  try {
+    out.results.reserve(7);
+    JfaCore jfa = JidoFuyoTeate(h, kb);
+    out.results.push_back(std::move(jfa.result));
+    out.results.push_back(JidoTeate(h, kb));
+    const kb::Municipality* m =
+        h.municipality.empty() ? nullptr : kb.FindMunicipality(h.municipality);
+    if (m && m->prefecture == "tokyo") {
+      out.results.push_back(JidoIkuseiTeate(h, kb));
+      out.results.push_back(HitorioyaIryo(h, jfa, kb));
+    }
+    if (h.parent.training) {
+      if (h.parent.training->kind == "koutou") {
+        out.results.push_back(KoutouKunren(h, jfa, kb));
+      } else {
+        out.results.push_back(JiritsuKunren(h, jfa, kb));
+      }
+    }
+    if (m && m->id == "kunitachi") out.results.push_back(KunitachiJutaku(h, jfa, kb));
+  } catch (const std::exception&) {
+    // Only allocation failures can get here; return what was computed.
+  }
+  return out;
+}
+
+}  // namespace yorisoi::calc
