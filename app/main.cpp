@@ -31,7 +31,6 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   yorisoi::app::Args args(argv + 2, argv + argc);
   try {
-    if (cmd == "serve") return yorisoi::app::CmdServe(args);
     if (cmd == "kb") return yorisoi::app::CmdKb(args);
     if (cmd == "calc") return yorisoi::app::CmdCalc(args);
     if (cmd == "version" || cmd == "--version") {
