@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "kb") return yorisoi::app::CmdKb(args);
     if (cmd == "calc") return yorisoi::app::CmdCalc(args);
+    if (cmd == "chat") return yorisoi::app::CmdChat(args);
+    if (cmd == "eval") return yorisoi::app::CmdEval(args);
     if (cmd == "version" || cmd == "--version") {
       std::printf("yorisoi %s\n", YORISOI_VERSION);
       return 0;

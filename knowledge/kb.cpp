@@ -530,8 +530,10 @@ std::string KnowledgeBase::Render(std::string_view text, const Date& date,
       if (f->unit == "table") {
         out += v->json;
       } else if (f->unit == "rate") {
+        // Rates are stored as fractions (0.6) and written as percentages
+        // ("{{jiritsu.rate}}%" → "60%").
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%g", v->number);
+        std::snprintf(buf, sizeof buf, "%g", v->number * 100);
         out += buf;
       } else {
         out += FormatYen(std::llround(v->number));

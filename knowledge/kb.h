@@ -97,7 +97,7 @@ class KnowledgeBase : public FactTable {
   const std::vector<Fact>& facts() const;
   const Fact* FindFact(std::string_view id) const override;
   // Replaces every "{{fact.id}}" with its value on `date` (yen/count as
-  // "48,050"; rate as "60"% → written by the text itself). Unknown ids are
+  // "48,050"; a rate fact 0.6 as "60", so texts write "{{jiritsu.rate}}%"). Unknown ids are
   // left visible as "{{id}}" (kb check refuses them). Appends each value used
   // to `used` when given.
   std::string Render(std::string_view text, const Date& date,

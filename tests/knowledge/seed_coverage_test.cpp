@@ -4,6 +4,7 @@
 // as text (commas and spaces ignored) or, for a figure kept as a fact, as a
 // fact value. Skipped when the shared folder is not beside the repository.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -47,10 +48,13 @@ class SeedCoverage : public ::testing::Test {
       if (e.path().extension() != ".json" || e.path().filename() == "seed_facts.json") continue;
       sources_ += WithoutCommasAndSpaces(ReadFile(e.path()));
     }
-    const fs::path db = fs::temp_directory_path() / "yorisoi_seed_coverage.sqlite";
+    // One file per process: ctest runs each test of this fixture in parallel.
+    const fs::path db = fs::temp_directory_path() /
+                        ("yorisoi_seed_coverage_" + std::to_string(::getpid()) + ".sqlite");
     ASSERT_TRUE(KnowledgeBase::Build(YORISOI_SOURCE_DIR "/knowledge/data", db.string()).ok());
     auto kb = KnowledgeBase::Open(db.string());
     ASSERT_TRUE(kb.ok());
+    fs::remove(db);
     for (const Fact& f : (*kb)->facts())
       for (const FactValue& v : f.values)
         if (v.json.empty()) fact_values_.insert(static_cast<long long>(v.number));

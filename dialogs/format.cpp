@@ -1,0 +1,129 @@
+// Formatting helpers shared by the flows.
+#include <cstdio>
+
+#include "dialogs/flows.h"
+#include "knowledge/time.h"
+
+namespace yorisoi::dialogs::internal {
+
+Message& Ctx::Say(std::string text) {
+  out.messages.push_back(Message{std::move(text), {}, {}});
+  return out.messages.back();
+}
+
+void Ctx::Quick(std::vector<QuickReply> q) {
+  if (out.messages.empty()) out.messages.push_back(Message{});
+  out.messages.back().quick_replies = std::move(q);
+}
+
+std::string RenderText(const Ctx& c, const std::string& text,
+                       std::vector<const kb::FactValue*>* used) {
+  return c.kb.Render(text, c.today, used);
+}
+
+std::string JpDate(const Date& d) {
+  return std::to_string(d.year) + "年" + std::to_string(d.month) + "月" + std::to_string(d.day) +
+         "日";
+}
+
+std::string AsOfLine(const kb::Source& s, const Date& figures_date, bool dated_figures) {
+  std::string line = "出典：" + s.title;
+  if (!s.url.empty()) line += "（" + s.url + "）";
+  if (dated_figures) {
+    line += "。金額は" + JpDate(figures_date) + "時点のものです。";
+  } else if (auto d = Date::Parse(s.as_of)) {
+    line += "（" + JpDate(*d) + "時点の情報）";
+  }
+  return line;
+}
+
+std::string PhoneText(const kb::Phone& p) {
+  std::string s = p.number;
+  if (!p.ext.empty()) s += "（内線" + p.ext + "）";
+  return s;
+}
+
+std::string TelUri(const std::string& number) {
+  std::string uri = "tel:";
+  for (char ch : number) {
+    if (ch >= '0' && ch <= '9') uri += ch;
+    if (ch == '#') uri += "%23";
+  }
+  return uri;
+}
+
+LinkButton CallButton(const kb::Phone& p) {
+  return LinkButton{p.number + "に電話", TelUri(p.number)};
+}
+
+std::string ClockText(int64_t epoch_ms) {
+  const JstTime t = ToJst(epoch_ms);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%d:%02d", t.minute_of_day / 60, t.minute_of_day % 60);
+  return buf;
+}
+
+std::string WhenText(int64_t epoch_ms, const Date& today) {
+  const JstTime t = ToJst(epoch_ms);
+  std::string day;
+  if (t.date == today) {
+    day = "今日";
+  } else {
+    day = std::to_string(t.date.month) + "月" + std::to_string(t.date.day) + "日(" +
+          WeekdayKanji(t.date.Weekday()) + ")";
+    if (t.date.year != today.year) day = std::to_string(t.date.year) + "年" + day;
+    if (t.date == today.AddDays(1)) day = "明日 " + day;
+  }
+  return day + " " + ClockText(epoch_ms);
+}
+
+QuickReply Q(std::string label, std::string text) {
+  if (text.empty()) text = label;
+  return QuickReply{Truncate(label, 20), std::move(text), ""};
+}
+
+QuickReply P(std::string label, std::string data) {
+  return QuickReply{Truncate(label, 20), label, std::move(data)};
+}
+
+std::vector<QuickReply> MenuQuickReplies() {
+  return {P("制度を調べる", "menu=programs"), P("手当の計算", "menu=calc"),
+          P("窓口・相談先", "menu=windows"), P("困ったとき", "menu=help_now")};
+}
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string s;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) s += sep;
+    s += parts[i];
+  }
+  return s;
+}
+
+std::string Truncate(const std::string& s, size_t max_chars) {
+  size_t chars = 0, i = 0;
+  while (i < s.size()) {
+    const unsigned char ch = static_cast<unsigned char>(s[i]);
+    const size_t len = ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
+    if (chars + 1 > max_chars) return s.substr(0, i);
+    i += len;
+    ++chars;
+  }
+  return s;
+}
+
+std::string MunicipalityName(const kb::KnowledgeBase& kb, const std::string& id) {
+  if (const kb::Municipality* m = kb.FindMunicipality(id)) return m->name;
+  if (const kb::Prefecture* p = kb.FindPrefecture(id)) return p->name;
+  return id;
+}
+
+std::string ShortProgramName(const kb::Program& p) {
+  // "有田市 ひとり親家庭医療費助成" → "ひとり親家庭医療費助成"
+  std::string n = p.name;
+  const size_t sp = n.find(' ');
+  if (sp != std::string::npos && p.scope != "national") n = n.substr(sp + 1);
+  return n;
+}
+
+}  // namespace yorisoi::dialogs::internal
