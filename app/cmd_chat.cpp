@@ -1,0 +1,218 @@
+// `yorisoi chat`: the console channel. Interactive for a person at a
+// terminal (numbered quick replies, pick one by number), or `--jsonl` for
+// programs: one JSON object per input line → one JSON line per input.
+//
+//   {"user":"u1","text":"…","at":"2026-11-24T10:00:00+09:00"}
+//   {"user":"u1","postback":"menu=calc"}   {"user":"u1","event":"follow"}
+//
+// Both talk to the same engine (bot::Runtime) as the LINE adapter.
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "app/commands.h"
+#include "app/config.h"
+#include "bot/runtime.h"
+#include "knowledge/time.h"
+
+namespace yorisoi::app {
+namespace {
+
+using nlohmann::json;
+
+bool TakeFlag(Args& args, const std::string& name) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == name) {
+      args.erase(args.begin() + i);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string TakeValue(Args& args, const std::string& name, const std::string& fallback) {
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == name) {
+      std::string v = args[i + 1];
+      args.erase(args.begin() + i, args.begin() + i + 2);
+      return v;
+    }
+  }
+  return fallback;
+}
+
+bot::RuntimeOptions OptionsFrom(const Config& cfg, bool in_memory) {
+  bot::RuntimeOptions o;
+  o.data_dir = cfg.data_dir;
+  o.kb_path = cfg.KbPath();
+  o.knowledge_source_dir = cfg.knowledge_source_dir;
+  o.lexicon_dir = cfg.lexicon_dir;
+  o.state_ttl_minutes = cfg.state_ttl_minutes;
+  o.log_retention_days = cfg.log_retention_days;
+  o.in_memory = in_memory;
+  return o;
+}
+
+// Ordered keys: {"user", "messages", "meta"} reads naturally line by line.
+using ojson = nlohmann::ordered_json;
+
+ojson ReplyJson(const std::string& user, const bot::Reply& r) {
+  ojson msgs = ojson::array();
+  for (const bot::OutMessage& m : r.messages) {
+    ojson jm = {{"text", m.text}};
+    if (!m.buttons.empty()) {
+      jm["buttons"] = ojson::array();
+      for (const auto& b : m.buttons) jm["buttons"].push_back({{"label", b.label}, {"uri", b.uri}});
+    }
+    if (!m.quick_replies.empty()) {
+      jm["quick_replies"] = ojson::array();
+      for (const auto& q : m.quick_replies) {
+        ojson jq = {{"label", q.label}, {"text", q.text}};
+        if (!q.data.empty()) jq["data"] = q.data;
+        jm["quick_replies"].push_back(std::move(jq));
+      }
+    }
+    msgs.push_back(std::move(jm));
+  }
+  const bot::ReplyMeta& m = r.meta;
+  ojson meta = {{"intent", m.intent},     {"confidence", m.confidence},
+                {"flow", m.flow},         {"municipality", m.municipality},
+                {"programs", m.programs}, {"answered", m.answered},
+                {"fallback", m.fallback}, {"ambiguous", m.ambiguous},
+                {"handoff", m.handoff},   {"crisis", m.crisis}};
+  return {{"user", user}, {"messages", std::move(msgs)}, {"meta", std::move(meta)}};
+}
+
+int RunJsonl(bot::Runtime& rt) {
+  std::string line;
+  int bad = 0;
+  while (std::getline(std::cin, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    json j;
+    try {
+      j = json::parse(line);
+      if (!j.is_object()) throw std::runtime_error("not an object");
+    } catch (const std::exception& e) {
+      std::cout << json{{"error", std::string("invalid JSON: ") + e.what()}}.dump() << std::endl;
+      ++bad;
+      continue;
+    }
+    bot::Incoming in;
+    in.user = j.value("user", "console");
+    const std::string at = j.value("at", "");
+    if (at.empty()) {
+      in.timestamp_ms = NowMillis();
+    } else if (auto t = ParseIsoInstant(at)) {
+      in.timestamp_ms = *t;
+    } else {
+      std::cout << json{{"user", in.user}, {"error", "at: not an ISO-8601 instant"}}.dump()
+                << std::endl;
+      ++bad;
+      continue;
+    }
+    if (j.contains("text") && j["text"].is_string()) {
+      in.kind = bot::Incoming::Kind::kText;
+      in.text = j["text"].get<std::string>();
+    } else if (j.contains("postback") && j["postback"].is_string()) {
+      in.kind = bot::Incoming::Kind::kPostback;
+      in.text = j["postback"].get<std::string>();
+    } else if (j.contains("event") && j["event"].is_string()) {
+      const std::string ev = j["event"].get<std::string>();
+      in.kind = ev == "follow"     ? bot::Incoming::Kind::kFollow
+                : ev == "unfollow" ? bot::Incoming::Kind::kUnfollow
+                                   : bot::Incoming::Kind::kNonText;
+      in.text = ev;
+    } else {
+      std::cout
+          << json{{"user", in.user}, {"error", "need \"text\", \"postback\" or \"event\""}}.dump()
+          << std::endl;
+      ++bad;
+      continue;
+    }
+    std::cout << ReplyJson(in.user, rt.Handle(in)).dump() << std::endl;
+  }
+  return bad ? 1 : 0;
+}
+
+void Print(const bot::Reply& r) {
+  for (const bot::OutMessage& m : r.messages) {
+    std::cout << "\n" << m.text << "\n";
+    for (const auto& b : m.buttons) std::cout << "  [" << b.label << "] " << b.uri << "\n";
+  }
+  if (!r.messages.empty()) {
+    const auto& q = r.messages.back().quick_replies;
+    for (size_t i = 0; i < q.size(); ++i) std::cout << "  " << i + 1 << ") " << q[i].label << "\n";
+  }
+  std::cout << std::endl;
+}
+
+int RunInteractive(bot::Runtime& rt, const std::string& user, std::optional<int64_t> fixed_at) {
+  std::cout << "yorisoi chat — 日本語で送ってください。番号でボタンを選べます。"
+               "/follow /quit が使えます。\n";
+  std::vector<bot::QuickReply> last;
+  std::string line;
+  while (std::cout << "> " << std::flush, std::getline(std::cin, line)) {
+    if (line == "/quit" || line == "/exit") break;
+    bot::Incoming in;
+    in.user = user;
+    in.timestamp_ms = fixed_at ? *fixed_at : NowMillis();
+    in.kind = bot::Incoming::Kind::kText;
+    in.text = line;
+    if (line == "/follow") {
+      in.kind = bot::Incoming::Kind::kFollow;
+    } else if (line == "/sticker") {
+      in.kind = bot::Incoming::Kind::kNonText;
+      in.text = "sticker";
+    } else if (!line.empty() && line.find_first_not_of("0123456789") == std::string::npos) {
+      const size_t n = std::stoul(line);
+      if (n >= 1 && n <= last.size()) {
+        const bot::QuickReply& q = last[n - 1];
+        std::cout << "（" << q.label << "）\n";
+        if (!q.data.empty()) {
+          in.kind = bot::Incoming::Kind::kPostback;
+          in.text = q.data;
+        } else {
+          in.text = q.text;
+        }
+      }
+    }
+    if (in.kind == bot::Incoming::Kind::kText && in.text.empty()) continue;
+    const bot::Reply r = rt.Handle(in);
+    Print(r);
+    last = r.messages.empty() ? std::vector<bot::QuickReply>() : r.messages.back().quick_replies;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int CmdChat(const Args& args_in) {
+  Args args = args_in;
+  auto cfg = ConfigFromArgs(args);
+  if (!cfg.ok()) return 2;
+  const bool jsonl = TakeFlag(args, "--jsonl");
+  const bool memory = TakeFlag(args, "--memory");
+  const std::string user = TakeValue(args, "--user", "console");
+  const std::string at = TakeValue(args, "--at", "");
+  if (!args.empty()) {
+    std::cerr << "usage: yorisoi chat [--jsonl] [--memory] [--user ID] [--at TIME] "
+                 "[--config PATH]\n";
+    return 2;
+  }
+  std::optional<int64_t> fixed_at;
+  if (!at.empty()) {
+    fixed_at = ParseIsoInstant(at);
+    if (!fixed_at) {
+      std::cerr << "yorisoi chat: --at: not an ISO-8601 instant: " << at << "\n";
+      return 2;
+    }
+  }
+  auto rt = bot::Runtime::Open(OptionsFrom(*cfg, memory));
+  if (!rt.ok()) {
+    std::cerr << "yorisoi chat: " << rt.error() << "\n";
+    return 1;
+  }
+  return jsonl ? RunJsonl(**rt) : RunInteractive(**rt, user, fixed_at);
+}
+
+}  // namespace yorisoi::app

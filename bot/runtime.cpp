@@ -1,0 +1,139 @@
+// Runtime: opens the knowledge base, the NLU (lexicon from the KB), the
+// state store and the log store, and wires the engine to them.
+#include "bot/runtime.h"
+
+#include <filesystem>
+
+#include "bot/yorisoi_engine.h"
+#include "dialogs/lexicon.h"
+#include "store/log_store.h"
+#include "store/state_store.h"
+
+namespace yorisoi::bot {
+
+namespace fs = std::filesystem;
+
+struct Runtime::Impl {
+  RuntimeOptions options;
+  std::unique_ptr<kb::KnowledgeBase> kb;
+  std::unique_ptr<text::Nlu> nlu;
+  std::unique_ptr<store::StateStore> state;
+  std::unique_ptr<store::LogStore> log;
+  std::unique_ptr<Engine> engine;
+};
+
+Runtime::Runtime() : impl_(std::make_unique<Impl>()) {}
+Runtime::~Runtime() {
+  if (impl_ && impl_->log) (void)impl_->log->Flush();
+}
+
+Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
+  using R = Result<std::unique_ptr<Runtime>>;
+  std::unique_ptr<Runtime> rt(new Runtime());
+  Impl& im = *rt->impl_;
+  im.options = options;
+  RuntimeOptions& o = im.options;
+#ifdef YORISOI_SOURCE_DIR
+  if (o.knowledge_source_dir.empty()) o.knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
+  if (o.lexicon_dir.empty()) o.lexicon_dir = YORISOI_SOURCE_DIR "/bot/data";
+#endif
+  if (o.kb_path.empty()) o.kb_path = o.data_dir + "/knowledge.sqlite";
+
+  std::error_code ec;
+  fs::create_directories(
+      fs::path(o.kb_path).parent_path().empty() ? fs::path(".") : fs::path(o.kb_path).parent_path(),
+      ec);
+  if (!o.in_memory) {
+    fs::create_directories(o.data_dir, ec);
+    if (ec) return R::Error(o.data_dir + ": cannot create data directory: " + ec.message());
+  }
+
+  auto kb = kb::KnowledgeBase::OpenOrBuild(o.knowledge_source_dir, o.kb_path);
+  if (!kb.ok()) return R::Error(kb.error());
+  im.kb = std::move(kb).value();
+
+  auto nlu = text::Nlu::Create(o.lexicon_dir, dialogs::BuildLexicon(*im.kb));
+  if (!nlu.ok()) return R::Error(nlu.error());
+  im.nlu = std::move(nlu).value();
+
+  const std::string state_path = o.in_memory ? ":memory:" : o.data_dir + "/state.sqlite";
+  auto state = store::OpenSqliteStateStore(state_path, o.state_ttl_minutes);
+  if (!state.ok()) return R::Error(state.error());
+  im.state = std::move(state).value();
+  if (!o.in_memory && o.state_ttl_minutes > 0) {
+    (void)im.state->Purge(NowMillis() - static_cast<int64_t>(o.state_ttl_minutes) * 60 * 1000);
+  }
+
+  if (!o.in_memory) {
+    auto log = store::OpenSqliteLogStore(o.data_dir + "/log.sqlite", o.log_retention_days);
+    if (!log.ok()) return R::Error(log.error());
+    im.log = std::move(log).value();
+  }
+
+  im.engine = NewYorisoiEngine(*im.kb, *im.nlu, *im.state,
+                               EngineOptions{o.state_ttl_minutes, o.log_retention_days});
+  return rt;
+}
+
+const kb::KnowledgeBase& Runtime::kb() const { return *impl_->kb; }
+Engine& Runtime::engine() { return *impl_->engine; }
+store::LogStore* Runtime::log_store() { return impl_->log.get(); }
+store::StateStore& Runtime::state_store() { return *impl_->state; }
+
+namespace {
+
+std::string InboundText(const Incoming& in) {
+  switch (in.kind) {
+    case Incoming::Kind::kText:
+      return in.text;
+    case Incoming::Kind::kPostback:
+      return "[postback] " + in.text;
+    case Incoming::Kind::kFollow:
+      return "[follow]";
+    case Incoming::Kind::kUnfollow:
+      return "[unfollow]";
+    case Incoming::Kind::kNonText:
+      return "[" + (in.text.empty() ? std::string("non-text") : in.text) + "]";
+  }
+  return in.text;
+}
+
+store::LogEntry Entry(const Incoming& in, const ReplyMeta& m, std::string direction,
+                      std::string text) {
+  store::LogEntry e;
+  e.at_ms = in.timestamp_ms;
+  e.user = in.user;
+  e.direction = std::move(direction);
+  e.text = std::move(text);
+  e.municipality = m.municipality;
+  e.intent = m.intent;
+  e.confidence = m.confidence;
+  e.flow = m.flow;
+  e.programs = m.programs;
+  e.answered = m.answered;
+  e.fallback = m.fallback;
+  e.ambiguous = m.ambiguous;
+  e.handoff = m.handoff;
+  e.crisis = m.crisis;
+  return e;
+}
+
+}  // namespace
+
+Reply Runtime::Handle(const Incoming& in) {
+  Reply reply = impl_->engine->Handle(in);
+  if (store::LogStore* log = impl_->log.get()) {
+    log->Append(Entry(in, reply.meta, "in", InboundText(in)));
+    if (!reply.messages.empty()) {
+      std::string text;
+      for (const OutMessage& m : reply.messages) {
+        if (!text.empty()) text += "\n\n";
+        text += m.text;
+      }
+      log->Append(Entry(in, reply.meta, "out", std::move(text)));
+    }
+  }
+  return reply;
+}
+
+}  // namespace yorisoi::bot

@@ -1,0 +1,31 @@
+// The yorisoi engine: understanding (bot/text) + dialog flows (dialogs/) +
+// per-user tracker in the state store. Implements bot::Engine.
+//
+// Handle() loads the user's tracker (expired = fresh), runs one dialog step
+// at the event timestamp, and writes the tracker back (deletes it on
+// unfollow). Thread-safe across users; the caller serializes one user's
+// messages. Never throws.
+#pragma once
+
+#include <memory>
+
+#include "bot/engine.h"
+#include "bot/text/nlu.h"
+#include "knowledge/kb.h"
+
+namespace yorisoi::store {
+class StateStore;
+}
+
+namespace yorisoi::bot {
+
+struct EngineOptions {
+  int state_ttl_minutes = 60 * 24 * 7;  // told to users in the privacy notice
+  int log_retention_days = 365;         // told to users in the privacy notice
+};
+
+// Borrows all three; they must outlive the engine.
+std::unique_ptr<Engine> NewYorisoiEngine(const kb::KnowledgeBase& kb, const text::Nlu& nlu,
+                                         store::StateStore& state, EngineOptions options);
+
+}  // namespace yorisoi::bot

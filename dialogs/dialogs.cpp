@@ -1,0 +1,335 @@
+// The router: safety first, then housekeeping, then a pending question or an
+// open flow, then the understood intent.
+#include "dialogs/dialogs.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "dialogs/flows.h"
+#include "knowledge/time.h"
+
+namespace yorisoi::dialogs {
+
+using namespace internal;  // NOLINT
+
+struct Dialogs::Impl {
+  const kb::KnowledgeBase& kb;
+  const text::Nlu& nlu;
+  Options options;
+  Matcher matcher;
+
+  void Text(Ctx& c, const std::string& text) const;
+  void Postback(Ctx& c, const std::string& data) const;
+  void Route(Ctx& c, const std::string& intent) const;
+  bool ContinuePending(Ctx& c) const;
+  bool MenuWord(Ctx& c, const std::string& text) const;
+};
+
+namespace {
+
+std::map<std::string, std::string> ParseData(const std::string& data) {
+  std::map<std::string, std::string> kv;
+  size_t pos = 0;
+  while (pos <= data.size()) {
+    size_t amp = data.find('&', pos);
+    if (amp == std::string::npos) amp = data.size();
+    const std::string part = data.substr(pos, amp - pos);
+    const size_t eq = part.find('=');
+    if (eq != std::string::npos) kv[part.substr(0, eq)] = part.substr(eq + 1);
+    pos = amp + 1;
+  }
+  return kv;
+}
+
+bool Is(const std::string& intent, const char* prefix) { return intent.rfind(prefix, 0) == 0; }
+
+std::string Family(const std::string& intent) {
+  if (intent == "program.window" || Is(intent, "window.")) return "window";
+  if (Is(intent, "program.")) return "program";
+  return intent;
+}
+
+// What a quick reply sends to mean `intent` (about `program` when given).
+std::optional<QuickReply> IntentChoice(const std::string& intent, const std::string& program) {
+  static const std::map<std::string, std::pair<const char*, const char*>> kWords = {
+      {"program.amount", {"金額", "の金額は？"}},
+      {"program.eligibility", {"対象", "の対象は？"}},
+      {"program.income_limit", {"所得制限", "の所得制限は？"}},
+      {"program.apply", {"申請方法", "の申請方法は？"}},
+      {"program.documents", {"必要書類", "の必要書類は？"}},
+      {"program.payment_date", {"支給日", "の支給日は？"}},
+      {"program.window", {"窓口", "の窓口は？"}},
+  };
+  if (auto it = kWords.find(intent); it != kWords.end()) {
+    if (program.empty()) return std::nullopt;
+    return Q(it->second.first, program + it->second.second);
+  }
+  if (intent == "window.phone") return Q("電話番号", "窓口の電話番号は？");
+  if (intent == "window.place") return Q("場所", "窓口の場所は？");
+  if (intent == "window.hours") return Q("受付時間", "窓口の受付時間は？");
+  if (intent == "window.open_now") return Q("今あいているか", "窓口は今あいてる？");
+  if (intent == "calc")
+    return Q("金額を計算", program.empty() ? "手当を計算したい" : program + "を計算したい");
+  if (intent == "diagnose") return Q("使える制度を診断", "使える制度を知りたい");
+  if (intent == "handoff") return Q("人と話したい");
+  return std::nullopt;
+}
+
+// Asks which of two readings was meant when they lead to different flows.
+bool AskIntent(Ctx& c, const std::string& a, const std::string& b) {
+  static const std::vector<std::string> kGeneric = {"program.overview",
+                                                    "program.list",
+                                                    "municipality.set",
+                                                    "greeting",
+                                                    "thanks",
+                                                    "help",
+                                                    "out_of_scope",
+                                                    "feeling",
+                                                    "reset",
+                                                    "cancel"};
+  for (const std::string& g : kGeneric)
+    if (a == g || b == g) return false;
+  if (Family(a) == Family(b)) return false;
+  const ProgramChoice pc = ChooseProgram(c, false, false);
+  const std::string program = pc.program ? ShortProgramName(*pc.program) : "";
+  auto qa = IntentChoice(a, program);
+  auto qb = IntentChoice(b, program);
+  if (!qa || !qb) return false;
+  Pending p;
+  p.kind = "intent";
+  p.options = {a, b};
+  p.program = pc.program ? pc.program->id : "";
+  c.t.pending = p;
+  c.out.meta.flow = "clarify";
+  c.out.meta.ambiguous = true;
+  c.Say("「" + qa->label + "」と「" + qb->label + "」のどちらについて知りたいですか。");
+  c.Quick({*qa, *qb, P("メニュー", "menu=main")});
+  return true;
+}
+
+}  // namespace
+
+Dialogs::Dialogs(const kb::KnowledgeBase& kb, const text::Nlu& nlu, Options options)
+    : impl_(new Impl{kb, nlu, options, Matcher(kb, nlu)}) {}
+Dialogs::~Dialogs() = default;
+
+Output Dialogs::Step(const Input& in, Tracker& tracker) const {
+  Output out;
+  Ctx c{impl_->kb,
+        impl_->nlu,
+        impl_->options,
+        impl_->matcher,
+        in.timestamp_ms,
+        ToJst(in.timestamp_ms).date,
+        nullptr,
+        {},
+        tracker,
+        out,
+        {},
+        {}};
+  try {
+    ++tracker.turns;
+    switch (in.kind) {
+      case Input::Kind::kFollow:
+        tracker.Reset();
+        Follow(c);
+        break;
+      case Input::Kind::kUnfollow:
+        out.delete_state = true;
+        out.meta.flow = "housekeeping";
+        break;
+      case Input::Kind::kNonText:
+        NonText(c);
+        break;
+      case Input::Kind::kPostback:
+        impl_->Postback(c, in.text);
+        break;
+      case Input::Kind::kText:
+        impl_->Text(c, in.text);
+        break;
+    }
+  } catch (const std::exception&) {
+    out = Output();
+    out.meta.flow = "error";
+    out.messages.push_back(
+        Message{"申し訳ありません。うまくお答えできませんでした。"
+                "もう一度送っていただくか、メニューから選んでください。",
+                {},
+                MenuQuickReplies()});
+  }
+  out.meta.municipality = tracker.municipality.empty() ? tracker.prefecture : tracker.municipality;
+  if (out.messages.size() > 5) out.messages.resize(5);
+  return out;
+}
+
+void Dialogs::Impl::Postback(Ctx& c, const std::string& data) const {
+  const auto kv = ParseData(data);
+  auto get = [&](const char* k) {
+    auto it = kv.find(k);
+    return it == kv.end() ? std::string() : it->second;
+  };
+  c.out.meta.intent = "postback";
+  const std::string menu = get("menu");
+  if (menu == "main") return Help(c);
+  if (menu == "programs") return CategoryMenu(c);
+  if (menu == "calc") return Calc(c, true);
+  if (menu == "windows") return WindowMenu(c);
+  if (menu == "help_now") return SafetyMenu(c);
+  if (menu == "diagnose") return Diagnose(c, true);
+  if (!get("cat").empty()) return ProgramList(c, get("cat"));
+  // Anything else carries the text to understand.
+  const std::string text = get("text");
+  if (!text.empty()) return Text(c, text);
+  Help(c);
+}
+
+bool Dialogs::Impl::MenuWord(Ctx& c, const std::string& text) const {
+  // The main menu's labels typed (or sent by a text quick reply) as they are.
+  const std::string n = text::Normalize(text);
+  if (n == text::Normalize("制度を調べる")) return CategoryMenu(c), true;
+  if (n == text::Normalize("手当の計算")) return Calc(c, true), true;
+  if (n == text::Normalize("窓口・相談先")) return WindowMenu(c), true;
+  if (n == text::Normalize("困ったとき")) return SafetyMenu(c), true;
+  return false;
+}
+
+void Dialogs::Impl::Text(Ctx& c, const std::string& text) const {
+  const text::Understanding u = nlu.Understand(text, c.today);
+  c.u = &u;
+  c.canon = nlu.Canonical(text);
+  c.out.meta.intent = u.intent;
+  c.out.meta.confidence = u.confidence;
+  c.out.meta.ambiguous = u.ambiguous;
+  for (const auto& p : u.programs) c.out.meta.programs.push_back(p.id);
+
+  // 1. Safety pre-empts everything (an open flow stays open).
+  if (!u.crisis_kinds.empty()) return Safety(c);
+
+  // 2. Housekeeping words end whatever is going on.
+  if (u.intent == "reset") return ResetAll(c);
+  if (u.intent == "cancel" && !u.ambiguous) return Cancel(c);
+  if (MenuWord(c, text)) return;
+
+  const bool region_changed = TakeRegion(c);
+
+  // 3. A question the bot asked, or an open flow.
+  if (ContinuePending(c)) {
+    const bool calculated = c.out.meta.flow == "calc" && c.out.meta.answered;
+    c.t.last_intent = calculated ? "calc" : u.intent;
+    return;
+  }
+
+  // 4. Two readings that lead to different answers: ask rather than guess.
+  if (u.ambiguous && u.intents.size() >= 2 && AskIntent(c, u.intents[0].id, u.intents[1].id)) {
+    c.t.last_intent.clear();
+    return;
+  }
+
+  // 5. Only a region: remember it.
+  if (u.intent == "municipality.set") {
+    MunicipalitySet(c);
+  } else {
+    Route(c, u.intent);
+    if (region_changed && c.out.meta.fallback) {
+      // Nothing else understood, but the region was: acknowledge it.
+      c.out = Output();
+      c.out.meta.intent = "municipality.set";
+      MunicipalitySet(c);
+    }
+  }
+  // A finished calculation stays open for corrections (「養育費は月2万円」).
+  const bool calculated = c.out.meta.flow == "calc" && c.out.meta.answered;
+  c.t.last_intent = calculated ? "calc" : u.intent;
+}
+
+void Dialogs::Impl::Route(Ctx& c, const std::string& intent) const {
+  if (intent == "greeting") return Greeting(c);
+  if (intent == "thanks") return Thanks(c);
+  if (intent == "feeling") return Feeling(c);
+  if (intent == "help") return Help(c);
+  if (intent == "cancel") return Cancel(c);
+  if (intent == "handoff") return Handoff(c);
+  if (intent == "out_of_scope") return OutOfScope(c);
+  if (intent == "municipality.set") return MunicipalitySet(c);
+  if (intent == "menu.windows") return WindowMenu(c);
+  if (intent == "menu.programs") return CategoryMenu(c);
+  if (intent == "menu.category") return ProgramList(c, c.forced_category);
+  if (intent == "calc") return Calc(c, true);
+  if (intent == "diagnose") return Diagnose(c, true);
+  if (Is(intent, "window.") && Windows(c, intent)) return;
+  {
+    // 「…の窓口」「母子家庭 小平市 相談」 with no program named: a window.
+    const ProgramChoice pc = ChooseProgram(c, false, false);
+    const bool consult =
+        std::find(c.u->categories.begin(), c.u->categories.end(), "相談") !=
+            c.u->categories.end() &&
+        c.canon.find("相談") != std::string::npos &&
+        (intent.empty() || intent == "program.overview" || intent == "program.list");
+    if (!pc.program && (intent == "program.window" || consult) && Windows(c, "program.window"))
+      return;
+  }
+  if (Is(intent, "program.") && Programs(c, intent)) return;
+  // Nothing specific: a named program or window still gets an answer.
+  if (Programs(c, "")) return;
+  if (Windows(c, "")) return;
+  Fallback(c);
+}
+
+bool Dialogs::Impl::ContinuePending(Ctx& c) const {
+  if (c.t.flow == "calc") {
+    Calc(c, false);
+    return !c.out.messages.empty();
+  }
+  if (c.t.flow == "diagnose") {
+    Diagnose(c, false);
+    return !c.out.messages.empty();
+  }
+  if (!c.t.pending) return false;
+  const Pending p = *c.t.pending;
+  c.t.pending.reset();
+  if (p.kind == "municipality") {
+    const bool has_region = !c.u->municipalities.empty() || !c.u->prefectures.empty();
+    if (!has_region) return false;
+    // A new question that also names the region is answered as asked.
+    if (!c.u->intent.empty() && c.u->intent != "municipality.set") return false;
+    if (p.intent.empty()) return MunicipalitySet(c), true;
+    c.forced_program = p.program;
+    c.forced_window = p.window;
+    c.forced_category = p.slot;
+    // Answer the question that was waiting for the region.
+    const std::string name =
+        MunicipalityName(c.kb, c.t.municipality.empty() ? c.t.prefecture : c.t.municipality);
+    c.Say(name + "ですね。" + name + "の情報でお答えします。");
+    const size_t before = c.out.messages.size();
+    Route(c, p.intent);
+    if (c.out.messages.size() == before) Fallback(c);
+    return true;
+  }
+  if (p.kind == "program") {
+    // Which program was meant: a name, a number, or a quick reply.
+    std::string chosen;
+    for (const auto& s : c.u->programs)
+      for (const auto& o : p.options)
+        if (chosen.empty() && s.id == o) chosen = o;
+    if (chosen.empty() && c.u->entities.number) {
+      const int n = *c.u->entities.number;
+      if (n >= 1 && n <= static_cast<int>(p.options.size())) chosen = p.options[n - 1];
+    }
+    if (chosen.empty()) return false;
+    c.forced_program = chosen;
+    Route(c, p.intent.empty() ? "program.overview" : p.intent);
+    return true;
+  }
+  if (p.kind == "intent") {
+    // The quick replies carry full phrases, so a fresh reading decides; the
+    // program asked about carries over when the answer names none.
+    const bool chosen =
+        std::find(p.options.begin(), p.options.end(), c.u->intent) != p.options.end();
+    if (chosen && c.u->programs.empty()) c.forced_program = p.program;
+    return false;
+  }
+  return false;
+}
+
+}  // namespace yorisoi::dialogs

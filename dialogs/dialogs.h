@@ -1,0 +1,37 @@
+// The conversation flows: program questions, windows and hours, the
+// calculation and diagnosis dialogs, safety, hand-off to a person and
+// housekeeping. One Step() per incoming event: it reads and updates the
+// user's Tracker and returns the reply. No I/O and no clock: the event
+// timestamp is the only time used.
+//
+// Thread-safety: Step() is const and may run concurrently for different
+// trackers. Never throws: internal errors become an apology.
+#pragma once
+
+#include <memory>
+
+#include "bot/text/nlu.h"
+#include "dialogs/reply.h"
+#include "dialogs/tracker.h"
+#include "knowledge/kb.h"
+
+namespace yorisoi::dialogs {
+
+struct Options {
+  int state_ttl_minutes = 60 * 24 * 7;  // told to the user in the privacy notice
+  int log_retention_days = 365;
+};
+
+class Dialogs {
+ public:
+  // Borrows `kb` and `nlu`; both must outlive this object.
+  Dialogs(const kb::KnowledgeBase& kb, const text::Nlu& nlu, Options options);
+  ~Dialogs();
+  Output Step(const Input& in, Tracker& tracker) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace yorisoi::dialogs

@@ -1,0 +1,118 @@
+// Private to dialogs/: the context every flow receives, the flows, and the
+// formatting helpers they share.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/text/nlu.h"
+#include "dialogs/dialogs.h"
+#include "dialogs/matcher.h"
+#include "dialogs/reply.h"
+#include "dialogs/tracker.h"
+#include "knowledge/kb.h"
+
+namespace yorisoi::dialogs::internal {
+
+struct Ctx {
+  const kb::KnowledgeBase& kb;
+  const text::Nlu& nlu;
+  const Options& options;
+  const Matcher& matcher;
+  int64_t now_ms = 0;
+  Date today;
+  const text::Understanding* u = nullptr;  // null for events without text
+  std::string canon;                       // canonical text (Nlu::Canonical)
+  Tracker& t;
+  Output& out;
+  // Set when answering a question the bot asked (which program/window).
+  std::string forced_program;
+  std::string forced_window;
+  std::string forced_category;
+
+  Message& Say(std::string text);
+  // Sets the quick replies of the last message (creating one if needed).
+  void Quick(std::vector<QuickReply> q);
+};
+
+// --- Formatting (format.cpp)
+std::string JpDate(const Date& d);  // "2026年11月24日"
+std::string AsOfLine(const kb::Source& s, const Date& figures_date, bool dated_figures);
+std::string PhoneText(const kb::Phone& p);      // "042-341-1211（内線2442）"
+std::string TelUri(const std::string& number);  // "tel:0423411211", "#8008" → "tel:%238008"
+LinkButton CallButton(const kb::Phone& p);
+std::string ClockText(int64_t epoch_ms);                    // "8:30"
+std::string WhenText(int64_t epoch_ms, const Date& today);  // "今日 8:30" / "11月25日(水) 8:30"
+QuickReply Q(std::string label, std::string text = "");
+QuickReply P(std::string label, std::string data);
+std::vector<QuickReply> MenuQuickReplies();
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+std::string Truncate(const std::string& s, size_t max_chars);
+// Short display name of a program or a municipality.
+std::string MunicipalityName(const kb::KnowledgeBase& kb, const std::string& id);
+std::string ShortProgramName(const kb::Program& p);
+
+// KnowledgeBase::Render at the message date, except that a rate written as
+// "{{id}}%" (rates are fractions: 0.6) is shown as a percentage ("60%").
+std::string RenderText(const Ctx& c, const std::string& text,
+                       std::vector<const kb::FactValue*>* used = nullptr);
+
+// --- Region handling (region.cpp)
+// Applies a municipality/prefecture named in the message to the tracker;
+// returns true when the remembered municipality changed.
+bool TakeRegion(Ctx& c);
+// The region for answers: the municipality id, else "".
+const std::string& Region(const Ctx& c);
+
+// --- Scope of the user's region (region.cpp)
+bool ProgramAvailable(const Ctx& c, const kb::Program& p);
+std::vector<const kb::Program*> RegionPrograms(const Ctx& c, const std::string& category);
+bool WindowAllowed(const Ctx& c, const kb::Window& w);
+std::vector<const kb::Window*> RegionWindows(const Ctx& c);
+const kb::Window* PrimaryWindow(const Ctx& c);
+std::string RegionName(const Ctx& c);  // "小平市", "東京都" or ""
+// The region's own texts for a program (LocalInfo), or null.
+const kb::LocalInfo* LocalFor(const Ctx& c, const std::string& program);
+
+// --- Which program a message is about (programs.cpp)
+struct ProgramChoice {
+  const kb::Program* program = nullptr;
+  // Close alternatives when the message could mean several programs.
+  std::vector<const kb::Program*> alternatives;
+  bool needs_region = false;  // only local programs of different regions matched
+};
+ProgramChoice ChooseProgram(const Ctx& c, bool allow_last, bool allow_topic);
+// The first sentences of `text`, at most about `max_chars` characters.
+std::string FirstSentences(const std::string& text, size_t max_chars);
+
+// --- Windows (windows.cpp)
+std::string WindowCard(const Ctx& c, const kb::Window& w, bool with_hours);
+void AddCallButtons(Message& m, const kb::Window& w);
+std::string OpenNowLine(const Ctx& c, const kb::Window& w);
+
+// --- Flows
+void Safety(Ctx& c);      // safety.cpp
+void SafetyMenu(Ctx& c);  // 困ったとき
+void Feeling(Ctx& c);     // tired or worried, not a crisis
+void Greeting(Ctx& c);    // housekeeping.cpp
+void Follow(Ctx& c);
+void Help(Ctx& c);
+void Thanks(Ctx& c);
+void ResetAll(Ctx& c);
+void Cancel(Ctx& c);
+void NonText(Ctx& c);
+void OutOfScope(Ctx& c);
+void Fallback(Ctx& c);
+void Handoff(Ctx& c);          // windows.cpp
+void MunicipalitySet(Ctx& c);  // region.cpp
+void AskMunicipality(Ctx& c, const std::string& intent, const std::string& program);
+bool Programs(Ctx& c, const std::string& intent);  // programs.cpp; false = not handled
+void ProgramList(Ctx& c, const std::string& category);
+void CategoryMenu(Ctx& c);
+bool Windows(Ctx& c, const std::string& intent);  // windows.cpp; false = not handled
+void WindowMenu(Ctx& c);
+void Calc(Ctx& c, bool start);      // calc_flow.cpp
+void Diagnose(Ctx& c, bool start);  // diagnose.cpp
+
+}  // namespace yorisoi::dialogs::internal

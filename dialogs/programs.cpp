@@ -1,0 +1,468 @@
+// Program questions: the facet asked (概要, 金額, 対象, 所得制限, 申請方法,
+// 必要書類, 支給日, 窓口) for the user's municipality, with figures rendered
+// for the message's date, the source and the as-of date; program lists by
+// category.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "dialogs/flows.h"
+
+namespace yorisoi::dialogs::internal {
+
+namespace {
+
+int ScopeRank(const kb::Program& p) {
+  return p.scope == "municipality" ? 2 : p.scope == "prefecture" ? 1 : 0;
+}
+
+size_t Chars(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
+bool HasDigit(const std::string& s) {
+  for (char ch : s)
+    if (ch >= '0' && ch <= '9') return true;
+  return s.find("割") != std::string::npos;
+}
+
+// A region's version of a national program (岡山県 高等職業訓練促進給付金).
+bool SameConcept(const kb::Program& a, const kb::Program& b) {
+  auto names = [](const kb::Program& p, const std::string& n) {
+    return std::find(p.aliases.begin(), p.aliases.end(), n) != p.aliases.end();
+  };
+  return names(a, b.name) || names(b, a.name) || names(a, ShortProgramName(b)) ||
+         names(b, ShortProgramName(a)) || ShortProgramName(a) == ShortProgramName(b);
+}
+
+struct Facet {
+  const char* intent;
+  const char* label;  // quick-reply label
+  const char* word;   // appended to the program name in the quick-reply text
+};
+
+const std::vector<Facet>& Facets() {
+  static const std::vector<Facet> kFacets = {
+      {"program.overview", "概要", "について"},
+      {"program.amount", "金額", "の金額は？"},
+      {"program.eligibility", "対象", "の対象は？"},
+      {"program.income_limit", "所得制限", "の所得制限は？"},
+      {"program.apply", "申請方法", "の申請方法は？"},
+      {"program.documents", "必要書類", "の必要書類は？"},
+      {"program.payment_date", "支給日", "の支給日は？"},
+      {"program.window", "窓口", "の窓口は？"},
+  };
+  return kFacets;
+}
+
+std::string Bullets(const std::vector<std::string>& items, size_t max) {
+  std::string s;
+  for (size_t i = 0; i < items.size() && i < max; ++i) s += (s.empty() ? "・" : "\n・") + items[i];
+  if (items.size() > max) s += "\n（ほか" + std::to_string(items.size() - max) + "件）";
+  return s;
+}
+
+}  // namespace
+
+std::string FirstSentences(const std::string& text, size_t max_chars) {
+  static const std::string kStop = "。";
+  std::string out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find(kStop, pos);
+    end = end == std::string::npos ? text.size() : end + kStop.size();
+    const std::string sentence = text.substr(pos, end - pos);
+    if (!out.empty() && Chars(out) + Chars(sentence) > max_chars) break;
+    out += sentence;
+    pos = end;
+  }
+  return out;
+}
+
+ProgramChoice ChooseProgram(const Ctx& c, bool allow_last, bool allow_topic) {
+  ProgramChoice pc;
+  if (!c.forced_program.empty()) {
+    pc.program = c.kb.FindProgram(c.forced_program);
+    return pc;
+  }
+  if (c.u && !c.u->programs.empty()) {
+    std::vector<std::pair<const kb::Program*, double>> avail, all;
+    for (const text::Scored& s : c.u->programs) {
+      const kb::Program* p = c.kb.FindProgram(s.id);
+      if (!p) continue;
+      all.push_back({p, s.score});
+      if (ProgramAvailable(c, *p)) avail.push_back({p, s.score});
+    }
+    const bool region_known = !Region(c).empty() || !c.t.prefecture.empty();
+    // A program offered elsewhere only counts when the region is unknown.
+    auto& list = region_known ? avail : all;
+    if (!list.empty()) {
+      const double top = list.front().second;
+      std::vector<const kb::Program*> close;
+      for (const auto& [p, s] : list)
+        if (s >= 0.8 * top) close.push_back(p);
+      // The most local reading wins ("高等職業訓練促進給付金" in 岡山県).
+      std::stable_sort(close.begin(), close.end(), [](const kb::Program* a, const kb::Program* b) {
+        return ScopeRank(*a) > ScopeRank(*b);
+      });
+      if (!region_known && close.size() > 1) {
+        // Without a region, a national program is the safe reading; local
+        // programs of several regions need the region.
+        const kb::Program* national = nullptr;
+        for (const kb::Program* p : close)
+          if (p->scope == "national" && !national) national = p;
+        if (national) {
+          pc.program = national;
+          return pc;
+        }
+        pc.needs_region = true;
+        pc.program = close.front();
+        pc.alternatives = close;
+        return pc;
+      }
+      pc.program = close.front();
+      if (!region_known && pc.program->scope != "national") {
+        // A city's or prefecture's own program: only once we know the user
+        // lives there (「都営住宅」 is not 岡山県's 公営住宅).
+        pc.needs_region = true;
+        return pc;
+      }
+      if (c.u->programs_ambiguous) {
+        // The same words name two different programs (「福祉資金」): ask.
+        for (size_t i = 1; i < close.size(); ++i)
+          if (!SameConcept(*pc.program, *close[i])) pc.alternatives.push_back(close[i]);
+      }
+      if (!pc.alternatives.empty()) pc.alternatives.insert(pc.alternatives.begin(), pc.program);
+      return pc;
+    }
+  }
+  if (allow_topic) {
+    for (const Hit& h : c.matcher.TopicPrograms(c.canon)) {
+      const kb::Program* p = c.kb.FindProgram(h.id);
+      if (p && ProgramAvailable(c, *p) && h.score >= 4.0) {
+        pc.program = p;
+        return pc;
+      }
+    }
+  }
+  if (allow_last && !c.t.last_program.empty()) {
+    pc.program = c.kb.FindProgram(c.t.last_program);
+  }
+  return pc;
+}
+
+namespace {
+
+std::vector<QuickReply> NextQuestions(const Ctx& c, const kb::Program& p,
+                                      const std::string& asked) {
+  std::vector<QuickReply> q;
+  const std::string name = ShortProgramName(p);
+  if (!p.calc_program.empty() && asked != "program.overview" &&
+      (p.calc_program == "jido_fuyo_teate" || p.calc_program == "jido_teate" ||
+       p.calc_program == "jido_ikusei_teate"))
+    q.push_back(Q("自分の場合を計算", name + "を計算したい"));
+  std::vector<const char*> order;
+  if (asked == "program.overview" || asked.empty()) {
+    order = {"program.amount", "program.eligibility", "program.apply", "program.window"};
+  } else if (asked == "program.amount") {
+    order = {"program.income_limit", "program.apply", "program.window"};
+  } else if (asked == "program.eligibility" || asked == "program.income_limit") {
+    order = {"program.amount", "program.apply", "program.window"};
+  } else if (asked == "program.apply" || asked == "program.documents") {
+    order = {"program.documents", "program.payment_date", "program.window", "program.amount"};
+  } else {
+    order = {"program.amount", "program.apply", "program.window"};
+  }
+  for (const char* intent : order) {
+    if (q.size() >= 3) break;
+    if (asked == intent) continue;
+    if (std::string(intent) == "program.income_limit" && p.income_limit.empty()) continue;
+    if (std::string(intent) == "program.payment_date" && p.payment.empty()) continue;
+    if (std::string(intent) == "program.documents" && p.documents.empty()) continue;
+    for (const Facet& f : Facets())
+      if (std::string(f.intent) == intent) q.push_back(Q(f.label, name + f.word));
+  }
+  (void)c;
+  q.push_back(P("メニュー", "menu=main"));
+  return q;
+}
+
+// The windows of a resolved program that make sense for the user.
+std::vector<const kb::Window*> ProgramWindows(const Ctx& c, const kb::Program& p) {
+  std::vector<const kb::Window*> out;
+  for (const std::string& id : p.windows) {
+    const kb::Window* w = c.kb.FindWindow(id);
+    if (w && WindowAllowed(c, *w)) out.push_back(w);
+  }
+  if (out.empty() && !(LocalFor(c, p.id) && !LocalFor(c, p.id)->how_to_apply.empty())) {
+    // No window listed for this region (and no local text saying where):
+    // one whose "handles" name the program.
+    for (const Hit& h :
+         c.matcher.TopicWindows(c.nlu.Canonical(p.name + " " + Join(p.aliases, " ")))) {
+      const kb::Window* w = c.kb.FindWindow(h.id);
+      if (w && !w->is_safety && WindowAllowed(c, *w) && w->scope != "national" &&
+          (!Region(c).empty() || !c.t.prefecture.empty())) {
+        out.push_back(w);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::string ShortWindowLine(const kb::Window& w) {
+  std::string s = "窓口：" + w.name;
+  if (!w.phones.empty()) s += "（電話 " + PhoneText(w.phones.front()) + "）";
+  return s;
+}
+
+// Answers one facet of one program. Returns false when it asked a question.
+bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
+  const std::string intent = intent_in.empty() ? "program.overview" : intent_in;
+  const std::optional<kb::Program> resolved = c.kb.Resolve(base.id, Region(c));
+  const kb::Program& p = *resolved;
+  const kb::LocalInfo* local = LocalFor(c, p.id);
+  std::vector<const kb::FactValue*> used;
+  auto R = [&](const std::string& s) { return RenderText(c, s, &used); };
+  auto RL = [&](const std::vector<std::string>& v) {
+    std::vector<std::string> out;
+    for (const auto& s : v) out.push_back(R(s));
+    return out;
+  };
+  const std::vector<const kb::Window*> wins = ProgramWindows(c, p);
+
+  if (intent == "program.window" && wins.empty() && Region(c).empty() && c.t.prefecture.empty()) {
+    AskMunicipality(c, intent, p.id);
+    return false;
+  }
+
+  std::string head = "【" + p.name + "】";
+  if (local || (p.scope != "national" && !RegionName(c).empty()))
+    head += "（" + RegionName(c) + "）";
+  std::string body;
+  std::string extra;  // a second message
+  bool show_window = false;
+
+  if (intent == "program.overview") {
+    body = R(p.summary);
+    if (!p.benefit.empty()) body += "\n内容：" + FirstSentences(R(p.benefit), 200);
+    if (!p.income_limit.empty()) body += "\n所得制限：" + FirstSentences(R(p.income_limit), 90);
+    if (!p.how_to_apply.empty()) body += "\n申請：" + FirstSentences(R(p.how_to_apply), 120);
+    show_window = p.category == "相談" || !p.windows.empty() || local;
+  } else if (intent == "program.amount") {
+    body = p.benefit.empty() ? "金額の情報は載っていません。窓口にお問い合わせください。"
+                             : "金額・内容：" + R(p.benefit);
+    std::vector<std::string> notes;
+    if (local) {
+      // A city's own (possibly older) figures, with their date.
+      for (const std::string& ca : local->cautions)
+        if (HasDigit(ca)) notes.push_back(R(ca));
+    }
+    if (notes.empty() && !HasDigit(p.benefit)) {
+      // No figure: say what the user pays, if the texts say so.
+      for (const std::string& ca : p.cautions)
+        if (ca.find("負担") != std::string::npos || ca.find("無料") != std::string::npos)
+          notes.push_back(R(ca));
+      if (notes.empty() && (p.income_limit.find("負担") != std::string::npos))
+        notes.push_back(R(p.income_limit));
+    }
+    if (!notes.empty()) extra = "※" + Join(notes, "\n※");
+  } else if (intent == "program.eligibility") {
+    body = p.eligibility.empty() ? R(p.summary) : "対象：\n" + Bullets(RL(p.eligibility), 12);
+    if (!p.exclusions.empty()) extra = "対象にならない場合：\n" + Bullets(RL(p.exclusions), 5);
+  } else if (intent == "program.income_limit") {
+    body = p.income_limit.empty()
+               ? "所得制限についての記載はありません。くわしくは窓口にお問い合わせください。"
+               : "所得制限：" + R(p.income_limit);
+  } else if (intent == "program.apply") {
+    body = FirstSentences(R(p.summary), 80);
+    body +=
+        "\n申請・利用の方法：" +
+        (p.how_to_apply.empty() ? std::string("窓口にお問い合わせください。") : R(p.how_to_apply));
+    if (!p.documents.empty()) extra = "主な必要書類：\n" + Bullets(RL(p.documents), 5);
+    show_window = true;
+  } else if (intent == "program.documents") {
+    body = p.documents.empty() ? "必要書類の情報は載っていません。窓口にお問い合わせください。"
+                               : "必要書類：\n" + Bullets(RL(p.documents), 8);
+    show_window = true;
+  } else if (intent == "program.payment_date") {
+    body = p.payment.empty()
+               ? "支給日・支払方法の情報は載っていません。窓口にお問い合わせください。"
+               : "支給日・支払方法：" + R(p.payment);
+    show_window = p.payment.empty();
+  } else {  // program.window
+    body = FirstSentences(R(p.summary), 80);
+    if (!p.how_to_apply.empty()) body += "\n" + FirstSentences(R(p.how_to_apply), 150);
+    if (wins.empty() && p.how_to_apply.empty())
+      body += "\nお住まいの市区町村の担当窓口にお問い合わせください。";
+  }
+
+  c.t.last_program = p.id;
+  c.out.meta.flow = "program";
+  c.out.meta.answered = true;
+  if (std::find(c.out.meta.programs.begin(), c.out.meta.programs.end(), p.id) ==
+      c.out.meta.programs.end())
+    c.out.meta.programs.insert(c.out.meta.programs.begin(), p.id);
+
+  c.Say(head + "\n" + body);
+  if (!extra.empty()) c.Say(extra);
+  if (intent == "program.window") {
+    for (size_t i = 0; i < wins.size() && i < 2; ++i) {
+      Message& m = c.Say(WindowCard(c, *wins[i], true));
+      AddCallButtons(m, *wins[i]);
+    }
+    if (!wins.empty()) c.t.last_window = wins.front()->id;
+  } else if (show_window && !wins.empty()) {
+    Message& m = c.out.messages.back();
+    m.text += "\n" + ShortWindowLine(*wins.front());
+    AddCallButtons(m, *wins.front());
+    c.t.last_window = wins.front()->id;
+  }
+  c.Say(AsOfLine(p.source, c.today, !used.empty()));
+  c.Quick(NextQuestions(c, p, intent));
+  return true;
+}
+
+void AskWhichProgram(Ctx& c, const std::string& intent, const std::vector<const kb::Program*>& ps) {
+  Pending pend;
+  pend.kind = "program";
+  pend.intent = intent;
+  std::vector<QuickReply> q;
+  std::vector<std::string> rows;
+  for (const kb::Program* p : ps) {
+    if (q.size() >= 4) break;
+    pend.options.push_back(p->id);
+    rows.push_back(std::to_string(q.size() + 1) + ". " + p->name);
+    q.push_back(Q(ShortProgramName(*p), p->name));
+  }
+  c.t.pending = pend;
+  c.out.meta.flow = "program";
+  c.out.meta.ambiguous = true;
+  c.Say("どの制度のことでしょうか。\n" + Join(rows, "\n"));
+  c.Quick(std::move(q));
+}
+
+}  // namespace
+
+bool Programs(Ctx& c, const std::string& intent) {
+  const bool facet = !intent.empty() && intent != "program.list";
+  // Lists: by category, or by what the message is about.
+  if (intent == "program.list" && (!c.u || c.u->programs.empty())) {
+    ProgramList(c, !c.forced_category.empty()        ? c.forced_category
+                   : c.u && !c.u->categories.empty() ? c.u->categories.front()
+                                                     : "");
+    return true;
+  }
+  const bool follow_up = facet && c.u && c.u->categories.empty() && c.u->municipalities.empty() &&
+                         c.u->prefectures.empty();
+  ProgramChoice pc = ChooseProgram(c, follow_up, /*allow_topic=*/facet);
+  if (!pc.program) {
+    if (c.u && !c.u->categories.empty() && (facet || intent.empty())) {
+      ProgramList(c, c.u->categories.front());
+      return true;
+    }
+    return false;
+  }
+  if (pc.needs_region) {
+    AskMunicipality(c, intent.empty() ? "program.overview" : intent, "");
+    return true;
+  }
+  if (pc.alternatives.size() > 1) {
+    AskWhichProgram(c, intent, pc.alternatives);
+    return true;
+  }
+  if (pc.program->category == "相談" && intent == "program.payment_date") {
+    // 「電話相談はいつ？」: a consultation service's "when" is its hours.
+    c.forced_program = pc.program->id;
+    if (Windows(c, "window.hours")) return true;
+  }
+  Answer(c, intent, *pc.program);
+  return true;
+}
+
+void ProgramList(Ctx& c, const std::string& category) {
+  if (category.empty()) {
+    // What is the message about? The best topic matches, else the categories.
+    std::vector<const kb::Program*> hits;
+    for (const Hit& h : c.matcher.TopicPrograms(c.canon)) {
+      const kb::Program* p = c.kb.FindProgram(h.id);
+      if (p && ProgramAvailable(c, *p) && h.score >= 2.0 && hits.size() < 5) hits.push_back(p);
+    }
+    if (hits.empty()) return CategoryMenu(c);
+    std::vector<std::string> rows;
+    std::vector<QuickReply> q;
+    for (const kb::Program* p : hits) {
+      rows.push_back("・" + ShortProgramName(*p) + "：" +
+                     FirstSentences(RenderText(c, p->summary), 60));
+      if (q.size() < 3) q.push_back(Q(ShortProgramName(*p), p->name + "について"));
+    }
+    c.out.meta.flow = "program";
+    c.out.meta.answered = true;
+    c.Say("関係がありそうな制度です。\n" + Join(rows, "\n"));
+    q.push_back(P("メニュー", "menu=main"));
+    c.Quick(std::move(q));
+    return;
+  }
+  std::vector<const kb::Program*> ps = RegionPrograms(c, category);
+  if (ps.empty() && Region(c).empty() && c.t.prefecture.empty()) {
+    // Only local programs of this kind: they depend on where the user lives.
+    AskMunicipality(c, "menu.category", "");
+    c.t.pending->slot = category;
+    return;
+  }
+  // What the message is about comes first.
+  std::map<std::string, double> topic;
+  if (c.u)
+    for (const Hit& h : c.matcher.TopicPrograms(c.canon)) topic[h.id] = h.score;
+  std::stable_sort(ps.begin(), ps.end(), [&](const kb::Program* a, const kb::Program* b) {
+    return topic[a->id] > topic[b->id];
+  });
+  c.out.meta.flow = "program";
+  if (ps.empty()) {
+    c.Say("「" + category + "」の制度は見つかりませんでした。");
+    return CategoryMenu(c);
+  }
+  c.out.meta.answered = true;
+  const std::string region = RegionName(c);
+  std::vector<std::string> rows;
+  std::vector<QuickReply> q;
+  const size_t kMax = 6;
+  for (size_t i = 0; i < ps.size() && i < kMax; ++i) {
+    rows.push_back("・" + ShortProgramName(*ps[i]) + "：" +
+                   FirstSentences(RenderText(c, ps[i]->summary), 50));
+    if (q.size() < 3) q.push_back(Q(ShortProgramName(*ps[i]), ps[i]->name + "について"));
+  }
+  std::string text = (region.empty() ? "" : region + "で利用できる") + "「" + category +
+                     "」の制度は" + std::to_string(ps.size()) + "件です。\n" + Join(rows, "\n");
+  if (ps.size() > kMax) text += "\n（ほか" + std::to_string(ps.size() - kMax) + "件）";
+  c.Say(text);
+  if (region.empty())
+    c.Say(
+        "国の制度を表示しています。お住まいの市区町村を教えていただくと、地域の制度もご案内できます"
+        "。");
+  q.push_back(P("メニュー", "menu=main"));
+  c.Quick(std::move(q));
+}
+
+void CategoryMenu(Ctx& c) {
+  c.out.meta.flow = "program";
+  c.out.meta.answered = true;
+  static const std::vector<std::string> kCats = {"手当・給付金", "医療",     "貸付",
+                                                 "就業・資格",   "住まい",   "子育て・生活",
+                                                 "相談",         "税・減免", "交通・料金"};
+  std::vector<std::string> counts;
+  for (const std::string& cat : kCats) {
+    const size_t n = RegionPrograms(c, cat).size();
+    if (n) counts.push_back(cat + "（" + std::to_string(n) + "）");
+  }
+  std::string text = "どの分野の制度を調べますか。\n" + Join(counts, "、");
+  if (RegionName(c).empty())
+    text += "\n※お住まいの市区町村を教えていただくと、地域の制度も表示します。";
+  c.Say(text);
+  c.Quick({P("手当・給付金", "cat=手当・給付金"), P("医療", "cat=医療"),
+           P("仕事・資格", "cat=就業・資格"), P("使える制度を診断", "menu=diagnose")});
+}
+
+}  // namespace yorisoi::dialogs::internal

@@ -1,0 +1,321 @@
+// Windows and hours: phone (also as a tel: button), address, hours, 「今あい
+// てる？」 at the event timestamp (why closed and when it opens next, and
+// what can be reached now), the window list and the hand-off to a person.
+#include <algorithm>
+#include <set>
+
+#include "dialogs/flows.h"
+#include "knowledge/time.h"
+
+namespace yorisoi::dialogs::internal {
+
+namespace {
+
+bool Asked(const Ctx& c, std::initializer_list<const char*> words) {
+  for (const char* w : words)
+    if (c.canon.find(c.nlu.Canonical(w)) != std::string::npos) return true;
+  return false;
+}
+
+std::string PhonesText(const kb::Window& w) {
+  std::vector<std::string> parts;
+  for (const kb::Phone& p : w.phones) {
+    std::string s = PhoneText(p);
+    if (!p.label.empty() && w.phones.size() > 1) s += "（" + p.label + "）";
+    parts.push_back(s);
+  }
+  return Join(parts, "、");
+}
+
+}  // namespace
+
+void AddCallButtons(Message& m, const kb::Window& w) {
+  for (const kb::Phone& p : w.phones) {
+    if (m.buttons.size() >= 4) break;
+    bool dup = false;
+    for (const auto& b : m.buttons) dup = dup || b.uri == TelUri(p.number);
+    if (!dup) m.buttons.push_back(CallButton(p));
+  }
+}
+
+std::string WindowCard(const Ctx& c, const kb::Window& w, bool with_hours) {
+  std::string s = "【" + w.name + "】";
+  if (!w.phones.empty()) s += "\n電話：" + PhonesText(w);
+  if (!w.fax.empty()) s += "\nFAX：" + w.fax;
+  if (!w.address.empty()) s += "\n場所：" + w.address;
+  if (with_hours && !w.hours.text.empty()) s += "\n受付：" + w.hours.text;
+  if (!w.methods.empty()) s += "\n相談方法：" + Join(w.methods, "、");
+  if (w.phones.empty() && w.address.empty()) s += "\n連絡先はこの情報源に載っていません。";
+  (void)c;
+  return s;
+}
+
+std::string OpenNowLine(const Ctx& c, const kb::Window& w) {
+  const kb::OpenState st = c.kb.OpenAt(w, c.now_ms);
+  const std::string now = "今（" + ClockText(c.now_ms) + "）";
+  if (w.hours.always_open) return w.name + "は24時間受け付けています。";
+  switch (st.status) {
+    case kb::OpenStatus::kOpen: {
+      std::string s = now + "は受付時間内です。";
+      if (st.closes_at_ms) s += "受付は" + WhenText(*st.closes_at_ms, c.today) + "までです。";
+      return s;
+    }
+    case kb::OpenStatus::kClosed: {
+      // "受付時間外（平日 9:00〜17:00…）" repeats the hours shown below.
+      const bool off_hours = st.reason.rfind("受付時間外", 0) == 0;
+      std::string s =
+          now + (off_hours ? "は受付時間外です。" : "は受付していません（" + st.reason + "）。");
+      if (st.next_open_ms)
+        s += "次に受け付けるのは" + WhenText(*st.next_open_ms, c.today) + "からです。";
+      return s;
+    }
+    case kb::OpenStatus::kUnknown:
+      break;
+  }
+  return "受付時間の情報がないため、今あいているかはわかりません。お電話でご確認ください。";
+}
+
+namespace {
+
+// Answer for a day other than today (「土曜日はやってる？」「明日は？」).
+std::string DayLine(const Ctx& c, const kb::Window& w, const Date& d) {
+  const int64_t t0 = FromJst(d, 0);
+  const int64_t t1 = FromJst(d.AddDays(1), 0);
+  const std::string day = std::to_string(d.month) + "月" + std::to_string(d.day) + "日(" +
+                          WeekdayKanji(d.Weekday()) + ")";
+  if (w.hours.always_open) return day + "も24時間受け付けています。";
+  const kb::OpenState st = c.kb.OpenAt(w, t0);
+  if (st.status == kb::OpenStatus::kUnknown) return day + "に受け付けているかはわかりません。";
+  if (st.status == kb::OpenStatus::kOpen)
+    return day + "は受け付けています（" + w.hours.text + "）。";
+  if (st.next_open_ms && *st.next_open_ms < t1)
+    return day + "は" + ClockText(*st.next_open_ms) + "から受け付けています（" + w.hours.text +
+           "）。";
+  std::string s = day + "はお休みです（" + st.reason + "）。";
+  if (st.next_open_ms)
+    s += "次に受け付けるのは" + WhenText(*st.next_open_ms, c.today) + "からです。";
+  return s;
+}
+
+// Open windows and lines of the region, then 24-hour lines, excluding `skip`.
+std::vector<const kb::Window*> ReachableNow(const Ctx& c, const kb::Window* skip, size_t max) {
+  std::vector<const kb::Window*> out;
+  std::set<const kb::Window*> seen{skip};
+  for (const kb::Window* w : RegionWindows(c)) {
+    if (out.size() >= max) break;
+    if (seen.count(w) || w->is_safety || w->phones.empty() || w->scope == "national") continue;
+    if (c.kb.OpenAt(*w, c.now_ms).status == kb::OpenStatus::kOpen) {
+      out.push_back(w);
+      seen.insert(w);
+    }
+  }
+  for (const kb::Window* w : c.kb.SafetyLines()) {
+    if (out.size() >= max) break;
+    if (seen.count(w) || w->safety_kinds.empty() || w->safety_kinds.front() != "suicide") continue;
+    if (c.kb.OpenAt(*w, c.now_ms).status == kb::OpenStatus::kOpen) {
+      out.push_back(w);
+      seen.insert(w);
+    }
+  }
+  return out;
+}
+
+std::string ReachableText(const Ctx& c, const std::vector<const kb::Window*>& ws) {
+  std::vector<std::string> rows;
+  for (const kb::Window* w : ws) {
+    std::string r = "・" + w->name + " " + PhonesText(*w);
+    r += w->hours.always_open ? "（24時間）" : "（" + w->hours.text + "）";
+    rows.push_back(r);
+  }
+  (void)c;
+  return "今つながる相談先です。\n" + Join(rows, "\n");
+}
+
+// The window the message is about, or null. `also` receives a second window
+// that fits about as well (「就業の相談」: two centres).
+const kb::Window* ChooseWindow(Ctx& c, bool allow_primary, const kb::Window** also) {
+  if (!c.forced_window.empty()) return c.kb.FindWindow(c.forced_window);
+  // 1. A window named in the message (in the user's region when possible).
+  const kb::Window* named = nullptr;
+  double named_score = 0;
+  for (const Hit& h : c.matcher.NamedWindows(c.canon)) {
+    const kb::Window* w = c.kb.FindWindow(h.id);
+    if (!w || w->is_safety) continue;
+    const double s = h.score + (WindowAllowed(c, *w) ? 10 : 0);
+    if (s > named_score) {
+      named = w;
+      named_score = s;
+    }
+  }
+  if (named && named_score >= 10 + 4) return named;
+  // 2. The windows of the program the message names.
+  ProgramChoice pc = ChooseProgram(c, /*allow_last=*/false, /*allow_topic=*/false);
+  if (pc.needs_region) return named;  // null: the caller asks for the region
+  if (pc.program) {
+    const std::optional<kb::Program> p = c.kb.Resolve(pc.program->id, Region(c));
+    const kb::Window* best = nullptr;
+    double best_score = -1;
+    for (const std::string& id : p->windows) {
+      const kb::Window* w = c.kb.FindWindow(id);
+      if (!w) continue;
+      const double s = c.matcher.WindowAffinity(id, c.canon) + (WindowAllowed(c, *w) ? 0.5 : 0);
+      if (s > best_score) {
+        best = w;
+        best_score = s;
+      }
+    }
+    if (best) return best;
+  }
+  if (named) return named;
+  // 3. A window whose "handles" fit the message, in the region.
+  if (!Region(c).empty() || !c.t.prefecture.empty()) {
+    const kb::Window* first = nullptr;
+    double first_score = 0;
+    for (const Hit& h : c.matcher.TopicWindows(c.canon)) {
+      const kb::Window* w = c.kb.FindWindow(h.id);
+      if (!w || w->is_safety || !WindowAllowed(c, *w) || h.score < 3.0) continue;
+      if (!first) {
+        first = w;
+        first_score = h.score;
+      } else {
+        if (also && h.score >= 0.7 * first_score) *also = w;
+        break;
+      }
+    }
+    if (first) return first;
+  }
+  if (pc.program) return nullptr;  // a program without a window here: caller decides
+  // 4. A follow-up about the window just discussed; then the region's main window.
+  if (allow_primary && !c.t.last_window.empty() && c.u && c.u->municipalities.empty() &&
+      c.u->prefectures.empty()) {
+    if (const kb::Window* w = c.kb.FindWindow(c.t.last_window)) return w;
+  }
+  return allow_primary ? PrimaryWindow(c) : nullptr;
+}
+
+}  // namespace
+
+bool Windows(Ctx& c, const std::string& intent) {
+  const bool explicit_intent = !intent.empty();
+  const kb::Window* second = nullptr;
+  const kb::Window* w = ChooseWindow(c, explicit_intent, &second);
+  if (!w) {
+    if (!explicit_intent) return false;
+    if (intent == "window.open_now" && Region(c).empty() && c.t.prefecture.empty()) {
+      // 「今から相談できるところある？」 without a region: the lines open now.
+      const auto now = ReachableNow(c, nullptr, 3);
+      c.out.meta.flow = "windows";
+      c.out.meta.answered = !now.empty();
+      Message& m = c.Say(ReachableText(c, now));
+      for (const kb::Window* x : now) AddCallButtons(m, *x);
+      AskMunicipality(c, intent, "");
+      return true;
+    }
+    if (Region(c).empty() && c.t.prefecture.empty()) {
+      AskMunicipality(c, intent, "");
+      return true;
+    }
+    return false;
+  }
+  c.t.last_window = w->id;
+  c.out.meta.flow = "windows";
+  c.out.meta.answered = true;
+  Message* card = nullptr;
+  if (intent == "window.open_now") {
+    const kb::OpenState st = c.kb.OpenAt(*w, c.now_ms);
+    std::string text = "【" + w->name + "】\n" + OpenNowLine(c, *w);
+    if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
+    text += "\n受付：" + w->hours.text;
+    card = &c.Say(text);
+    AddCallButtons(*card, *w);
+    if (st.status == kb::OpenStatus::kClosed) {
+      const auto now = ReachableNow(c, w, 3);
+      if (!now.empty()) {
+        Message& m = c.Say(ReachableText(c, now));
+        for (const kb::Window* x : now) AddCallButtons(m, *x);
+      }
+    }
+  } else if (intent == "window.hours") {
+    std::string text = "【" + w->name + "】\n受付：" + w->hours.text;
+    if (c.u && c.u->entities.date && *c.u->entities.date != c.today) {
+      text += "\n" + DayLine(c, *w, *c.u->entities.date);
+    } else {
+      text += "\n" + OpenNowLine(c, *w);
+    }
+    if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
+    card = &c.Say(text);
+    AddCallButtons(*card, *w);
+  } else if (intent == "window.place") {
+    std::string text = "【" + w->name + "】\n";
+    text += w->address.empty() ? "場所の情報は載っていません。お電話でご確認ください。"
+                               : "場所：" + w->address;
+    if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
+    if (!w->fax.empty() && Asked(c, {"fax", "ファクス", "ファックス"})) text += "\nFAX：" + w->fax;
+    text += "\n受付：" + w->hours.text;
+    card = &c.Say(text);
+    AddCallButtons(*card, *w);
+  } else {
+    card = &c.Say(WindowCard(c, *w, true));
+    AddCallButtons(*card, *w);
+    if (second) {
+      Message& m2 = c.Say(WindowCard(c, *second, true));
+      AddCallButtons(m2, *second);
+    } else if (!w->notes.empty() && (intent.empty() || intent == "program.window")) {
+      c.Say(FirstSentences(w->notes, 150));
+    }
+  }
+  if (auto d = Date::Parse(w->source.as_of)) {
+    c.Say("出典：" + w->source.title + "（" + JpDate(*d) + "時点の情報）");
+  }
+  std::vector<QuickReply> q;
+  if (intent != "window.open_now") q.push_back(Q("今あいてる？", w->name + "は今あいてる？"));
+  if (intent != "window.place" && !w->address.empty()) q.push_back(Q("場所", w->name + "の場所"));
+  q.push_back(Q("人と話したい"));
+  q.push_back(P("メニュー", "menu=main"));
+  c.Quick(std::move(q));
+  return true;
+}
+
+void WindowMenu(Ctx& c) {
+  c.out.meta.flow = "windows";
+  if (Region(c).empty() && c.t.prefecture.empty()) return AskMunicipality(c, "menu.windows", "");
+  std::vector<std::string> rows;
+  for (const kb::Window* w : RegionWindows(c)) {
+    if (w->is_safety || w->phones.empty()) continue;
+    if (rows.size() >= 6) break;
+    rows.push_back("・" + w->name + " " + PhonesText(*w));
+  }
+  c.out.meta.answered = true;
+  c.Say(RegionName(c) + "の主な窓口・相談先です。\n" + Join(rows, "\n"));
+  c.Quick({Q("今あいている窓口", "今あいている窓口は？"), Q("人と話したい"),
+           P("困ったとき", "menu=help_now"), P("メニュー", "menu=main")});
+}
+
+void Handoff(Ctx& c) {
+  c.out.meta.flow = "handoff";
+  c.out.meta.handoff = true;
+  if (Region(c).empty() && c.t.prefecture.empty()) return AskMunicipality(c, "handoff", "");
+  const kb::Window* w = PrimaryWindow(c);
+  if (!w) {
+    c.Say("申し訳ありません。" + RegionName(c) + "の相談窓口の情報がまだありません。");
+    AskMunicipality(c, "handoff", "");
+    return;
+  }
+  c.t.last_window = w->id;
+  c.out.meta.answered = true;
+  Message& m = c.Say("職員と直接お話しになりたいときは、こちらにご連絡ください。\n" +
+                     WindowCard(c, *w, true) + "\n" + OpenNowLine(c, *w));
+  AddCallButtons(m, *w);
+  if (c.kb.OpenAt(*w, c.now_ms).status == kb::OpenStatus::kClosed) {
+    const auto now = ReachableNow(c, w, 3);
+    if (!now.empty()) {
+      Message& r = c.Say(ReachableText(c, now));
+      for (const kb::Window* x : now) AddCallButtons(r, *x);
+    }
+  }
+  c.Say("ご相談の希望は記録し、担当の職員が確認します。急ぎのときはお電話をおすすめします。");
+  c.Quick({P("困ったとき", "menu=help_now"), P("窓口・相談先", "menu=windows"),
+           P("メニュー", "menu=main")});
+}
+
+}  // namespace yorisoi::dialogs::internal
