@@ -187,15 +187,17 @@ OpenState OpenAt(const Hours& hours, int64_t epoch_ms, const HolidayCalendar& ca
   const JstTime now = ToJst(epoch_ms);
   const Date today = now.date;
   if (!hours.known || hours.rules.empty()) {
+    // Unknown hours: closed only on the days `closed_on` names; otherwise the
+    // bot cannot tell and says so.
     const int wd = today.Weekday();
-    if (HolidayCalendar::IsYearEnd(today) &&
-        (ListHas(hours.closed_on, "year_end") || !hours.known)) {
+    if (HolidayCalendar::IsYearEnd(today) && ListHas(hours.closed_on, "year_end")) {
       st.status = OpenStatus::kClosed;
       st.reason = "年末年始（12月29日〜1月3日）のため休み";
-    } else if (auto name = calendar.HolidayName(today)) {
+    } else if (auto name = calendar.HolidayName(today);
+               name && ListHas(hours.closed_on, "holiday")) {
       st.status = OpenStatus::kClosed;
       st.reason = "祝日（" + *name + "）のため休み";
-    } else if (wd == 0 || wd == 6) {
+    } else if ((wd == 0 || wd == 6) && ListHas(hours.closed_on, "weekend")) {
       st.status = OpenStatus::kClosed;
       st.reason = std::string(kDayKanjiLong[wd]) + "のため休み";
     } else {

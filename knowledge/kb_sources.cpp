@@ -125,9 +125,9 @@ Hours ParseHours(const json& j, const std::string& path, const Problems& p) {
   h.known = Bool(*f, "known", hp, p, true);
   h.closed_on = StrList(*f, "closed_on", hp, p);
   for (size_t i = 0; i < h.closed_on.size(); ++i) {
-    if (h.closed_on[i] != "holiday" && h.closed_on[i] != "year_end")
+    if (h.closed_on[i] != "holiday" && h.closed_on[i] != "year_end" && h.closed_on[i] != "weekend")
       p.Add(hp + ".closed_on[" + std::to_string(i) + "]",
-            "\"" + h.closed_on[i] + "\" is not holiday or year_end");
+            "\"" + h.closed_on[i] + "\" is not holiday, weekend or year_end");
   }
   if (const json* rules = Field(*f, "rules")) {
     if (!rules->is_array()) {

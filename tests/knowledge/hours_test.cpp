@@ -98,8 +98,11 @@ TEST(HoursTest, OpenAtEdgeCases) {
   with_sat.rules.push_back(Rule({"sat"}, 9 * 60, 17 * 60));
   Hours always;
   always.always_open = true;
-  Hours unknown;
+  Hours unknown;  // a public office whose page gives no hours
   unknown.known = false;
+  unknown.closed_on = {"holiday", "weekend", "year_end"};
+  Hours unknown_open_days;  // a phone line with unknown hours and no closed days
+  unknown_open_days.known = false;
 
   const OpenCase cases[] = {
       {"weekday in hours", Office(), "2026-11-24T10:00:00+09:00", OpenStatus::kOpen, "受付中", "",
@@ -145,6 +148,14 @@ TEST(HoursTest, OpenAtEdgeCases) {
        "記載がありません", "", ""},
       {"unknown weekend", unknown, "2026-11-28T10:00:00+09:00", OpenStatus::kClosed,
        "土曜日のため休み", "", ""},
+      {"unknown holiday", unknown, "2026-11-23T10:00:00+09:00", OpenStatus::kClosed, "勤労感謝の日",
+       "", ""},
+      {"unknown year end", unknown, "2026-12-30T10:00:00+09:00", OpenStatus::kClosed, "年末年始",
+       "", ""},
+      {"unknown line on a holiday", unknown_open_days, "2026-11-23T21:00:00+09:00",
+       OpenStatus::kUnknown, "記載がありません", "", ""},
+      {"unknown line on a saturday", unknown_open_days, "2026-11-28T10:00:00+09:00",
+       OpenStatus::kUnknown, "記載がありません", "", ""},
   };
   const HolidayCalendar cal = Calendar2020();
   for (const auto& c : cases) {
