@@ -16,7 +16,7 @@ void Usage() {
       "  kb build|check|stats|find|hours   compile and inspect the knowledge base\n"
       "  calc [--explain] [--config PATH]  eligibility calculator (JSON household on stdin)\n"
       "  eval FILE.jsonl [--config PATH]   run conversation test cases\n"
-      "  admin add-user NAME [--password-stdin]   manage staff accounts\n"
+      "  admin add-user|set-password NAME [--password-stdin] | list-users   staff accounts\n"
       "  version                           print the version\n",
       stderr);
 }
@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   yorisoi::app::Args args(argv + 2, argv + argc);
   try {
     if (cmd == "kb") return yorisoi::app::CmdKb(args);
+    if (cmd == "admin") return yorisoi::app::CmdAdmin(args);
     if (cmd == "calc") return yorisoi::app::CmdCalc(args);
     if (cmd == "chat") return yorisoi::app::CmdChat(args);
     if (cmd == "eval") return yorisoi::app::CmdEval(args);

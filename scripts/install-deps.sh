@@ -2,7 +2,18 @@
 # Installs the Debian 12 packages needed to build and test yorisoi.
 # Idempotent: runs `apt-get update` once and installs only missing packages.
 # Run as root or via sudo.
+#   --test   also install what the test suite needs beyond building
+#            (Debian's chromium and chromium-driver for the staff-console
+#            browser test, and a Japanese font for its screenshot).
 set -euo pipefail
+
+with_test=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) with_test=1 ;;
+    *) echo "usage: $0 [--test]" >&2; exit 2 ;;
+  esac
+done
 
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -10,6 +21,9 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev libicu-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev ca-certificates
 )
+if [[ $with_test -eq 1 ]]; then
+  packages+=(chromium chromium-driver fonts-ipafont-gothic)
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

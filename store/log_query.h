@@ -51,17 +51,17 @@ std::vector<std::string> FlagNames(uint32_t flags);
 std::string ReviewKey(const std::string& masked_text);
 
 struct ConversationFilter {
-  int64_t from_ms = 0;                                     // conversations active at/after
-  int64_t to_ms = std::numeric_limits<int64_t>::max();     // … and at/before
-  std::string municipality;  // exact id, "" = any
-  std::string intent;        // some message has this intent, "" = any
-  std::string program;       // some message mentions this program id, "" = any
-  std::string tag;           // has this staff tag, "" = any
+  int64_t from_ms = 0;                                  // conversations active at/after
+  int64_t to_ms = std::numeric_limits<int64_t>::max();  // … and at/before
+  std::string municipality;                             // exact id, "" = any
+  std::string intent;                                   // some message has this intent, "" = any
+  std::string program;  // some message mentions this program id, "" = any
+  std::string tag;      // has this staff tag, "" = any
   // "" = any; a flag name (some message has it); "unreviewed" / "reviewed".
   std::string flag;
-  std::string q;             // substring of some message's (masked) text
-  int page = 1;              // 1-based
-  int page_size = 50;        // 1..200
+  std::string q;       // substring of some message's (masked) text
+  int page = 1;        // 1-based
+  int page_size = 50;  // 1..200
 };
 
 struct ConversationSummary {
@@ -106,16 +106,16 @@ struct Conversation {
 
 struct ReviewGroup {
   int64_t id = 0;
-  std::string key;     // ReviewKey
-  std::string sample;  // the latest message text of the group (masked)
+  std::string key;           // ReviewKey
+  std::string sample;        // the latest message text of the group (masked)
   std::string municipality;  // of the latest message
   uint32_t kinds = 0;        // kFlagFallback | kFlagAmbiguous seen
   int64_t count = 0, first_ms = 0, last_ms = 0;
   std::string status;  // "pending" | "resolved" | "ignored"
   std::string note, updated_by;
   int64_t updated_ms = 0;
-  int64_t count_since_update = 0;        // occurrences after updated_ms
-  std::vector<int64_t> conversations;    // up to 5, newest first
+  int64_t count_since_update = 0;      // occurrences after updated_ms
+  std::vector<int64_t> conversations;  // up to 5, newest first
 };
 
 struct ReviewPage {
@@ -125,7 +125,7 @@ struct ReviewPage {
 };
 
 struct DayStats {
-  std::string date;  // JST "YYYY-MM-DD"
+  std::string date;           // JST "YYYY-MM-DD"
   int64_t users = 0;          // distinct users who wrote that day
   int64_t conversations = 0;  // conversations started that day
   int64_t messages = 0, inbound = 0, outbound = 0;
@@ -161,9 +161,8 @@ class LogQuery {
   // `status` "" = all, else one of pending/resolved/ignored.
   virtual Result<ReviewPage> ListReview(const std::string& status, int page, int page_size) = 0;
   // Sets status (pending/resolved/ignored) and note. false when no such group.
-  virtual Result<bool> UpdateReview(int64_t id, const std::string& status,
-                                    const std::string& note, const std::string& actor,
-                                    int64_t now_ms) = 0;
+  virtual Result<bool> UpdateReview(int64_t id, const std::string& status, const std::string& note,
+                                    const std::string& actor, int64_t now_ms) = 0;
 
   // One entry per JST day in [from_ms, to_ms] (inclusive; days without
   // messages included with zeros). `municipality` "" = all. At most 400 days.

@@ -19,6 +19,8 @@
 //   review_groups  the review queue; messages.review → review_groups.id
 // Every write runs on the writer thread's connection; readers use a pool of
 // connections (one per concurrent caller) with cached prepared statements.
+#include "store/log_store.h"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
@@ -36,7 +38,6 @@
 #include <unordered_set>
 
 #include "store/log_query.h"
-#include "store/log_store.h"
 
 namespace yorisoi::store {
 namespace {
@@ -227,9 +228,8 @@ std::string MaskPersonalData(const std::string& text) {
     if (!postal_mark && i > 1 && cps[i - 2].c == 0x3012 &&
         (cps[i - 1].c == ' ' || cps[i - 1].c == 0x3000))
       postal_mark = true;
-    const bool postal = (postal_mark && d == 7) ||
-                        (groups == 2 && group_sizes[0] == 3 && group_sizes[1] == 4 &&
-                         hyphen_joined[0]);
+    const bool postal = (postal_mark && d == 7) || (groups == 2 && group_sizes[0] == 3 &&
+                                                    group_sizes[1] == 4 && hyphen_joined[0]);
     size_t keep_head = 0, keep_tail = 0;
     bool mask = true;
     if (postal || (d == 12 && !plus)) {
@@ -588,9 +588,8 @@ class SqliteLogStore final : public LogStore, public LogQuery {
   }
 
   Result<int64_t> DeleteOlderThan(int64_t cutoff_ms) override {
-    return RunOnWriter<int64_t>([this, cutoff_ms](SQLite::Database& db) {
-      return DeleteOld(db, cutoff_ms);
-    });
+    return RunOnWriter<int64_t>(
+        [this, cutoff_ms](SQLite::Database& db) { return DeleteOld(db, cutoff_ms); });
   }
 
   // ---- LogQuery
@@ -635,14 +634,13 @@ class SqliteLogStore final : public LogStore, public LogQuery {
       const int64_t offset = static_cast<int64_t>(f.page - 1) * f.page_size;
       if (terms.empty()) {
         {
-          SQLite::Statement& st =
-              rc.Prepare("SELECT count(*) FROM conversations c WHERE " + where);
+          SQLite::Statement& st = rc.Prepare("SELECT count(*) FROM conversations c WHERE " + where);
           bind(st);
           if (st.executeStep()) page.total = st.getColumn(0).getInt64();
         }
-        SQLite::Statement& st = rc.Prepare(
-            "SELECT " + std::string(kSummaryColumns) + " FROM conversations c WHERE " + where +
-            " ORDER BY c.last_ms DESC, c.id DESC LIMIT :limit OFFSET :offset");
+        SQLite::Statement& st =
+            rc.Prepare("SELECT " + std::string(kSummaryColumns) + " FROM conversations c WHERE " +
+                       where + " ORDER BY c.last_ms DESC, c.id DESC LIMIT :limit OFFSET :offset");
         bind(st);
         st.bind(":limit", f.page_size);
         st.bind(":offset", offset);
@@ -669,8 +667,8 @@ class SqliteLogStore final : public LogStore, public LogQuery {
         page.total = static_cast<int64_t>(hits.size());
         const size_t begin = std::min<size_t>(hits.size(), static_cast<size_t>(offset));
         const size_t end = std::min<size_t>(hits.size(), begin + f.page_size);
-        std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(end),
-                          hits.end(), std::greater<>());
+        std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(end), hits.end(),
+                          std::greater<>());
         SQLite::Statement& one = rc.Prepare("SELECT " + std::string(kSummaryColumns) +
                                             " FROM conversations c WHERE c.id = :id");
         for (size_t i = begin; i < end; ++i) {
@@ -686,8 +684,8 @@ class SqliteLogStore final : public LogStore, public LogQuery {
         // Excerpts: the messages containing any of the terms.
         std::string sql = "SELECT text FROM messages WHERE conv = :c AND (";
         for (size_t i = 0; i < terms.size(); ++i)
-          sql += (i ? " OR " : "") + std::string("text LIKE :t") + std::to_string(i) +
-                 " ESCAPE '\\'";
+          sql +=
+              (i ? " OR " : "") + std::string("text LIKE :t") + std::to_string(i) + " ESCAPE '\\'";
         SQLite::Statement& ex = rc.Prepare(sql + ") ORDER BY at_ms, id LIMIT 3");
         ex.bind(":c", s.id);
         for (size_t i = 0; i < terms.size(); ++i)
@@ -751,8 +749,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
   Result<ReviewPage> ListReview(const std::string& status, int page, int page_size) override {
     if (!status.empty() && !ValidReviewStatus(status))
       return Result<ReviewPage>::Error("unknown status");
-    if (page < 1 || page_size < 1 || page_size > 200)
-      return Result<ReviewPage>::Error("bad page");
+    if (page < 1 || page_size < 1 || page_size > 200) return Result<ReviewPage>::Error("bad page");
     const std::string where = status.empty() ? "" : " WHERE status = :status";
     return WithReader<ReviewPage>([&](ReadConn& rc) {
       ReviewPage out;
@@ -792,8 +789,8 @@ class SqliteLogStore final : public LogStore, public LogQuery {
             "ORDER BY t DESC LIMIT 5");
         cs.bind(":id", g.id);
         while (cs.executeStep()) g.conversations.push_back(cs.getColumn(0).getInt64());
-        SQLite::Statement& n = rc.Prepare(
-            "SELECT count(*) FROM messages WHERE review = :id AND at_ms > :since");
+        SQLite::Statement& n =
+            rc.Prepare("SELECT count(*) FROM messages WHERE review = :id AND at_ms > :since");
         n.bind(":id", g.id);
         n.bind(":since", g.updated_ms);
         if (n.executeStep()) g.count_since_update = n.getColumn(0).getInt64();
@@ -959,8 +956,8 @@ class SqliteLogStore final : public LogStore, public LogQuery {
       const std::string lo = AsciiLower(term);
       std::string hi = lo;
       Encode(0x10FFFF, hi);
-      SQLite::Statement& st = rc.Prepare(
-          "SELECT term FROM conv_fts_vocab WHERE term >= :lo AND term < :hi LIMIT :n");
+      SQLite::Statement& st =
+          rc.Prepare("SELECT term FROM conv_fts_vocab WHERE term >= :lo AND term < :hi LIMIT :n");
       st.bind(":lo", lo);
       st.bind(":hi", hi);
       st.bind(":n", kMaxExpansion + 1);
@@ -1289,8 +1286,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
   // conversations, one transaction each. Writer thread only.
   int64_t DeleteOld(SQLite::Database& db, int64_t cutoff_ms) {
     int64_t deleted = 0;
-    SQLite::Statement pick(db,
-                           "SELECT DISTINCT conv FROM messages WHERE at_ms < :c LIMIT 500");
+    SQLite::Statement pick(db, "SELECT DISTINCT conv FROM messages WHERE at_ms < :c LIMIT 500");
     SQLite::Statement del_msgs(db, "DELETE FROM messages WHERE conv = :v AND at_ms < :c");
     SQLite::Statement left(db, "SELECT min(at_ms) FROM messages WHERE conv = :v");
     SQLite::Statement del_facets(db, "DELETE FROM conv_facets WHERE conv = :v");

@@ -1,0 +1,141 @@
+// `yorisoi admin add-user NAME [--password-stdin]`, `admin set-password NAME
+// [--password-stdin]`, `admin list-users`: staff accounts of the console,
+// stored in <data_dir>/admin.sqlite (store/admin_store.h).
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "app/commands.h"
+#include "app/config.h"
+#include "knowledge/time.h"
+#include "store/admin_store.h"
+
+namespace yorisoi::app {
+namespace {
+
+int Usage() {
+  std::cerr << "usage: yorisoi admin add-user NAME [--password-stdin] [--config PATH]\n"
+               "       yorisoi admin set-password NAME [--password-stdin] [--config PATH]\n"
+               "       yorisoi admin list-users [--config PATH]\n";
+  return 2;
+}
+
+bool TakeFlag(Args& args, const std::string& flag) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == flag) {
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string StripNewline(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+// Reads a line from the terminal without echo; nullopt on EOF.
+std::optional<std::string> ReadHidden(const char* prompt) {
+  std::cerr << prompt << std::flush;
+  termios old{};
+  const bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
+  if (tty) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag |= ECHONL;
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  const bool ok = static_cast<bool>(std::getline(std::cin, line));
+  if (tty) tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  if (!ok) return std::nullopt;
+  return StripNewline(line);
+}
+
+// The new password from stdin (--password-stdin) or an interactive prompt
+// asked twice; nullopt after printing the reason.
+std::optional<std::string> ReadNewPassword(bool from_stdin) {
+  if (from_stdin) {
+    std::string line;
+    if (!std::getline(std::cin, line)) {
+      std::cerr << "yorisoi admin: no password on stdin\n";
+      return std::nullopt;
+    }
+    return StripNewline(line);
+  }
+  if (!isatty(STDIN_FILENO)) {
+    std::cerr << "yorisoi admin: stdin is not a terminal; use --password-stdin\n";
+    return std::nullopt;
+  }
+  auto first = ReadHidden("パスワード (8文字以上): ");
+  if (!first) return std::nullopt;
+  auto second = ReadHidden("もう一度入力してください: ");
+  if (!second) return std::nullopt;
+  if (*first != *second) {
+    std::cerr << "yorisoi admin: the passwords do not match\n";
+    return std::nullopt;
+  }
+  return first;
+}
+
+}  // namespace
+
+int CmdAdmin(const Args& args_in) {
+  Args args = args_in;
+  auto config = ConfigFromArgs(args);
+  if (!config.ok()) return 2;
+  const bool from_stdin = TakeFlag(args, "--password-stdin");
+  if (args.empty()) return Usage();
+  const std::string sub = args[0];
+  if ((sub == "add-user" || sub == "set-password") && args.size() != 2) return Usage();
+  if (sub == "list-users" && args.size() != 1) return Usage();
+  if (sub != "add-user" && sub != "set-password" && sub != "list-users") return Usage();
+
+  std::error_code ec;
+  std::filesystem::create_directories(config->data_dir, ec);
+  if (ec) {
+    std::cerr << "yorisoi admin: cannot create " << config->data_dir << ": " << ec.message()
+              << "\n";
+    return 1;
+  }
+  const std::string path = store::AdminStorePath(config->data_dir);
+  auto admin = store::OpenSqliteAdminStore(path);
+  if (!admin.ok()) {
+    std::cerr << "yorisoi admin: " << admin.error() << "\n";
+    return 1;
+  }
+
+  if (sub == "list-users") {
+    auto users = (*admin)->ListUsers();
+    if (!users.ok()) {
+      std::cerr << "yorisoi admin: " << users.error() << "\n";
+      return 1;
+    }
+    for (const store::StaffUser& u : *users) {
+      std::cout << u.name << "\tcreated " << FormatJstIso(u.created_ms) << "\tlast login "
+                << (u.last_login_ms ? FormatJstIso(u.last_login_ms) : std::string("-"))
+                << "\tfailed logins " << u.failed_logins << "\n";
+    }
+    return 0;
+  }
+
+  const std::string& name = args[1];
+  auto password = ReadNewPassword(from_stdin);
+  if (!password) return 2;
+  Status s = sub == "add-user" ? (*admin)->AddUser(name, *password, NowMillis())
+                               : (*admin)->SetPassword(name, *password);
+  if (!s.ok()) {
+    std::cerr << "yorisoi admin: " << s.message() << "\n";
+    return 2;
+  }
+  std::cout << (sub == "add-user" ? "added staff user " : "changed the password of ") << name
+            << " (" << path << ")\n";
+  return 0;
+}
+
+}  // namespace yorisoi::app
