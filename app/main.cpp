@@ -31,11 +31,12 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   yorisoi::app::Args args(argv + 2, argv + argc);
   try {
+    if (cmd == "serve") return yorisoi::app::CmdServe(args);
     if (cmd == "kb") return yorisoi::app::CmdKb(args);
-    if (cmd == "admin") return yorisoi::app::CmdAdmin(args);
-    if (cmd == "calc") return yorisoi::app::CmdCalc(args);
     if (cmd == "chat") return yorisoi::app::CmdChat(args);
     if (cmd == "eval") return yorisoi::app::CmdEval(args);
+    if (cmd == "admin") return yorisoi::app::CmdAdmin(args);
+    if (cmd == "calc") return yorisoi::app::CmdCalc(args);
     if (cmd == "version" || cmd == "--version") {
       std::printf("yorisoi %s\n", YORISOI_VERSION);
       return 0;

@@ -1,0 +1,93 @@
+// Staff console: the JSON API under /admin/api/ and the web UI under /admin/.
+//
+// Mount Handle() on the server for every target starting with "/admin"
+// (the full target is passed, e.g. "/admin/api/conversations?page=2"; a
+// target already stripped of "/admin" is accepted too).
+//
+// Authentication (every /admin/api/ path except POST /admin/api/login):
+//   - "Authorization: Bearer <admin_token>" for scripts (when admin_token is
+//     set), or
+//   - the session cookie set by POST /admin/api/login {"name","password"}:
+//     HttpOnly, SameSite=Strict, Path=/admin, expiring after
+//     session_ttl_minutes (Secure when the request came through HTTPS, i.e.
+//     X-Forwarded-Proto: https). State-changing requests with the cookie
+//     must carry the session's CSRF token in X-CSRF-Token (returned by login
+//     and GET /admin/api/me), a JSON Content-Type, and no foreign Origin.
+// Missing or invalid credentials → 401 {"error":"unauthorized"}. After
+// max_failed_logins consecutive failures for a name or a client address,
+// further attempts are refused with 429 and Retry-After for 2^(n-max)
+// seconds (capped at 15 minutes) after the last failure; failures are
+// counted per account and written to the audit log. Error bodies are fixed
+// strings: they never contain logged text.
+//
+// Endpoints:
+//   POST /admin/api/login, POST /admin/api/logout, GET /admin/api/me
+//   GET
+//   /admin/api/conversations?from=&to=&municipality=&intent=&program=&tag=&flag=&q=&page=&page_size=
+//   GET  /admin/api/conversations/{id}
+//   POST /admin/api/conversations/{id}/tags   {"tags":[…], "reviewed":true|false}
+//   GET  /admin/api/review?status=pending&page=
+//   POST /admin/api/review/{id}                {"status":"resolved","note":"…"}
+//   GET  /admin/api/stats?from=&to=&municipality=
+//   GET  /admin/api/export.csv?from=&to=       (UTF-8 with BOM, CRLF; at most 500,000 rows)
+//   GET  /admin/api/audit?before=&limit=
+//   GET  /admin/api/facets                    (filter menu values)
+// from/to: "YYYY-MM-DD" (JST days, `to` inclusive) or ISO-8601 instants.
+// The audit log records logins (and failures), logouts, conversation list
+// searches, conversation views, tag and review changes, exports and audit
+// views, with the actor and client address.
+//
+// Thread-safety: Handle() may be called concurrently from any thread; it
+// never throws.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "adapters/http_types.h"
+#include "knowledge/result.h"
+#include "store/admin_store.h"
+#include "store/log_store.h"
+
+namespace yorisoi::adapters::admin {
+
+struct ConsoleOptions {
+  std::string ui_dir;         // static files: index.html, app.js, style.css
+  std::string admin_db_path;  // staff accounts, sessions, audit (store::AdminStorePath)
+  std::string admin_token;    // bearer token for scripts; "" disables token access
+  int session_ttl_minutes = 8 * 60;
+  int max_failed_logins = 5;
+  int pbkdf2_iterations = store::kDefaultPbkdf2Iterations;  // for the admin store
+  std::function<int64_t()> clock;                           // epoch ms; default: the system clock
+  // Display names for ids in the logs (e.g. "kunitachi" → "国立市",
+  // "jido-fuyo-teate" → "児童扶養手当"), from the knowledge base; ids without
+  // a name are shown as they are.
+  std::map<std::string, std::string> municipality_names, program_names;
+};
+
+class Console {
+ public:
+  // `logs` must outlive the console and be a store with a query side
+  // (OpenSqliteLogStore); error otherwise or when the admin database
+  // cannot be opened.
+  static Result<std::unique_ptr<Console>> Open(const ConsoleOptions& options,
+                                               store::LogStore* logs);
+  ~Console();
+  Console(const Console&) = delete;
+  Console& operator=(const Console&) = delete;
+
+  Response Handle(const Request& req, const RequestContext& ctx);
+
+  // The admin store (accounts, audit), e.g. for tests and the CLI.
+  store::AdminStore& admin_store();
+
+ private:
+  struct Impl;
+  explicit Console(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace yorisoi::adapters::admin

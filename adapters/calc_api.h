@@ -1,0 +1,15 @@
+// POST /api/v1/calc: the eligibility calculator over HTTP (the same entry
+// point as `yorisoi calc`). Body: one JSON household; "?explain=1" adds a
+// Japanese explanation. A missing "date" means today in Japan. 200 with the
+// results, 400 naming the bad field. Thread-safe.
+#pragma once
+
+#include "adapters/http_types.h"
+#include "knowledge/kb.h"
+
+namespace yorisoi::adapters {
+
+// `kb` must outlive the handler.
+Handler CalcApiHandler(const kb::KnowledgeBase& kb);
+
+}  // namespace yorisoi::adapters

@@ -1,0 +1,86 @@
+// The LINE webhook endpoint (adapters/line_channel.h).
+#include "adapters/line_channel.h"
+
+#include <chrono>
+#include <utility>
+#include <vector>
+
+#include "adapters/line_signature.h"
+#include "adapters/line_webhook.h"
+#include "adapters/log.h"
+#include "knowledge/time.h"
+
+namespace yorisoi::adapters {
+
+LineWebhook::LineWebhook(std::string channel_secret, store::Inbox* inbox,
+                         const Pseudonymizer* pseudonyms, Dispatcher* dispatcher, Metrics* metrics,
+                         std::function<int64_t()> now_ms)
+    : secret_(std::move(channel_secret)),
+      inbox_(inbox),
+      pseudonyms_(pseudonyms),
+      dispatcher_(dispatcher),
+      metrics_(metrics),
+      now_ms_(now_ms ? std::move(now_ms) : [] { return NowMillis(); }) {}
+
+Handler LineWebhook::AsHandler() {
+  return [this](const Request& req, const RequestContext& ctx) { return Handle(req, ctx); };
+}
+
+Response LineWebhook::Handle(const Request& req, const RequestContext&) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string& body = req.body();
+  auto sig = req.find("x-line-signature");  // field names compare case-insensitively
+  std::string signature;
+  if (sig != req.end()) signature.assign(sig->value().data(), sig->value().size());
+  if (!VerifyLineSignature(secret_, body, signature)) {
+    Log(LogLevel::kWarn, "line",
+        signature.empty() ? "webhook without x-line-signature: 401"
+                          : "webhook with a wrong signature: 401");
+    return JsonResponse(req, http::status::unauthorized, R"({"error":"invalid signature"})");
+  }
+  Result<WebhookPayload> payload = ParseWebhook(body);
+  if (!payload.ok()) {
+    Log(LogLevel::kWarn, "line", "signed webhook with an unreadable body: " + payload.error());
+    return JsonResponse(req, http::status::bad_request, R"({"error":"invalid webhook body"})");
+  }
+  const int64_t now = now_ms_();
+  std::vector<store::InboxEvent> events;
+  for (const WebhookEvent& e : payload->events) {
+    if (metrics_) metrics_->CountEvent(e.type.empty() ? "none" : e.type);
+    std::optional<LineTask> task = ToTask(e, *pseudonyms_);
+    if (!task) continue;
+    if (task->incoming.timestamp_ms == 0) task->incoming.timestamp_ms = now;
+    task->retry_key = RandomUuid();
+    store::InboxEvent ev;
+    // LINE always sends webhookEventId; without one there is nothing to
+    // deduplicate on, so the event gets an id of its own.
+    ev.event_id = e.webhook_event_id.empty() ? "local-" + RandomUuid() : e.webhook_event_id;
+    ev.user_key = task->incoming.user;
+    ev.event_time_ms = task->incoming.timestamp_ms;
+    ev.payload = ToJson(*task);
+    events.push_back(std::move(ev));
+  }
+  const std::size_t offered = events.size();
+  std::vector<store::InboxEvent> stored;
+  if (!events.empty()) {
+    Result<std::vector<store::InboxEvent>> r = inbox_->Enqueue(std::move(events), now);
+    if (!r.ok()) {
+      // Not stored → not acknowledged: LINE may redeliver.
+      Log(LogLevel::kError, "line", r.error());
+      return JsonResponse(req, http::status::internal_server_error,
+                          R"({"error":"cannot store the events"})");
+    }
+    stored = std::move(r).value();
+  }
+  if (metrics_) {
+    for (std::size_t i = stored.size(); i < offered; ++i) metrics_->CountDuplicate();
+  }
+  for (store::InboxEvent& ev : stored) dispatcher_->Submit(std::move(ev));
+  if (metrics_) {
+    metrics_->ObserveAck(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return JsonResponse(req, http::status::ok, "{}");
+}
+
+}  // namespace yorisoi::adapters

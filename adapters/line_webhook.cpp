@@ -1,0 +1,205 @@
+// Tolerant LINE webhook parser and event → task mapping (adapters/line_webhook.h).
+#include "adapters/line_webhook.h"
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/pseudonym.h"
+
+namespace yorisoi::adapters {
+namespace {
+
+using nlohmann::json;
+
+// Absent or wrongly typed values read as empty.
+std::string Str(const json& obj, const char* key) {
+  if (!obj.is_object()) return {};
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+const json& Obj(const json& obj, const char* key) {
+  static const json kEmpty = json::object();
+  if (!obj.is_object()) return kEmpty;
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_object()) return kEmpty;
+  return *it;
+}
+
+int64_t Int(const json& obj, const char* key) {
+  if (!obj.is_object()) return 0;
+  auto it = obj.find(key);
+  if (it == obj.end()) return 0;
+  if (it->is_number_integer() || it->is_number_unsigned()) return it->get<int64_t>();
+  if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
+  return 0;
+}
+
+bool Bool(const json& obj, const char* key) {
+  if (!obj.is_object()) return false;
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_boolean() && it->get<bool>();
+}
+
+WebhookEvent ParseEvent(const json& e) {
+  WebhookEvent ev;
+  ev.type = Str(e, "type");
+  ev.webhook_event_id = Str(e, "webhookEventId");
+  ev.timestamp_ms = Int(e, "timestamp");
+  ev.mode = Str(e, "mode");
+  ev.redelivery = Bool(Obj(e, "deliveryContext"), "isRedelivery");
+  ev.reply_token = Str(e, "replyToken");
+  const json& source = Obj(e, "source");
+  ev.source_type = Str(source, "type");
+  ev.user_id = Str(source, "userId");
+  ev.group_id = Str(source, "groupId");
+  ev.room_id = Str(source, "roomId");
+  if (ev.type == "message") {
+    const json& m = Obj(e, "message");
+    ev.message_type = Str(m, "type");
+    ev.message_id = Str(m, "id");
+    if (ev.message_type == "text") ev.text = Str(m, "text");
+  } else if (ev.type == "postback") {
+    const json& p = Obj(e, "postback");
+    ev.postback_data = Str(p, "data");
+    auto it = p.find("params");
+    if (it != p.end() && it->is_object()) ev.postback_params = it->dump();
+  }
+  return ev;
+}
+
+}  // namespace
+
+Result<WebhookPayload> ParseWebhook(std::string_view body) {
+  json j = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Result<WebhookPayload>::Error("invalid JSON");
+  if (!j.is_object()) return Result<WebhookPayload>::Error("not a JSON object");
+  WebhookPayload p;
+  p.destination = Str(j, "destination");
+  auto it = j.find("events");
+  if (it == j.end() || it->is_null()) return p;
+  if (!it->is_array()) return Result<WebhookPayload>::Error("events: not an array");
+  for (const json& e : *it) {
+    if (!e.is_object()) {
+      ++p.skipped;
+      continue;
+    }
+    p.events.push_back(ParseEvent(e));
+  }
+  return p;
+}
+
+bool IsDummyReplyToken(std::string_view token) {
+  return token == "00000000000000000000000000000000" ||
+         token == "ffffffffffffffffffffffffffffffff" || token == "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF";
+}
+
+std::optional<LineTask> ToTask(const WebhookEvent& event, const Pseudonymizer& pseudonyms) {
+  if (event.mode == "standby") return std::nullopt;  // another channel is in control
+  LineTask t;
+  t.event_type = event.type;
+  if (event.type == "message") {
+    if (event.message_type == "text") {
+      t.incoming.kind = bot::Incoming::Kind::kText;
+      t.incoming.text = event.text;
+    } else {
+      t.incoming.kind = bot::Incoming::Kind::kNonText;
+      t.incoming.text = event.message_type.empty() ? "unknown" : event.message_type;
+    }
+  } else if (event.type == "postback") {
+    t.incoming.kind = bot::Incoming::Kind::kPostback;
+    t.incoming.text = event.postback_data;
+  } else if (event.type == "follow") {
+    t.incoming.kind = bot::Incoming::Kind::kFollow;
+  } else if (event.type == "unfollow") {
+    t.incoming.kind = bot::Incoming::Kind::kUnfollow;
+  } else {
+    return std::nullopt;
+  }
+  // Who: the person when known; otherwise the group or room as a whole.
+  // Pseudonyms of different id kinds never collide (LINE ids carry a
+  // U/C/R prefix), and the chat is answered where the event came from.
+  std::string who;
+  if (!event.user_id.empty()) {
+    who = event.user_id;
+  } else if (!event.group_id.empty()) {
+    who = event.group_id;
+  } else if (!event.room_id.empty()) {
+    who = event.room_id;
+  } else {
+    return std::nullopt;
+  }
+  t.incoming.user = pseudonyms.Id(who);
+  t.incoming.timestamp_ms = event.timestamp_ms;
+  if (event.source_type == "group" && !event.group_id.empty()) {
+    t.push_to = event.group_id;
+  } else if (event.source_type == "room" && !event.room_id.empty()) {
+    t.push_to = event.room_id;
+  } else {
+    t.push_to = who;
+  }
+  if (!IsDummyReplyToken(event.reply_token)) t.reply_token = event.reply_token;
+  return t;
+}
+
+namespace {
+
+const char* KindName(bot::Incoming::Kind k) {
+  switch (k) {
+    case bot::Incoming::Kind::kText:
+      return "text";
+    case bot::Incoming::Kind::kPostback:
+      return "postback";
+    case bot::Incoming::Kind::kFollow:
+      return "follow";
+    case bot::Incoming::Kind::kUnfollow:
+      return "unfollow";
+    case bot::Incoming::Kind::kNonText:
+      return "nontext";
+  }
+  return "text";
+}
+
+std::optional<bot::Incoming::Kind> KindFromName(std::string_view s) {
+  using K = bot::Incoming::Kind;
+  if (s == "text") return K::kText;
+  if (s == "postback") return K::kPostback;
+  if (s == "follow") return K::kFollow;
+  if (s == "unfollow") return K::kUnfollow;
+  if (s == "nontext") return K::kNonText;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string ToJson(const LineTask& task) {
+  json j = {{"kind", KindName(task.incoming.kind)},
+            {"user", task.incoming.user},
+            {"text", task.incoming.text},
+            {"ts", task.incoming.timestamp_ms},
+            {"type", task.event_type},
+            {"reply_token", task.reply_token},
+            {"to", task.push_to},
+            {"retry_key", task.retry_key}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<LineTask> LineTaskFromJson(std::string_view text) {
+  json j = json::parse(text.begin(), text.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Result<LineTask>::Error("task: invalid JSON");
+  auto kind = KindFromName(Str(j, "kind"));
+  if (!kind) return Result<LineTask>::Error("task: unknown kind");
+  LineTask t;
+  t.incoming.kind = *kind;
+  t.incoming.user = Str(j, "user");
+  t.incoming.text = Str(j, "text");
+  t.incoming.timestamp_ms = Int(j, "ts");
+  t.event_type = Str(j, "type");
+  t.reply_token = Str(j, "reply_token");
+  t.push_to = Str(j, "to");
+  t.retry_key = Str(j, "retry_key");
+  if (t.incoming.user.empty()) return Result<LineTask>::Error("task: missing user");
+  return t;
+}
+
+}  // namespace yorisoi::adapters

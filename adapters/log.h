@@ -1,0 +1,16 @@
+// One-line server logs on stderr: "2026-11-24T10:00:00.123+09:00 WARN line: …".
+// Callers never pass secrets (tokens, channel secret) or user text; user ids
+// are pseudonyms. Thread-safe (one write per line).
+#pragma once
+
+#include <string>
+
+namespace yorisoi::adapters {
+
+enum class LogLevel { kInfo, kWarn, kError };
+
+void Log(LogLevel level, const std::string& component, const std::string& message);
+// Suppresses kInfo lines (tests, benchmarks).
+void SetQuietLogs(bool quiet);
+
+}  // namespace yorisoi::adapters

@@ -1,0 +1,300 @@
+// `yorisoi serve`: wires the configuration, the runtime (KB + engine +
+// stores), the LINE adapter, the calculator API and the staff console onto
+// the HTTP server, and shuts everything down in order on SIGINT/SIGTERM:
+//   1. the server stops accepting and finishes the requests in flight
+//      (every acknowledged event is already in the inbox);
+//   2. the dispatcher finishes queued events for up to kDrainTime;
+//   3. the Messaging API client aborts what is left (those events stay
+//      unfinished in the inbox and are completed at the next start);
+//   4. the runtime flushes the conversation log.
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "adapters/admin/console.h"
+#include "adapters/calc_api.h"
+#include "adapters/dispatcher.h"
+#include "adapters/http_server.h"
+#include "adapters/line_channel.h"
+#include "adapters/log.h"
+#include "adapters/messaging_client.h"
+#include "adapters/metrics.h"
+#include "adapters/pseudonym.h"
+#include "adapters/router.h"
+#include "app/commands.h"
+#include "app/config.h"
+#include "bot/runtime.h"
+#include "knowledge/time.h"
+#include "store/admin_store.h"
+#include "store/inbox.h"
+
+namespace yorisoi::app {
+namespace {
+
+namespace ad = yorisoi::adapters;
+using nlohmann::json;
+
+constexpr auto kDrainTime = std::chrono::seconds(10);
+constexpr auto kPurgeEvery = std::chrono::hours(1);
+
+int Fail(int code, const std::string& message) {
+  std::cerr << "yorisoi serve: " << message << "\n";
+  return code;
+}
+
+// Creates the data directory and proves it writable with a probe file.
+Status CheckDataDir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::Error("data directory " + dir + ": cannot create: " + ec.message());
+  const std::string probe = dir + "/.write-probe-" + std::to_string(::getpid());
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::Error("data directory " + dir + " is not writable: " + std::strerror(errno));
+  }
+  const bool ok = ::write(fd, "ok", 2) == 2;
+  const int err = errno;
+  ::close(fd);
+  ::unlink(probe.c_str());
+  if (!ok)
+    return Status::Error("data directory " + dir + " is not writable: " + std::strerror(err));
+  return Status::Ok();
+}
+
+// Many keep-alive connections need descriptors: raise the soft limit.
+void RaiseFileLimit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+// Deletes expired dedupe rows hourly until stopped.
+class Purger {
+ public:
+  explicit Purger(store::Inbox* inbox) : inbox_(inbox), thread_([this] { Loop(); }) {}
+  ~Purger() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    do {
+      lock.unlock();
+      if (auto r = inbox_->Purge(NowMillis()); !r.ok()) {
+        ad::Log(ad::LogLevel::kWarn, "inbox", r.error());
+      }
+      lock.lock();
+    } while (!cv_.wait_for(lock, kPurgeEvery, [this] { return stop_; }));
+  }
+
+  store::Inbox* inbox_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+json KbStatus(const kb::KnowledgeBase& kb) {
+  const kb::KbStats s = kb.stats();
+  return {{"status", s.programs > 0 ? "ok" : "empty"},
+          {"programs", s.programs},
+          {"municipalities", s.municipalities},
+          {"prefectures", s.prefectures},
+          {"windows", s.windows},
+          {"facts", s.facts},
+          {"safety_lines", s.safety_lines},
+          {"content_hash", s.content_hash}};
+}
+
+}  // namespace
+
+int CmdServe(const Args& in_args) {
+  Args args = in_args;
+  Result<Config> loaded = ConfigFromArgs(args);  // prints its own error line
+  if (!loaded.ok()) return 2;
+  if (!args.empty()) return Fail(2, "unexpected argument '" + args.front() + "'");
+  const Config& cfg = *loaded;
+
+  const bool has_secret = !cfg.line_channel_secret.empty();
+  const bool has_token = !cfg.line_channel_access_token.empty();
+  if (has_secret != has_token) {
+    return Fail(2, has_secret ? "LINE_CHANNEL_SECRET is set but LINE_CHANNEL_ACCESS_TOKEN is not"
+                              : "LINE_CHANNEL_ACCESS_TOKEN is set but LINE_CHANNEL_SECRET is not");
+  }
+  if (Status s = CheckDataDir(cfg.data_dir); !s.ok()) return Fail(1, s.message());
+  std::signal(SIGPIPE, SIG_IGN);
+  RaiseFileLimit();
+
+  bot::RuntimeOptions ro;
+  ro.data_dir = cfg.data_dir;
+  ro.kb_path = cfg.KbPath();
+  ro.knowledge_source_dir = cfg.knowledge_source_dir;
+  ro.lexicon_dir = cfg.lexicon_dir;
+  ro.state_ttl_minutes = cfg.state_ttl_minutes;
+  ro.log_retention_days = cfg.log_retention_days;
+  auto runtime = bot::Runtime::Open(ro);
+  if (!runtime.ok()) return Fail(1, runtime.error());
+  bot::Runtime& rt = **runtime;
+
+  auto inbox = store::Inbox::Open(cfg.data_dir + "/inbox.sqlite", cfg.dedupe_ttl_hours);
+  if (!inbox.ok()) return Fail(1, inbox.error());
+  auto pseudonyms = ad::Pseudonymizer::OpenOrCreate(cfg.data_dir);
+  if (!pseudonyms.ok()) return Fail(1, pseudonyms.error());
+
+  ad::Metrics metrics;
+  ad::Router router;
+
+  // --- LINE
+  std::unique_ptr<ad::MessagingClient> client;
+  std::unique_ptr<ad::Dispatcher> dispatcher;
+  std::unique_ptr<ad::LineWebhook> webhook;
+  if (cfg.LineEnabled()) {
+    ad::MessagingOptions mo;
+    mo.api_base = cfg.line_api_base;
+    mo.access_token = cfg.line_channel_access_token;
+    mo.reply_token_max_age = std::chrono::seconds(cfg.reply_token_max_age_s);
+    auto c = ad::MessagingClient::Create(std::move(mo), &metrics);
+    if (!c.ok()) return Fail(2, c.error());
+    client = std::move(c).value();
+    ad::DispatcherOptions dopt;
+    dopt.workers = cfg.worker_threads;
+    dispatcher = std::make_unique<ad::Dispatcher>(
+        dopt, inbox->get(), [&rt](const bot::Incoming& m) { return rt.Handle(m); }, client.get(),
+        &metrics);
+    webhook = std::make_unique<ad::LineWebhook>(cfg.line_channel_secret, inbox->get(), &*pseudonyms,
+                                                dispatcher.get(), &metrics);
+    router.Add(ad::http::verb::post, "/callback", webhook->AsHandler());
+  } else {
+    router.Add(ad::http::verb::post, "/callback",
+               [](const ad::Request& req, const ad::RequestContext&) {
+                 return ad::JsonResponse(
+                     req, ad::http::status::service_unavailable,
+                     R"({"error":"LINE channel not configured: /callback is disabled"})");
+               });
+  }
+
+  // --- Status, metrics, calculator
+  const std::string version = YORISOI_VERSION;
+  const bool line_enabled = cfg.LineEnabled();
+  store::Inbox* inbox_ptr = inbox->get();
+  router.Add(
+      ad::http::verb::get, "/healthz",
+      [&rt, version, line_enabled, inbox_ptr](const ad::Request& req, const ad::RequestContext&) {
+        json j = {{"status", "ok"},
+                  {"version", version},
+                  {"kb", KbStatus(rt.kb())},
+                  {"line", line_enabled ? "enabled" : "disabled"}};
+        if (auto n = inbox_ptr->CountUnfinished(); n.ok()) j["inbox_unfinished"] = *n;
+        return ad::JsonResponse(req, ad::http::status::ok, j.dump());
+      });
+  router.Add(ad::http::verb::get, "/metrics", ad::MetricsHandler(metrics));
+  router.Add(ad::http::verb::post, "/api/v1/calc", ad::CalcApiHandler(rt.kb()));
+
+  // --- Staff console: everything under /admin.
+  std::unique_ptr<ad::admin::Console> console;
+  {
+    ad::admin::ConsoleOptions co;
+    co.ui_dir = cfg.admin_ui_dir;
+    co.admin_db_path = store::AdminStorePath(cfg.data_dir);
+    co.admin_token = cfg.admin_token;
+    // Staff read names, not ids ("国立市", "児童扶養手当").
+    for (const auto& m : rt.kb().municipalities()) co.municipality_names[m.id] = m.name;
+    for (const auto& p : rt.kb().programs()) co.program_names[p.id] = p.name;
+    auto c = rt.log_store() != nullptr
+                 ? ad::admin::Console::Open(co, rt.log_store())
+                 : Result<std::unique_ptr<ad::admin::Console>>::Error("no conversation log");
+    if (c.ok()) {
+      console = std::move(c).value();
+      ad::admin::Console* raw = console.get();
+      router.Mount("/admin", [raw](const ad::Request& req, const ad::RequestContext& ctx) {
+        return raw->Handle(req, ctx);
+      });
+    } else {
+      std::cerr << "yorisoi serve: staff console disabled: " << c.error() << "\n";
+    }
+  }
+
+  // --- Server
+  ad::ServerOptions so;
+  so.bind = cfg.bind;
+  so.port = cfg.port;
+  so.io_threads = cfg.io_threads;
+  so.body_limit = cfg.body_limit;
+  so.header_timeout = std::chrono::seconds(cfg.header_timeout_s);
+  so.body_timeout = std::chrono::seconds(cfg.body_timeout_s);
+  so.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
+  so.write_timeout = std::chrono::seconds(std::max(cfg.body_timeout_s, 1));
+  ad::HttpServer server(so, router, &metrics);
+  if (Status s = server.Listen(); !s.ok()) return Fail(1, "cannot listen on " + s.message());
+
+  metrics.SetGauge("yorisoi_open_connections", "Open HTTP connections.",
+                   [&server] { return static_cast<double>(server.open_connections()); });
+  if (dispatcher) {
+    ad::Dispatcher* d = dispatcher.get();
+    ad::MessagingClient* cl = client.get();
+    metrics.SetGauge("yorisoi_line_backlog", "LINE events acknowledged and not yet answered.",
+                     [d] { return static_cast<double>(d->backlog()); });
+    metrics.SetGauge("yorisoi_line_send_queue", "Messaging API sends queued or in flight.",
+                     [cl] { return static_cast<double>(cl->outstanding()); });
+    // Finish what the previous run acknowledged but did not answer.
+    if (auto left = inbox_ptr->Unfinished(); left.ok()) {
+      if (!left->empty()) {
+        ad::Log(ad::LogLevel::kInfo, "line",
+                "resuming " + std::to_string(left->size()) + " unfinished event(s)");
+      }
+      for (auto& ev : *left) dispatcher->Submit(std::move(ev));
+    } else {
+      ad::Log(ad::LogLevel::kError, "inbox", left.error());
+    }
+  }
+  Purger purger(inbox_ptr);
+
+  std::cout << "yorisoi " << version << " listening on http://" << cfg.bind << ":" << server.port()
+            << " (io_threads " << cfg.io_threads << ", workers " << cfg.worker_threads << ")"
+            << std::endl;
+  if (!cfg.LineEnabled()) {
+    std::cout << "LINE_CHANNEL_SECRET / LINE_CHANNEL_ACCESS_TOKEN not set: /callback is disabled "
+                 "(local use: yorisoi chat, /api/v1/calc, /admin)"
+              << std::endl;
+  }
+  server.OnShutdown(
+      [] { ad::Log(ad::LogLevel::kInfo, "serve", "signal received: shutting down"); });
+  server.Run();
+
+  if (dispatcher) {
+    if (!dispatcher->WaitIdle(kDrainTime)) {
+      ad::Log(ad::LogLevel::kWarn, "serve",
+              std::to_string(dispatcher->backlog()) +
+                  " event(s) not finished: they are kept and completed at the next start");
+    }
+    dispatcher->Stop();
+    client->Shutdown();
+  }
+  ad::Log(ad::LogLevel::kInfo, "serve", "stopped");
+  return 0;
+}
+
+}  // namespace yorisoi::app

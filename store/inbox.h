@@ -1,0 +1,80 @@
+// Durable webhook inbox + deduplication (SQLite).
+//
+// The LINE adapter stores every event it will act on here, in one
+// transaction, BEFORE it answers the webhook with 200; an event acknowledged
+// with 200 is therefore never lost. Each event walks
+//
+//   pending ──(engine ran, reply stored)──▶ sending ──(reply/push done)──▶ done
+//
+// and on restart Unfinished() returns the pending and sending ones so the
+// server finishes them: pending events run through the engine, sending events
+// resend the stored reply (the engine is not run twice for one event).
+//
+// Deduplication: the event id (LINE's webhookEventId) is unique. Enqueue()
+// skips ids already present in any state, so a redelivery is not answered
+// twice, also across restarts. Done rows keep only the id (payload and reply
+// are cleared: they hold LINE user ids and message text) until they are
+// older than the dedupe TTL; Purge() removes them.
+//
+// Thread-safety: all methods are thread-safe (one connection guarded by a
+// mutex: every operation is a short write, and SQLite serializes writers
+// anyway). Durability: WAL with synchronous=FULL, so a stored event survives
+// a crash of the process or of the machine.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "knowledge/result.h"
+
+namespace yorisoi::store {
+
+struct InboxEvent {
+  enum class State { kPending, kSending, kDone };
+  int64_t seq = 0;       // assigned by Enqueue (arrival order)
+  std::string event_id;  // dedupe key (webhookEventId)
+  std::string user_key;  // ordering key: events of one key are handled in order
+  std::string payload;   // adapter-defined (JSON); "" once done
+  int64_t event_time_ms = 0;
+  int64_t received_ms = 0;
+  State state = State::kPending;
+  std::string reply;  // adapter-defined (JSON), set by MarkSending; "" once done
+};
+
+class Inbox {
+ public:
+  // Opens (creating) the inbox at `path` (":memory:" for tests). Done rows
+  // are kept `dedupe_ttl_hours` for deduplication.
+  static Result<std::unique_ptr<Inbox>> Open(const std::string& path, int dedupe_ttl_hours);
+  ~Inbox();
+
+  // Stores the events whose ids are new, all in one transaction (all or
+  // nothing), and returns those, with seq and received_ms (= now_ms) set, in
+  // the given order. Ids already present, or repeated within `events`, are
+  // skipped. An error means nothing was stored (the caller must not ack).
+  Result<std::vector<InboxEvent>> Enqueue(std::vector<InboxEvent> events, int64_t now_ms);
+
+  // pending → sending, storing the reply to send.
+  Status MarkSending(int64_t seq, const std::string& reply);
+  // → done; clears payload and reply.
+  Status MarkDone(int64_t seq);
+
+  // Pending and sending events in arrival order (for the restart).
+  Result<std::vector<InboxEvent>> Unfinished();
+  // Number of pending + sending events.
+  Result<int64_t> CountUnfinished();
+  // Whether an event id is present (any state).
+  Result<bool> Contains(const std::string& event_id);
+
+  // Deletes done rows received before now_ms − TTL; returns how many.
+  Result<int64_t> Purge(int64_t now_ms);
+
+ private:
+  Inbox();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace yorisoi::store

@@ -1,0 +1,157 @@
+// The durable inbox: dedupe on webhookEventId (with TTL), the pending →
+// sending → done walk, and survival across a reopen (restart).
+#include "store/inbox.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace yorisoi::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "yorisoi-inbox-XXXXXX").string();
+    path_ = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+InboxEvent Ev(const std::string& id, const std::string& user, const std::string& payload = "{}") {
+  InboxEvent e;
+  e.event_id = id;
+  e.user_key = user;
+  e.payload = payload;
+  e.event_time_ms = 1000;
+  return e;
+}
+
+std::vector<std::string> Ids(const std::vector<InboxEvent>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.event_id);
+  return out;
+}
+
+TEST(Inbox, DedupesWithinABatchAndAcrossCalls) {
+  auto inbox = Inbox::Open(":memory:", 72);
+  ASSERT_TRUE(inbox.ok()) << inbox.error();
+  auto first = (*inbox)->Enqueue({Ev("a", "u1"), Ev("b", "u1"), Ev("a", "u1")}, 5000);
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ(Ids(*first), (std::vector<std::string>{"a", "b"}));
+  EXPECT_LT((*first)[0].seq, (*first)[1].seq);
+  EXPECT_EQ((*first)[0].received_ms, 5000);
+  // A redelivery of "b" together with a new "c".
+  auto second = (*inbox)->Enqueue({Ev("b", "u1"), Ev("c", "u2")}, 6000);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(Ids(*second), (std::vector<std::string>{"c"}));
+  // Still a duplicate after it was answered.
+  ASSERT_TRUE((*inbox)->MarkDone((*first)[1].seq).ok());
+  auto third = (*inbox)->Enqueue({Ev("b", "u1")}, 7000);
+  ASSERT_TRUE(third.ok());
+  EXPECT_TRUE(third->empty());
+  EXPECT_TRUE(*(*inbox)->Contains("b"));
+  EXPECT_FALSE(*(*inbox)->Contains("zzz"));
+  auto empty = (*inbox)->Enqueue({}, 8000);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->empty());
+}
+
+TEST(Inbox, UnfinishedSurvivesReopen) {
+  TempDir dir;
+  const std::string path = dir.path() + "/inbox.sqlite";
+  int64_t seq_a = 0, seq_b = 0;
+  {
+    auto inbox = Inbox::Open(path, 72);
+    ASSERT_TRUE(inbox.ok()) << inbox.error();
+    auto stored = (*inbox)->Enqueue(
+        {Ev("a", "u1", R"({"n":1})"), Ev("b", "u2", R"({"n":2})"), Ev("c", "u1", R"({"n":3})")},
+        1000);
+    ASSERT_TRUE(stored.ok());
+    ASSERT_EQ(stored->size(), 3u);
+    seq_a = (*stored)[0].seq;
+    seq_b = (*stored)[1].seq;
+    ASSERT_TRUE((*inbox)->MarkSending(seq_b, R"([{"type":"text","text":"hi"}])").ok());
+    ASSERT_TRUE((*inbox)->MarkDone((*stored)[2].seq).ok());
+    EXPECT_EQ(*(*inbox)->CountUnfinished(), 2);
+  }  // "crash": closed without any further bookkeeping
+  auto inbox = Inbox::Open(path, 72);
+  ASSERT_TRUE(inbox.ok());
+  auto left = (*inbox)->Unfinished();
+  ASSERT_TRUE(left.ok()) << left.error();
+  ASSERT_EQ(left->size(), 2u);
+  const InboxEvent& a = (*left)[0];
+  const InboxEvent& b = (*left)[1];
+  EXPECT_EQ(a.seq, seq_a);
+  EXPECT_EQ(a.event_id, "a");
+  EXPECT_EQ(a.user_key, "u1");
+  EXPECT_EQ(a.payload, R"({"n":1})");
+  EXPECT_EQ(a.state, InboxEvent::State::kPending);
+  EXPECT_EQ(a.event_time_ms, 1000);
+  EXPECT_EQ(a.received_ms, 1000);
+  EXPECT_EQ(b.seq, seq_b);
+  EXPECT_EQ(b.state, InboxEvent::State::kSending);
+  EXPECT_EQ(b.reply, R"([{"type":"text","text":"hi"}])");
+  // Redeliveries after the restart are still recognized.
+  auto again = (*inbox)->Enqueue({Ev("a", "u1"), Ev("c", "u1")}, 2000);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
+}
+
+TEST(Inbox, DoneClearsPersonalDataAndPurgeHonoursTtl) {
+  auto inbox = Inbox::Open(":memory:", 1);  // 1 hour
+  ASSERT_TRUE(inbox.ok());
+  const int64_t hour = 3600 * 1000;
+  auto s = (*inbox)->Enqueue({Ev("old", "u", "secret"), Ev("pending", "u", "p")}, 10 * hour);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*inbox)->MarkSending((*s)[0].seq, "reply").ok());
+  ASSERT_TRUE((*inbox)->MarkDone((*s)[0].seq).ok());
+  auto fresh = (*inbox)->Enqueue({Ev("fresh", "u")}, 10 * hour + hour / 2);
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_TRUE((*inbox)->MarkDone((*fresh)[0].seq).ok());
+  // MarkSending after done does not bring an event back.
+  ASSERT_TRUE((*inbox)->MarkSending((*s)[0].seq, "again").ok());
+  auto left = (*inbox)->Unfinished();
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(Ids(*left), (std::vector<std::string>{"pending"}));
+
+  struct Case {
+    const char* name;
+    int64_t now;
+    int64_t purged;
+  };
+  const Case kCases[] = {
+      {"within TTL", 10 * hour + hour / 2, 0},
+      {"old done row expired", 11 * hour + 1, 1},
+      {"fresh done row expired; pending rows are never purged", 12 * hour, 1},
+  };
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    auto n = (*inbox)->Purge(c.now);
+    ASSERT_TRUE(n.ok()) << n.error();
+    EXPECT_EQ(*n, c.purged);
+  }
+  EXPECT_FALSE(*(*inbox)->Contains("old"));  // after the TTL a redelivery is new again
+  EXPECT_TRUE(*(*inbox)->Contains("pending"));
+}
+
+TEST(Inbox, OpenErrorsNameTheFile) {
+  auto inbox = Inbox::Open("/nonexistent-dir/for/sure/inbox.sqlite", 72);
+  ASSERT_FALSE(inbox.ok());
+  EXPECT_NE(inbox.error().find("/nonexistent-dir/for/sure/inbox.sqlite"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace yorisoi::store

@@ -1,0 +1,244 @@
+// Tolerant webhook parsing: a fixture per event type (from LINE's
+// Messaging API reference), unknown types, missing and mistyped fields, and
+// the mapping of events to engine input.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "adapters/line_webhook.h"
+#include "adapters/pseudonym.h"
+
+namespace yorisoi::adapters {
+namespace {
+
+using Kind = bot::Incoming::Kind;
+
+std::string Fixture(const std::string& name) {
+  std::ifstream in(std::string(YORISOI_TEST_DATA) + "/webhook/" + name);
+  EXPECT_TRUE(in) << name;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const Pseudonymizer& TestPseudonyms() {
+  static const Pseudonymizer p(std::string(32, 'k'));
+  return p;
+}
+
+struct EventCase {
+  const char* file;
+  const char* type;
+  const char* message_type;
+  const char* event_id;
+  const char* source_type;
+  bool has_user;
+  // Task expectations; `task` false → the event needs no answer.
+  bool task;
+  Kind kind;
+  const char* text;
+  bool has_reply_token;
+};
+
+TEST(ParseWebhook, EveryEventType) {
+  const EventCase kCases[] = {
+      {"text.json", "message", "text", "01FZ74A0TDDPYRVKNK77XKC3ZR", "user", true, true,
+       Kind::kText, "@All @example Good Morning!! (love)", true},
+      {"image.json", "message", "image", "01FZ74A0TDDPYRVKNK77XKC3ZS", "user", true, true,
+       Kind::kNonText, "image", true},
+      {"video.json", "message", "video", "01FZ74A0TDDPYRVKNK77XKC3ZT", "user", true, true,
+       Kind::kNonText, "video", true},
+      {"audio.json", "message", "audio", "01FZ74A0TDDPYRVKNK77XKC3ZU", "user", true, true,
+       Kind::kNonText, "audio", true},
+      {"file.json", "message", "file", "01FZ74A0TDDPYRVKNK77XKC3ZV", "user", true, true,
+       Kind::kNonText, "file", true},
+      {"location.json", "message", "location", "01FZ74A0TDDPYRVKNK77XKC3ZW", "user", true, true,
+       Kind::kNonText, "location", true},
+      {"sticker.json", "message", "sticker", "01FZ74A0TDDPYRVKNK77XKC3ZX", "user", true, true,
+       Kind::kNonText, "sticker", true},
+      {"unknown_message_type.json", "message", "smell", "01FZ74A0TDDPYRVKNK77XKC309", "user", true,
+       true, Kind::kNonText, "smell", true},
+      {"follow.json", "follow", "", "01HMQGW40RZJPJM3RAJP7BHC2Q", "user", true, true, Kind::kFollow,
+       "", true},
+      {"unfollow.json", "unfollow", "", "01FZ74A0TDDPYRVKNK77XKC3ZY", "user", true, true,
+       Kind::kUnfollow, "", false},
+      {"postback.json", "postback", "", "01FZ74A0TDDPYRVKNK77XKC301", "user", true, true,
+       Kind::kPostback, "storeId=12345", true},
+      {"join.json", "join", "", "01FZ74A0TDDPYRVKNK77XKC3ZZ", "group", false, false, Kind::kText,
+       "", true},
+      {"leave.json", "leave", "", "01FZ74A0TDDPYRVKNK77XKC300", "group", false, false, Kind::kText,
+       "", false},
+      {"member_joined.json", "memberJoined", "", "01FZ74A0TDDPYRVKNK77XKC302", "group", false,
+       false, Kind::kText, "", true},
+      {"member_left.json", "memberLeft", "", "01FZ74A0TDDPYRVKNK77XKC303", "group", false, false,
+       Kind::kText, "", false},
+      {"unsend.json", "unsend", "", "01FZ74A0TDDPYRVKNK77XKC304", "group", true, false, Kind::kText,
+       "", false},
+      {"beacon.json", "beacon", "", "01FZ74A0TDDPYRVKNK77XKC305", "user", true, false, Kind::kText,
+       "", true},
+      {"account_link.json", "accountLink", "", "01FZ74A0TDDPYRVKNK77XKC306", "user", true, false,
+       Kind::kText, "", true},
+      {"video_play_complete.json", "videoPlayComplete", "", "01FZ74A0TDDPYRVKNK77XKC307", "user",
+       true, false, Kind::kText, "", true},
+      {"membership.json", "membership", "", "01J5QZ0XAZHDSZQS7FP3B34SD6", "user", true, false,
+       Kind::kText, "", true},
+      {"unknown_type.json", "holographicCall", "", "01FZ74A0TDDPYRVKNK77XKC308", "user", true,
+       false, Kind::kText, "", true},
+      {"group_without_user.json", "message", "text", "01FZ74A0TDDPYRVKNK77XKC310", "group", false,
+       true, Kind::kText, "こんにちは", true},
+      {"room.json", "message", "text", "01FZ74A0TDDPYRVKNK77XKC311", "room", true, true,
+       Kind::kText, "hello", true},
+      {"standby.json", "message", "text", "01FZ74A0TDDPYRVKNK77XKC312", "user", true, false,
+       Kind::kText, "hello", false},
+  };
+  for (const EventCase& c : kCases) {
+    SCOPED_TRACE(c.file);
+    Result<WebhookPayload> p = ParseWebhook(Fixture(c.file));
+    ASSERT_TRUE(p.ok()) << p.error();
+    ASSERT_EQ(p->events.size(), 1u);
+    const WebhookEvent& e = p->events[0];
+    EXPECT_EQ(e.type, c.type);
+    EXPECT_EQ(e.message_type, c.message_type);
+    EXPECT_EQ(e.webhook_event_id, c.event_id);
+    EXPECT_EQ(e.source_type, c.source_type);
+    EXPECT_EQ(!e.user_id.empty(), c.has_user);
+    EXPECT_GT(e.timestamp_ms, 0);
+    EXPECT_EQ(!e.reply_token.empty(), c.has_reply_token);
+    std::optional<LineTask> t = ToTask(e, TestPseudonyms());
+    ASSERT_EQ(t.has_value(), c.task);
+    if (!t) continue;
+    EXPECT_EQ(t->incoming.kind, c.kind);
+    EXPECT_EQ(t->incoming.text, c.text);
+    EXPECT_EQ(t->incoming.timestamp_ms, e.timestamp_ms);
+    EXPECT_EQ(t->event_type, c.type);
+    EXPECT_EQ(t->reply_token, e.reply_token);
+    // The engine only sees the pseudonym, never a LINE id.
+    EXPECT_EQ(t->incoming.user.size(), 64u);
+    EXPECT_EQ(t->incoming.user.find(e.user_id.empty() ? "C" : e.user_id), std::string::npos);
+    EXPECT_FALSE(t->push_to.empty());
+  }
+}
+
+TEST(ParseWebhook, PostbackParamsAndRedelivery) {
+  Result<WebhookPayload> p = ParseWebhook(Fixture("postback.json"));
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->events[0].postback_params, R"({"datetime":"2017-12-25T01:00"})");
+  EXPECT_FALSE(p->events[0].redelivery);
+  Result<WebhookPayload> u = ParseWebhook(Fixture("unknown_type.json"));
+  ASSERT_TRUE(u.ok());
+  EXPECT_TRUE(u->events[0].redelivery);
+  EXPECT_EQ(u->destination, "xxxxxxxxxx");
+}
+
+TEST(ParseWebhook, GroupAndRoomAnswerWhereTheyCameFrom) {
+  auto group = ParseWebhook(Fixture("group_without_user.json"));
+  auto room = ParseWebhook(Fixture("room.json"));
+  ASSERT_TRUE(group.ok() && room.ok());
+  auto tg = ToTask(group->events[0], TestPseudonyms());
+  auto tr = ToTask(room->events[0], TestPseudonyms());
+  ASSERT_TRUE(tg && tr);
+  EXPECT_EQ(tg->push_to, "Ca56f94637c000000000000000000000");
+  EXPECT_EQ(tg->incoming.user, TestPseudonyms().Id("Ca56f94637c000000000000000000000"));
+  EXPECT_EQ(tr->push_to, "Ra8dbf4673c000000000000000000000");
+  EXPECT_EQ(tr->incoming.user, TestPseudonyms().Id("U4af4980629000000000000000000000"));
+}
+
+TEST(ParseWebhook, MissingAndMistypedFieldsNeverFail) {
+  Result<WebhookPayload> p = ParseWebhook(Fixture("missing_fields.json"));
+  ASSERT_TRUE(p.ok()) << p.error();
+  ASSERT_EQ(p->events.size(), 5u);
+  EXPECT_EQ(p->destination, "");
+  // No source at all: nothing to answer.
+  EXPECT_FALSE(ToTask(p->events[0], TestPseudonyms()));
+  // A postback without data still maps (empty data).
+  auto pb = ToTask(p->events[1], TestPseudonyms());
+  ASSERT_TRUE(pb);
+  EXPECT_EQ(pb->incoming.kind, Kind::kPostback);
+  EXPECT_EQ(pb->incoming.text, "");
+  EXPECT_EQ(pb->reply_token, "");
+  EXPECT_FALSE(ToTask(p->events[2], TestPseudonyms()));  // follow with an empty source
+  EXPECT_EQ(p->events[3].type, "");                      // {}
+  EXPECT_FALSE(ToTask(p->events[3], TestPseudonyms()));
+  // Wrong types read as absent.
+  const WebhookEvent& bad = p->events[4];
+  EXPECT_EQ(bad.user_id, "");
+  EXPECT_EQ(bad.text, "");
+  EXPECT_EQ(bad.timestamp_ms, 0);
+  EXPECT_EQ(bad.reply_token, "");
+  EXPECT_FALSE(bad.redelivery);
+}
+
+TEST(ParseWebhook, Errors) {
+  struct Case {
+    const char* name;
+    std::string body;
+    bool ok;
+    std::size_t events;
+  };
+  const Case kCases[] = {
+      {"verify (empty events)", Fixture("verify.json"), true, 0},
+      {"no events key", R"({"destination":"U1"})", true, 0},
+      {"events null", R"({"events":null})", true, 0},
+      {"non-object elements skipped", R"({"events":[1,"x",null,{"type":"follow"}]})", true, 1},
+      {"not JSON", "hello", false, 0},
+      {"truncated JSON", R"({"events":[{"type":"message")", false, 0},
+      {"empty body", "", false, 0},
+      {"array", "[]", false, 0},
+      {"string", R"("events")", false, 0},
+      {"events not an array", R"({"events":{"type":"message"}})", false, 0},
+      {"invalid UTF-8 inside a string", "{\"events\":[],\"x\":\"\xff\"}", false, 0},
+  };
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    Result<WebhookPayload> p = ParseWebhook(c.body);
+    ASSERT_EQ(p.ok(), c.ok) << (p.ok() ? "" : p.error());
+    if (c.ok) {
+      EXPECT_EQ(p->events.size(), c.events);
+    }
+  }
+}
+
+TEST(ParseWebhook, DummyTokensAreNeverAnswered) {
+  EXPECT_TRUE(IsDummyReplyToken("00000000000000000000000000000000"));
+  EXPECT_TRUE(IsDummyReplyToken("ffffffffffffffffffffffffffffffff"));
+  EXPECT_FALSE(IsDummyReplyToken("0000000000000000000000000000000"));
+  EXPECT_FALSE(IsDummyReplyToken("nHuyWiB7yP5Zw52FIkcQobQuGDXCTA"));
+  Result<WebhookPayload> p = ParseWebhook(Fixture("dummy_token.json"));
+  ASSERT_TRUE(p.ok());
+  ASSERT_EQ(p->events.size(), 2u);
+  for (const WebhookEvent& e : p->events) {
+    SCOPED_TRACE(e.webhook_event_id);
+    auto t = ToTask(e, TestPseudonyms());
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->reply_token, "");
+  }
+}
+
+TEST(LineTask, JsonRoundTrip) {
+  LineTask t;
+  t.incoming.kind = Kind::kPostback;
+  t.incoming.user = std::string(64, 'a');
+  t.incoming.text = "menu=calc&x=\"y\"\n日本語😀";
+  t.incoming.timestamp_ms = 1764000000123;
+  t.event_type = "postback";
+  t.reply_token = "tok";
+  t.push_to = "U1";
+  t.retry_key = "123e4567-e89b-42d3-a456-426614174000";
+  Result<LineTask> back = LineTaskFromJson(ToJson(t));
+  ASSERT_TRUE(back.ok()) << back.error();
+  EXPECT_EQ(back->incoming.kind, t.incoming.kind);
+  EXPECT_EQ(back->incoming.user, t.incoming.user);
+  EXPECT_EQ(back->incoming.text, t.incoming.text);
+  EXPECT_EQ(back->incoming.timestamp_ms, t.incoming.timestamp_ms);
+  EXPECT_EQ(back->event_type, t.event_type);
+  EXPECT_EQ(back->reply_token, t.reply_token);
+  EXPECT_EQ(back->push_to, t.push_to);
+  EXPECT_EQ(back->retry_key, t.retry_key);
+  EXPECT_FALSE(LineTaskFromJson("{}").ok());
+  EXPECT_FALSE(LineTaskFromJson("nope").ok());
+}
+
+}  // namespace
+}  // namespace yorisoi::adapters
