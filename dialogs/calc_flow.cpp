@@ -13,6 +13,12 @@ namespace {
 
 using text::Money;
 
+size_t Chars(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
 std::string Man(long long yen) {  // 2000000 → "200万円", 1810000 → "181万円"
   if (yen >= 10000 && yen % 10000 == 0) return std::to_string(yen / 10000) + "万円";
   return kb::FormatYen(yen) + "円";
@@ -37,6 +43,7 @@ bool TakeSlots(const Ctx& c, CalcSlots& s, const std::string& asked) {
         // is taken as monthly too.
         s.salary = Yearly(m, m.yen < 1000000);
         s.income.reset();
+        s.take_home = c.canon.find(c.nlu.Canonical("手取り")) != std::string::npos;
         took = true;
         break;
       case Money::Kind::kIncome:
@@ -48,6 +55,10 @@ bool TakeSlots(const Ctx& c, CalcSlots& s, const std::string& asked) {
         s.child_support = Yearly(m, true);
         took = true;
         break;
+      case Money::Kind::kRent:
+        s.rent = m.period == Money::Period::kYear ? m.yen / 12 : m.yen;
+        took = true;
+        break;
       case Money::Kind::kUnknown:
         if (asked == "child_support") {
           s.child_support = Yearly(m, true);
@@ -55,6 +66,7 @@ bool TakeSlots(const Ctx& c, CalcSlots& s, const std::string& asked) {
         } else if (asked == "income" || (!s.salary && !s.income)) {
           s.salary = Yearly(m, m.yen < 1000000);
           s.income.reset();
+          s.take_home = false;
           took = true;
         }
         break;
@@ -117,11 +129,14 @@ void Ask(Ctx& c, const std::string& slot) {
   }
 }
 
-Date BirthForAge(const Date& today, int age) {
-  // The day after the birthday that makes the child `age` + 1 today, one year later.
-  Date d{today.year - age - 1, today.month, today.day};
-  if (!Date::Parse(d.ToString())) d.day = 28;  // 2/29
-  return d.AddDays(1);
+// A birth date that makes a child `age` today: the last day of the previous
+// month, `age` years ago, `k` days earlier (k keeps the dates of the children
+// apart). So a child of 3 is past the month of the 3rd birthday (児童手当),
+// and one of 18 is still before the 31 March after turning 18 — a high-school
+// senior — except in April, when most 18-year-olds have finished school.
+Date BirthForAge(const Date& today, int age, int k) {
+  Date first{today.year - age, today.month, 1};
+  return first.AddDays(-1 - k);
 }
 
 const char* StatusText(const std::string& s) {
@@ -131,8 +146,37 @@ const char* StatusText(const std::string& s) {
   return "対象外";
 }
 
-void Compute(Ctx& c, bool assumed_support) {
+void Replace(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
+    s.replace(pos, from.size(), to);
+}
+
+// The household the dialog built, the calculator's answer, and how to name
+// each child: the calculator labels children by birth date, but the dialog
+// only knows ages (or nothing), so an invented birth date must never show.
+struct Computed {
+  calc::CalcResult result;
+  int children = 0;
+  bool assumed_ages = false;
+  bool assumed_years = false;  // 国立市 住宅費助成: years of residence not given
+  bool age18 = false;
+  bool rent_known = false;
+  std::vector<std::pair<std::string, std::string>> names;  // "2015年…生まれ" → "10歳"
+
+  std::string Relabel(std::string s) const {
+    for (const auto& [from, to] : names) {
+      Replace(
+          s, from + "のお子さん",
+          to.find("わから") != std::string::npos ? "年齢がわからないお子さん" : to + "のお子さん");
+      Replace(s, from, to);
+    }
+    return s;
+  }
+};
+
+Computed Run(const Ctx& c) {
   const CalcSlots& s = c.t.calc;
+  Computed k;
   calc::Household h;
   h.date = c.today;
   h.municipality = c.t.municipality;
@@ -142,86 +186,291 @@ void Compute(Ctx& c, bool assumed_support) {
     h.parent.salary_income = s.salary.value_or(0);
   }
   h.parent.child_support = s.child_support.value_or(0);
-  const int n = std::max(1, s.child_count.value_or(1));
-  std::vector<int> ages = s.child_ages;
-  const bool assumed_ages = static_cast<int>(ages.size()) < n;
-  while (static_cast<int>(ages.size()) < n) ages.push_back(10);
-  std::sort(ages.rbegin(), ages.rend());  // the eldest is the first child
-  for (int a : ages) {
+  if (s.rent && *s.rent > 0) h.parent.rent = *s.rent;
+  // The dialog does not ask how long the user has lived in the city: the
+  // condition (国立市 住宅費助成: 引き続き3年以上) is shown with the amount.
+  h.parent.years_resident = 100;
+  k.assumed_years = true;
+  k.rent_known = h.parent.rent.has_value();
+  k.children = std::max(1, s.child_count.value_or(1));
+  std::vector<std::pair<int, bool>> ages;  // age, assumed
+  for (int a : s.child_ages) ages.push_back({a, false});
+  k.assumed_ages = static_cast<int>(ages.size()) < k.children;
+  while (static_cast<int>(ages.size()) < k.children) ages.push_back({10, true});
+  std::stable_sort(ages.begin(), ages.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (size_t i = 0; i < ages.size(); ++i) {
     calc::Child ch;
-    ch.birth_date = BirthForAge(c.today, a);
+    ch.birth_date = BirthForAge(c.today, ages[i].first, static_cast<int>(i));
     h.children.push_back(ch);
+    k.age18 |= !ages[i].second && ages[i].first == 18;
+    k.names.push_back(
+        {JpDate(ch.birth_date) + "生まれ", ages[i].second ? "年齢がわからないため小学生として計算"
+                                                          : std::to_string(ages[i].first) + "歳"});
   }
-  const calc::CalcResult r = calc::Calculate(h, c.kb);
+  k.result = calc::Calculate(h, c.kb);
+  // The training grants need course details the dialog does not ask for.
+  auto& rs = k.result.results;
+  rs.erase(std::remove_if(rs.begin(), rs.end(),
+                          [](const calc::ProgramResult& pr) {
+                            return pr.program == "koutou_kunren" ||
+                                   pr.program == "jiritsu_kyouiku_kunren";
+                          }),
+           rs.end());
+  // The program asked about first.
+  std::stable_partition(rs.begin(), rs.end(),
+                        [&](const calc::ProgramResult& pr) { return pr.program == s.program; });
+  return k;
+}
 
+std::string GivenText(const CalcSlots& s, int children) {
   std::string given =
-      s.income ? "所得" + Man(*s.income) : "給与収入（年）" + Man(s.salary.value_or(0));
-  given += "、お子さん" + std::to_string(n) + "人";
+      s.income ? "所得 年" + Man(*s.income) : "給与収入 年" + Man(s.salary.value_or(0));
+  given += "・お子さん" + std::to_string(children) + "人";
   if (!s.child_ages.empty()) {
     std::vector<std::string> as;
     for (int a : s.child_ages) as.push_back(std::to_string(a) + "歳");
     given += "（" + Join(as, "・") + "）";
   }
-  given += "、養育費" +
-           (h.parent.child_support > 0 ? "年" + Man(h.parent.child_support) : std::string("なし"));
+  const long long support = s.child_support.value_or(0);
+  given += "・養育費" + (support > 0 ? "年" + Man(support) : std::string("なし"));
+  if (s.rent && *s.rent > 0) given += "・家賃 月" + Man(*s.rent);
+  return given;
+}
 
-  std::vector<std::string> rows;
-  const calc::ProgramResult* main = nullptr;
-  for (const calc::ProgramResult& pr : r.results) {
-    if (!s.program.empty() && pr.program != s.program) continue;
-    if (pr.program == "koutou_kunren" || pr.program == "jiritsu_kyouiku_kunren") continue;
-    std::string row = "・" + pr.name + "：";
-    if (pr.eligible && pr.monthly > 0) {
-      row += "月額" + kb::FormatYen(pr.monthly) + "円";
-      if (pr.status == "partial" || pr.status == "full")
-        row += "（" + std::string(StatusText(pr.status)) + "）";
-    } else if (pr.eligible && pr.lump_sum) {
-      row += kb::FormatYen(*pr.lump_sum) + "円";
-    } else if (pr.eligible) {
-      row += "対象";
-      if (!pr.copay.empty()) row += "（自己負担" + pr.copay + "）";
-    } else {
-      row += StatusText(pr.status);
-      if (!pr.reasons.empty()) row += "（" + FirstSentences(pr.reasons.back(), 60) + "）";
-    }
-    rows.push_back(row);
-    if (!main && (s.program.empty() ? pr.program == "jido_fuyo_teate" : true)) main = &pr;
+// "こども家庭庁 児童扶養手当について" → "こども家庭庁"
+std::string Publisher(const kb::Source& src) {
+  std::string t = src.title;
+  const size_t sp = t.find(' ');
+  if (sp != std::string::npos) return t.substr(0, sp);
+  const size_t br = t.find("（");
+  return br == std::string::npos ? t : t.substr(0, br);
+}
+
+std::string AsOfText(const kb::Source& src) {
+  const auto d = Date::Parse(src.as_of);
+  return d ? JpDate(*d) + "からの額" : std::string();
+}
+
+// One line of the summary: the amount or status of one program.
+std::string Row(const calc::ProgramResult& pr, const Computed& k) {
+  std::string row = "・" + pr.name + "：";
+  if (pr.eligible && pr.monthly > 0) {
+    row += "月" + kb::FormatYen(pr.monthly) + "円";
+    if (pr.program == "jido_fuyo_teate") row += "（" + std::string(StatusText(pr.status)) + "）";
+    if (pr.program == "kunitachi_jutaku" && k.assumed_years && pr.limits.contains("min_years"))
+      row += "（引き続き" + pr.limits["min_years"].dump() + "年以上お住まいの場合）";
+  } else if (pr.eligible && pr.lump_sum) {
+    row += kb::FormatYen(*pr.lump_sum) + "円";
+  } else if (pr.eligible) {
+    row += "対象";
+    if (pr.copay == "なし") row += "（医療費の自己負担なし）";
+    if (pr.copay == "1割") row += "（医療費の自己負担1割）";
+  } else if (pr.status == "stopped") {
+    row += pr.program == "hitorioya_iryo" ? "対象外（所得が限度額以上）"
+                                          : "支給なし（所得が限度額以上）";
+  } else if (pr.program == "kunitachi_jutaku" && !k.rent_known && pr.reasons.size() == 1) {
+    // Only the rent is missing.
+    row += "家賃を送っていただくと計算します（例：「家賃7万円」）";
+  } else {
+    row += "対象外";
+    std::string why;
+    for (const std::string& r : pr.reasons)
+      if (why.empty() && r.find("所得") != std::string::npos &&
+          (r.find("以上") != std::string::npos || r.find("超える") != std::string::npos ||
+           r.find("ではない") != std::string::npos))
+        why = pr.program == "kunitachi_jutaku" ? "所得が児童扶養手当の全部支給の水準以上"
+                                               : "所得が限度額以上";
+    if (why.empty() && !pr.reasons.empty()) why = Truncate(k.Relabel(pr.reasons.front()), 45);
+    if (!why.empty()) row += "（" + why + "）";
   }
+  return row;
+}
+
+void FinalQuickReplies(Ctx& c, const std::string& main_name, bool detail) {
+  std::vector<QuickReply> q;
+  if (!detail) q.push_back(Q("計算の内訳"));
+  q.push_back(Q("条件を変える", "もう一度計算したい"));
+  q.push_back(Q("申請方法", main_name + "の申請方法は？"));
+  if (detail) q.push_back(Q("人と話したい"));
+  q.push_back(P("メニュー", "menu=main"));
+  c.Quick(std::move(q));
+}
+
+const calc::ProgramResult* MainResult(const Computed& k) {
+  const auto& rs = k.result.results;
+  return rs.empty() ? nullptr : &rs.front();
+}
+
+void Compute(Ctx& c, bool assumed_support, const std::string& prefix = "") {
+  const CalcSlots& s = c.t.calc;
+  const Computed k = Run(c);
+  const auto& rs = k.result.results;
   c.out.meta.flow = "calc";
-  c.out.meta.answered = !rows.empty();
-  if (rows.empty()) {
+  c.out.meta.answered = !rs.empty();
+  if (rs.empty()) {
     c.Say("申し訳ありません。この条件では計算できませんでした。窓口でご確認ください。");
     c.Quick(MenuQuickReplies());
     return;
   }
-  c.Say(given + "として計算しました（" + JpDate(c.today) + "時点の金額）。\n" + Join(rows, "\n"));
-  if (main && (!main->income_steps.empty() || !main->breakdown.empty())) {
-    std::vector<std::string> steps;
-    for (const std::string& st : main->income_steps) steps.push_back(st);
-    for (const calc::BreakdownItem& b : main->breakdown) {
-      std::string note = b.note;
-      // "第1子: 48,050 − …" under the label "第1子（…生まれ）": say 第1子 once.
-      const std::string head = b.label.substr(0, b.label.find("（"));
-      if (!head.empty() && note.rfind(head + ": ", 0) == 0) note = note.substr(head.size() + 2);
-      steps.push_back(b.label + "：" + (note.empty() ? kb::FormatYen(b.monthly) + "円" : note));
+  std::vector<std::string> rows;
+  long long total = 0;
+  int paid = 0;
+  bool medical = false;
+  for (const calc::ProgramResult& pr : rs) {
+    rows.push_back(Row(pr, k));
+    if (pr.eligible && pr.monthly > 0) {
+      total += pr.monthly;
+      ++paid;
     }
-    for (const std::string& reason : main->reasons)
-      if (steps.size() < 10) steps.push_back(reason);
-    c.Say("【" + main->name + "の計算】\n" + Join(steps, "\n"));
+    medical |= pr.program == "hitorioya_iryo";
   }
-  std::string notes = "※概算です。実際の支給の有無や金額は、市区町村の審査で決まります。";
+  std::string summary = prefix + GivenText(s, k.children) + "で計算した目安です（" +
+                        JpDate(c.today) + "時点）。\n" + Join(rows, "\n");
+  if (paid > 0) {
+    summary += "\n手当の合計：月" + kb::FormatYen(total) + "円";
+    if (medical) summary += "（医療費助成を除く）";
+  }
+  c.Say(summary);
+
+  std::vector<std::string> notes;
+  notes.push_back("※概算です。支給の有無や金額は、市区町村の審査で決まります。");
+  if (s.take_home && s.salary)
+    notes.push_back(
+        "※手取りの額を給与収入として計算しました。税金や社会保険料が引かれる前の額（額面）は"
+        "これより多いため、金額が変わることがあります。");
+  if (k.assumed_ages) notes.push_back("※年齢がわからないお子さんは小学生として計算しました。");
+  if (k.age18)
+    notes.push_back(
+        "※18歳のお子さんは、18歳になった後の最初の3月31日まで（高校3年生など）として計算しま"
+        "した。");
   if (assumed_support)
-    notes +=
-        "\n※養育費は受け取っていないものとして計算しました。受け取っている場合は「養育費 "
-        "月2万円」のように送ってください。";
-  if (assumed_ages) notes += "\n※年齢がわからないお子さんは小学生として計算しました。";
-  if (main && !main->source.title.empty()) notes += "\n出典：" + main->source.title;
-  c.Say(notes);
-  c.Quick({Q("条件を変える", "もう一度計算したい"),
-           Q("申請方法", (main ? main->name : std::string("児童扶養手当")) + "の申請方法は？"),
-           Q("人と話したい"), P("メニュー", "menu=main")});
-  for (const calc::ProgramResult& pr : r.results)
+    notes.push_back(
+        "※養育費は受け取っていないものとして計算しました。受け取っている場合は「養育費 月2万円」"
+        "のように送ってください。");
+  const kb::Municipality* m =
+      c.t.municipality.empty() ? nullptr : c.kb.FindMunicipality(c.t.municipality);
+  if (!m)
+    notes.push_back(
+        "※お住まいの市区町村を教えていただくと、東京都の児童育成手当など地域の制度も計算します"
+        "。");
+  // Sources, grouped by publisher; the as-of date of the main program.
+  std::vector<std::pair<std::string, std::vector<std::string>>> pubs;
+  for (const calc::ProgramResult& pr : rs) {
+    if (pr.source.title.empty()) continue;
+    const std::string pub = Publisher(pr.source);
+    auto it = std::find_if(pubs.begin(), pubs.end(), [&](const auto& x) { return x.first == pub; });
+    if (it == pubs.end()) {
+      pubs.push_back({pub, {}});
+      it = pubs.end() - 1;
+    }
+    it->second.push_back(
+        pr.name.substr(pr.name.find(' ') == std::string::npos ? 0 : pr.name.find(' ') + 1));
+  }
+  const calc::ProgramResult* main = MainResult(k);
+  std::string asof = "金額は" + JpDate(c.today) + "時点の制度によります";
+  if (main && !AsOfText(main->source).empty())
+    asof += "（" + main->name + "は" + AsOfText(main->source) + "）";
+  notes.push_back(asof + "。");
+  if (!pubs.empty()) {
+    std::vector<std::string> ps;
+    for (const auto& [pub, names] : pubs) ps.push_back(pub + "（" + Join(names, "・") + "）");
+    notes.push_back("出典：" + Join(ps, "、"));
+  }
+  c.Say(Join(notes, "\n"));
+  FinalQuickReplies(c, main ? main->name : "児童扶養手当", false);
+  for (const calc::ProgramResult& pr : rs)
     if (pr.eligible) c.out.meta.programs.push_back(pr.program);
+}
+
+// 「計算の内訳」: how each amount was found, program by program, in a few
+// short messages.
+void Detail(Ctx& c) {
+  const Computed k = Run(c);
+  const auto& rs = k.result.results;
+  c.out.meta.flow = "calc";
+  c.out.meta.answered = !rs.empty();
+  if (rs.empty()) {
+    c.Say("申し訳ありません。この条件では計算できませんでした。窓口でご確認ください。");
+    c.Quick(MenuQuickReplies());
+    return;
+  }
+  std::vector<std::string> sections;
+  // The 所得額 used by 児童扶養手当 (and the programs that share it).
+  for (const calc::ProgramResult& pr : rs) {
+    if (pr.program != "jido_fuyo_teate" || pr.income_steps.empty()) continue;
+    std::vector<std::string> lines;
+    for (const std::string& st : pr.income_steps) lines.push_back(k.Relabel(st));
+    sections.push_back("【所得額の計算】\n" + Join(lines, "\n"));
+  }
+  for (const calc::ProgramResult& pr : rs) {
+    std::vector<std::string> lines;
+    std::string head = "【" + pr.name + "】";
+    if (pr.eligible && pr.monthly > 0)
+      head += "月" + kb::FormatYen(pr.monthly) + "円";
+    else
+      head += pr.eligible ? "対象" : StatusText(pr.status);
+    lines.push_back(head);
+    if (pr.program == "jido_ikusei_teate" && !pr.income_steps.empty()) {
+      // Its own 所得 (other deductions than 児童扶養手当): the steps after the
+      // 給与所得 line the two share.
+      std::vector<std::string> own;
+      for (const std::string& st : pr.income_steps)
+        if (st.rfind("−", 0) == 0 || st.rfind("＋", 0) == 0 || st.rfind("＝", 0) == 0)
+          own.push_back(st);
+      if (!own.empty()) lines.push_back("給与所得から " + Join(own, " "));
+    }
+    for (const calc::BreakdownItem& b : pr.breakdown) {
+      std::string note = b.note;
+      // "第1子: 48,050 − …" under the label "第1子（…）": say 第1子 once.
+      const std::string label = k.Relabel(b.label);
+      const std::string headword = label.substr(0, label.find("（"));
+      if (!headword.empty() && note.rfind(headword + ": ", 0) == 0)
+        note = note.substr(headword.size() + 2);
+      // "第2子加算: 11,350 − …": the kind of addition is in the label already.
+      if (note.rfind("第", 0) == 0 && note.find(": ") != std::string::npos && note.find(": ") < 20)
+        note = note.substr(note.find(": ") + 2);
+      // "全部支給 第1子 48,050円" / "育成手当 13,500円": the label says the rest.
+      const std::string amount = kb::FormatYen(b.monthly) + "円";
+      const bool plain = note.size() >= amount.size() &&
+                         note.compare(note.size() - amount.size(), amount.size(), amount) == 0 &&
+                         (note.rfind("全部支給", 0) == 0 ||
+                          label.rfind(note.substr(0, note.size() - amount.size()), 0) == 0);
+      if (note.empty() || plain) note = amount;
+      lines.push_back("・" + label + "：" + k.Relabel(note));
+    }
+    for (const std::string& reason : pr.reasons) lines.push_back(k.Relabel(reason));
+    if (pr.program == "kunitachi_jutaku" && pr.eligible && k.assumed_years &&
+        pr.limits.contains("min_years"))
+      lines.push_back("国立市に引き続き" + pr.limits["min_years"].dump() +
+                      "年以上お住まいの場合の金額です。");
+    std::string src = "出典：" + pr.source.title;
+    if (!AsOfText(pr.source).empty()) src += "（" + AsOfText(pr.source) + "）";
+    lines.push_back(src);
+    sections.push_back(Join(lines, "\n"));
+  }
+  // Pack the sections into at most four messages of a few hundred characters.
+  std::vector<std::string> msgs;
+  for (const std::string& sec : sections) {
+    if (!msgs.empty() && (Chars(msgs.back()) + Chars(sec) < 480 || msgs.size() >= 4))
+      msgs.back() += "\n\n" + sec;
+    else
+      msgs.push_back(sec);
+  }
+  for (const std::string& m : msgs) c.Say(m);
+  c.Say(
+      "※概算です。支給の有無や金額は、市区町村の審査で決まります。" +
+      std::string(k.assumed_ages ? "\n※年齢がわからないお子さんは小学生として計算しました。" : ""));
+  const calc::ProgramResult* main = MainResult(k);
+  FinalQuickReplies(c, main ? main->name : "児童扶養手当", true);
+  c.t.last_intent = "calc";
+}
+
+bool WantsDetail(const Ctx& c) {
+  for (const char* w :
+       {"内訳", "計算方法", "計算式", "どうやって計算", "計算の仕方", "計算のしかた"})
+    if (c.canon.find(c.nlu.Canonical(w)) != std::string::npos) return true;
+  return false;
 }
 
 }  // namespace
@@ -246,6 +495,9 @@ void Calc(Ctx& c, bool start) {
       return;
     }
   }
+  if (start && !in_dialog && WantsDetail(c) && (c.t.calc.salary || c.t.calc.income) &&
+      c.t.calc.child_count)
+    return Detail(c);
   const bool fresh = start && c.t.last_intent != "calc" && !in_dialog;
   if (fresh) c.t.calc = CalcSlots();
   if (start && c.canon.find(c.nlu.Canonical("もう一度")) != std::string::npos)
@@ -270,6 +522,15 @@ void Calc(Ctx& c, bool start) {
   c.t.flow.clear();
   c.t.last_intent = "calc";
   Compute(c, assumed_support);
+}
+
+bool CalcAgain(Ctx& c) {
+  const CalcSlots& s = c.t.calc;
+  if (c.t.last_intent != "calc" || !c.t.flow.empty() || (!s.salary && !s.income) || !s.child_count)
+    return false;
+  const std::string name = MunicipalityName(c.kb, c.t.municipality);
+  Compute(c, !s.child_support.has_value(), name + "にお住まいの場合で計算し直しました。\n");
+  return true;
 }
 
 }  // namespace yorisoi::dialogs::internal

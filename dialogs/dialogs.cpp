@@ -108,6 +108,44 @@ bool AskIntent(Ctx& c, const std::string& a, const std::string& b) {
   return true;
 }
 
+// 「年収250万 18歳の子」: the normalizer joins Japanese words across spaces,
+// which would read "250万18" as one amount. A space between an amount's unit
+// and the next number is a separator, so it becomes "、" before
+// understanding.
+std::string SeparateAmounts(const std::string& text) {
+  static const std::vector<std::string> kUnits = {"万", "円", "千", "億"};
+  static const std::vector<std::string> kSpaces = {" ", "\t", "\xE3\x80\x80"};  // incl. U+3000
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = i;
+    for (bool more = true; more && j < text.size();) {
+      more = false;
+      for (const std::string& sp : kSpaces)
+        if (text.compare(j, sp.size(), sp) == 0) {
+          j += sp.size();
+          more = true;
+        }
+    }
+    if (j == i) {
+      out += text[i++];
+      continue;
+    }
+    bool after_unit = false;
+    for (const std::string& u : kUnits)
+      after_unit |= out.size() >= u.size() && out.compare(out.size() - u.size(), u.size(), u) == 0;
+    const bool digit_next =
+        j < text.size() && ((text[j] >= '0' && text[j] <= '9') ||
+                            (text.compare(j, 2, "\xEF\xBC") == 0 && j + 2 < text.size() &&
+                             static_cast<unsigned char>(text[j + 2]) >= 0x90 &&
+                             static_cast<unsigned char>(text[j + 2]) <= 0x99));  // ０-９
+    out += after_unit && digit_next ? std::string("、") : text.substr(i, j - i);
+    i = j;
+  }
+  return out;
+}
+
 }  // namespace
 
 Dialogs::Dialogs(const kb::KnowledgeBase& kb, const text::Nlu& nlu, Options options)
@@ -126,6 +164,7 @@ Output Dialogs::Step(const Input& in, Tracker& tracker) const {
         {},
         tracker,
         out,
+        {},
         {},
         {}};
   try {
@@ -195,9 +234,10 @@ bool Dialogs::Impl::MenuWord(Ctx& c, const std::string& text) const {
 }
 
 void Dialogs::Impl::Text(Ctx& c, const std::string& text) const {
-  const text::Understanding u = nlu.Understand(text, c.today);
+  const std::string separated = SeparateAmounts(text);
+  const text::Understanding u = nlu.Understand(separated, c.today);
   c.u = &u;
-  c.canon = nlu.Canonical(text);
+  c.canon = nlu.Canonical(separated);
   c.out.meta.intent = u.intent;
   c.out.meta.confidence = u.confidence;
   c.out.meta.ambiguous = u.ambiguous;
@@ -226,8 +266,13 @@ void Dialogs::Impl::Text(Ctx& c, const std::string& text) const {
     return;
   }
 
-  // 5. Only a region: remember it.
+  // 5. Only a region: remember it (and redo a calculation just shown, whose
+  // local programs depend on it).
   if (u.intent == "municipality.set") {
+    if (region_changed && !c.t.municipality.empty() && c.t.last_intent == "calc" && CalcAgain(c)) {
+      c.t.last_intent = "calc";
+      return;
+    }
     MunicipalitySet(c);
   } else {
     Route(c, u.intent);

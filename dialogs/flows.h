@@ -112,7 +112,10 @@ void ProgramList(Ctx& c, const std::string& category);
 void CategoryMenu(Ctx& c);
 bool Windows(Ctx& c, const std::string& intent);  // windows.cpp; false = not handled
 void WindowMenu(Ctx& c);
-void Calc(Ctx& c, bool start);      // calc_flow.cpp
+void Calc(Ctx& c, bool start);  // calc_flow.cpp
+// After a finished calculation, computes it again for a changed region;
+// false when there is nothing to recompute.
+bool CalcAgain(Ctx& c);
 void Diagnose(Ctx& c, bool start);  // diagnose.cpp
 
 }  // namespace yorisoi::dialogs::internal

@@ -57,6 +57,31 @@ const std::vector<Facet>& Facets() {
   return kFacets;
 }
 
+// 「国立市のページ（平成28年8月時点）の手当額は…でした」: a note about a
+// page's outdated figures or rules.
+bool DescribesOldPage(const std::string& s) {
+  if (s.find("のページ") == std::string::npos && s.find("とされていました") == std::string::npos)
+    return false;
+  for (const char* w : {"でした", "ました", "載せています", "記載があります", "誤記"})
+    if (s.find(w) != std::string::npos) return true;
+  return false;
+}
+
+// Sentences of `text` that say what or who is covered (「対象資格：看護師…」).
+std::vector<std::string> TargetSentences(const std::string& text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find("。", pos);
+    end = end == std::string::npos ? text.size() : end + std::string("。").size();
+    const std::string sentence = text.substr(pos, end - pos);
+    if (sentence.rfind("対象", 0) == 0 && sentence.find("：") != std::string::npos)
+      out.push_back(sentence);
+    pos = end;
+  }
+  return out;
+}
+
 std::string Bullets(const std::vector<std::string>& items, size_t max) {
   std::string s;
   for (size_t i = 0; i < items.size() && i < max; ++i) s += (s.empty() ? "・" : "\n・") + items[i];
@@ -256,9 +281,10 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
                              : "金額・内容：" + R(p.benefit);
     std::vector<std::string> notes;
     if (local) {
-      // A city's own (possibly older) figures, with their date.
+      // A city's own figures, with their date — but not what an old page
+      // used to say: the figures in force are the ones above.
       for (const std::string& ca : local->cautions)
-        if (HasDigit(ca)) notes.push_back(R(ca));
+        if (HasDigit(ca) && !DescribesOldPage(ca)) notes.push_back(R(ca));
     }
     if (notes.empty() && !HasDigit(p.benefit)) {
       // No figure: say what the user pays, if the texts say so.
@@ -271,6 +297,7 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     if (!notes.empty()) extra = "※" + Join(notes, "\n※");
   } else if (intent == "program.eligibility") {
     body = p.eligibility.empty() ? R(p.summary) : "対象：\n" + Bullets(RL(p.eligibility), 12);
+    for (const std::string& t : TargetSentences(R(p.benefit))) body += "\n" + t;
     if (!p.exclusions.empty()) extra = "対象にならない場合：\n" + Bullets(RL(p.exclusions), 5);
   } else if (intent == "program.income_limit") {
     body = p.income_limit.empty()
@@ -344,6 +371,52 @@ void AskWhichProgram(Ctx& c, const std::string& intent, const std::vector<const 
   c.Quick(std::move(q));
 }
 
+// 「夜に子どもを預かってくれるところ」: the program was found by a shared
+// phrase (an alias such as 子どもを預ける), and the message's words fit other
+// programs of the same kind in the region too. Lists them (with one line
+// each) rather than guess. Only for general questions, not for a facet.
+bool FitsSeveral(Ctx& c, const std::string& intent, const kb::Program& chosen) {
+  if (!(intent.empty() || intent == "program.overview" || intent == "program.window" ||
+        intent == "program.list") ||
+      !c.u || !c.forced_program.empty() ||
+      std::find(c.u->categories.begin(), c.u->categories.end(), chosen.category) ==
+          c.u->categories.end())
+    return false;
+  for (const std::string& name : {chosen.name, ShortProgramName(chosen), chosen.kana}) {
+    const std::string n = c.nlu.Canonical(name);
+    if (!n.empty() && c.canon.find(n) != std::string::npos) return false;  // named
+  }
+  double chosen_score = 0;
+  std::vector<std::pair<const kb::Program*, double>> others;
+  for (const Hit& h : c.matcher.TopicPrograms(c.canon)) {
+    const kb::Program* p = c.kb.FindProgram(h.id);
+    if (!p || !ProgramAvailable(c, *p)) continue;
+    if (p->id == chosen.id) {
+      chosen_score = h.score;
+    } else if (p->category == chosen.category && h.score >= 4.0 && !SameConcept(*p, chosen)) {
+      others.push_back({p, h.score});
+    }
+  }
+  std::vector<const kb::Program*> fit = {&chosen};
+  for (const auto& [p, s] : others)
+    if (s >= 0.3 * chosen_score && fit.size() < 4) fit.push_back(p);
+  if (fit.size() < 3) return false;  // the chosen one and at least two more
+  std::vector<std::string> rows;
+  std::vector<QuickReply> q;
+  for (const kb::Program* p : fit) {
+    rows.push_back("・" + ShortProgramName(*p) + "：" +
+                   FirstSentences(RenderText(c, p->summary), 70));
+    if (q.size() < 3) q.push_back(Q(ShortProgramName(*p), p->name + "について"));
+  }
+  c.out.meta.flow = "program";
+  c.out.meta.answered = true;
+  c.Say("当てはまりそうな制度が" + std::to_string(fit.size()) + "つあります。\n" +
+        Join(rows, "\n"));
+  q.push_back(P("メニュー", "menu=main"));
+  c.Quick(std::move(q));
+  return true;
+}
+
 }  // namespace
 
 bool Programs(Ctx& c, const std::string& intent) {
@@ -355,8 +428,14 @@ bool Programs(Ctx& c, const std::string& intent) {
                                                      : "");
     return true;
   }
-  const bool follow_up = facet && c.u && c.u->categories.empty() && c.u->municipalities.empty() &&
-                         c.u->prefectures.empty();
+  // A facet asked alone (「支給日は？」) is about the program talked about
+  // last; a category word in it (支給 → 手当・給付金) still fits that program.
+  const kb::Program* last = c.t.last_program.empty() ? nullptr : c.kb.FindProgram(c.t.last_program);
+  const bool same_category =
+      c.u && (c.u->categories.empty() ||
+              (last && c.u->categories.size() == 1 && c.u->categories.front() == last->category));
+  const bool follow_up =
+      facet && c.u && same_category && c.u->municipalities.empty() && c.u->prefectures.empty();
   ProgramChoice pc = ChooseProgram(c, follow_up, /*allow_topic=*/facet);
   if (!pc.program) {
     if (c.u && !c.u->categories.empty() && (facet || intent.empty())) {
@@ -373,12 +452,14 @@ bool Programs(Ctx& c, const std::string& intent) {
     AskWhichProgram(c, intent, pc.alternatives);
     return true;
   }
+  if (FitsSeveral(c, intent, *pc.program)) return true;
   if (pc.program->category == "相談" && intent == "program.payment_date") {
     // 「電話相談はいつ？」: a consultation service's "when" is its hours.
     c.forced_program = pc.program->id;
     if (Windows(c, "window.hours")) return true;
   }
-  Answer(c, intent, *pc.program);
+  // 「どんな資金？」 about a named program: what it is.
+  Answer(c, intent == "program.list" ? "program.overview" : intent, *pc.program);
   return true;
 }
 

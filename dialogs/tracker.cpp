@@ -47,7 +47,9 @@ std::string Tracker::ToJson() const {
   SetOpt(c, "salary", calc.salary);
   SetOpt(c, "income", calc.income);
   SetOpt(c, "child_support", calc.child_support);
+  SetOpt(c, "rent", calc.rent);
   if (calc.ages_skipped) c["ages_skipped"] = true;
+  if (calc.take_home) c["take_home"] = true;
   if (!calc.program.empty()) c["program"] = calc.program;
   if (!c.empty()) j["calc"] = std::move(c);
   if (!diagnose.empty()) j["diagnose"] = diagnose;
@@ -85,7 +87,9 @@ Tracker Tracker::FromJson(const std::string& text) {
       t.calc.salary = GetOpt<long long>(c, "salary");
       t.calc.income = GetOpt<long long>(c, "income");
       t.calc.child_support = GetOpt<long long>(c, "child_support");
+      t.calc.rent = GetOpt<long long>(c, "rent");
       t.calc.ages_skipped = c.value("ages_skipped", false);
+      t.calc.take_home = c.value("take_home", false);
       t.calc.program = GetStr(c, "program");
     }
     if (auto it = j.find("diagnose"); it != j.end() && it->is_object())

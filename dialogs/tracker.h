@@ -17,7 +17,9 @@ struct CalcSlots {
   std::optional<long long> salary;         // 給与収入 yen/year
   std::optional<long long> income;         // 所得 yen/year (given directly)
   std::optional<long long> child_support;  // 養育費 yen/year
+  std::optional<long long> rent;           // 家賃 yen/month (国立市 住宅費助成)
   bool ages_skipped = false;               // the user did not want to give ages
+  bool take_home = false;                  // the salary given was 手取り (after tax)
   std::string program;                     // calculator id asked about ("" = all)
 };
 

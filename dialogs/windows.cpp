@@ -186,9 +186,18 @@ const kb::Window* ChooseWindow(Ctx& c, bool allow_primary, const kb::Window** al
   }
   if (pc.program) return nullptr;  // a program without a window here: caller decides
   // 4. A follow-up about the window just discussed; then the region's main window.
-  if (allow_primary && !c.t.last_window.empty() && c.u && c.u->municipalities.empty() &&
-      c.u->prefectures.empty()) {
-    if (const kb::Window* w = c.kb.FindWindow(c.t.last_window)) return w;
+  if (allow_primary && c.u && c.u->municipalities.empty() && c.u->prefectures.empty()) {
+    const kb::Window* w = c.t.last_window.empty() ? nullptr : c.kb.FindWindow(c.t.last_window);
+    if (w && WindowAllowed(c, *w)) return w;
+    // The region changed since (「やっぱり小平市です」): the window of the
+    // program talked about, where the user lives now.
+    if (!c.t.last_program.empty() && c.kb.FindProgram(c.t.last_program)) {
+      const std::optional<kb::Program> p = c.kb.Resolve(c.t.last_program, Region(c));
+      for (const std::string& id : p->windows) {
+        const kb::Window* x = c.kb.FindWindow(id);
+        if (x && !x->is_safety && WindowAllowed(c, *x)) return x;
+      }
+    }
   }
   return allow_primary ? PrimaryWindow(c) : nullptr;
 }

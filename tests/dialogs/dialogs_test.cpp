@@ -207,12 +207,57 @@ TEST(Dialogs, Conversations) {
        {},
        "program",
        "arida"},
+      // The figures in force, never what an old city page used to say
+      // (facts/national-programs.md: 有田市's 2割・10万円 is an older rule).
       {"local older figures",
        kTue,
        {"有田市の教育訓練給付金はいくら？"},
-       {"60%", "2割"},
+       {"60%", "200,000円"},
+       {"2割"},
+       "program"},
+      {"stale page amounts hidden",
+       kTue,
+       {"国立市の児童扶養手当はいくら？"},
+       {"48,050円"},
+       {"42,330", "年3回"},
+       "program"},
+      {"follow-up facet with a category word",
+       kTue,
+       {"国立市です", "児童扶養手当はいくら", "支給日は？"},
+       {"奇数月"},
+       {"制度は"},
+       "program"},
+      {"window after a region change",
+       kTue,
+       {"国立市です", "児童扶養手当の窓口は？", "やっぱり小平市です", "窓口は？"},
+       {"042-341-1211"},
+       {"042-576-2111"},
+       "windows",
+       "kodaira"},
+      {"several programs fit",
+       kTue,
+       {"有田市で夜に子どもを預かってくれるところ"},
+       {"トワイライトステイ", "ショートステイ", "一時預かり"},
        {},
        "program"},
+      {"amount then age in one line",
+       kTue,
+       {"年収250万 18歳の子ども1人 養育費なし 児童扶養手当"},
+       {"40,910円"},
+       {"1年間の収入"},
+       "calc"},
+      {"help words in a question are no crisis",
+       kTue,
+       {"シンママで有田市住み。医療費助けてくれる制度ある？"},
+       {"ひとり親家庭医療費助成"},
+       {"110番"},
+       ""},
+      {"take-home pay is flagged",
+       kTue,
+       {"手取り月15万 子ども1人 養育費なし いくら"},
+       {"手取りの額を給与収入として計算しました"},
+       {},
+       "calc"},
       {"follow-up facet",
        kTue,
        {"児童扶養手当について", "必要書類は？"},
@@ -301,6 +346,63 @@ TEST(Dialogs, Conversations) {
        {"給与250万 子2人 児童扶養手当は", "養育費は月1万円"},
        {"養育費年12万円"},
        {},
+       "calc"},
+      // Every program of the household, the monthly total, as-of and source;
+      // the derivation behind 「計算の内訳」.
+      {"calc all programs",
+       kTue,
+       {"国立市です", "年収200万で子ども2人（5歳と8歳）だといくら？"},
+       {"児童扶養手当：月59,400円（全部支給）", "児童手当：月20,000円", "児童育成手当：月27,000円",
+        "ひとり親家庭等医療費助成：対象", "家賃", "合計：月106,400円", "2026年11月24日時点",
+        "出典：こども家庭庁", "東京都", "概算"},
+       {"生まれ", "所得額 1,140,000円"},
+       "calc",
+       "kunitachi",
+       ""},
+      {"calc national only without region",
+       kTue,
+       {"年収200万で子ども2人だといくら？"},
+       {"児童扶養手当：月59,400円", "児童手当：月20,000円", "合計：月79,400円", "市区町村を教えて",
+        "小学生として計算しました"},
+       {"児童育成手当：", "生まれ"},
+       "calc"},
+      {"calc detail names assumed ages",
+       kTue,
+       {"年収200万で子ども2人だといくら？", "計算の内訳"},
+       {"所得額 1,140,000円", "第2子（年齢がわからないため小学生として計算）", "48,050円",
+        "出典：こども家庭庁"},
+       {"生まれ"},
+       "calc"},
+      {"calc detail given ages",
+       kTue,
+       {"小平市です", "給与250万 子2人 3歳と10歳 養育費なし", "計算の内訳"},
+       {"第1子（10歳）", "第2子（3歳）", "育成手当 第2子（3歳）：13,500円"},
+       {"生まれ"},
+       "calc"},
+      {"calc recomputed for a region given later",
+       kTue,
+       {"年収200万で子ども2人だといくら？", "小平市です"},
+       {"小平市にお住まいの場合で計算し直しました", "児童育成手当：月27,000円"},
+       {},
+       "calc",
+       "kodaira"},
+      {"calc kunitachi rent",
+       kTue,
+       {"国立市に住んでいます", "年収180万 子ども1人 養育費なし 家賃9万円 いくら"},
+       {"住宅費助成：月10,000円（引き続き3年以上お住まいの場合）"},
+       {"生まれ"},
+       "calc"},
+      {"calc kunitachi rent later",
+       kTue,
+       {"国立市です", "年収180万 子ども1人 養育費なし いくら", "家賃は6万円です"},
+       {"住宅費助成：月10,000円"},
+       {},
+       "calc"},
+      {"calc eighteen",
+       kTue,
+       {"年収300万 子ども3人 18歳と10歳と2歳 養育費なし いくら"},
+       {"18歳になった後の最初の3月31日まで", "児童手当：月50,000円"},
+       {"生まれ"},
        "calc"},
       {"calc cancel",
        kTue,
@@ -432,6 +534,8 @@ TEST(Dialogs, RepliesFitLine) {
       {"国立市の児童扶養手当の申請方法"},
       {"国立市の児童扶養手当の必要書類"},
       {"年収200万で子ども2人だと？"},
+      {"国立市です", "年収200万で子ども2人だと？", "計算の内訳"},
+      {"国立市です", "年収300万 子ども3人 18歳と10歳と2歳 養育費月3万 家賃8万", "計算の内訳"},
       {"小平市です", "使える制度を知りたい"},
       {"国立市です", "窓口・相談先"},
       {"小平市の窓口は今日やってる？"},
@@ -476,6 +580,24 @@ TEST(Dialogs, RepliesFitLine) {
   }
 }
 
+// The calculation's summary fits a phone screen: the rows and the total in
+// one message, notes in another; the derivation only on request.
+TEST(Dialogs, CalcSummaryIsShort) {
+  const Conversation r =
+      Converse({"国立市です", "年収300万 子ども3人 養育費月3万 家賃8万 いくら"}, kTue);
+  const Output& out = r.outs.back();
+  ASSERT_EQ(out.messages.size(), 2u) << Describe(r);
+  for (const Message& m : out.messages) {
+    size_t chars = 0;
+    for (unsigned char ch : m.text) chars += (ch & 0xC0) != 0x80;
+    EXPECT_LE(chars, 360u) << m.text;
+  }
+  bool detail = false;
+  for (const QuickReply& q : out.messages.back().quick_replies) detail |= q.text == "計算の内訳";
+  EXPECT_TRUE(detail) << Describe(r);
+  EXPECT_EQ(AllText(out).find("給与所得控除"), std::string::npos) << Describe(r);
+}
+
 TEST(Tracker, JsonRoundTrip) {
   Tracker t;
   t.municipality = "kodaira";
@@ -485,6 +607,7 @@ TEST(Tracker, JsonRoundTrip) {
   t.calc.salary = 2000000;
   t.calc.child_ages = {3, 8};
   t.calc.child_support = 0;
+  t.calc.rent = 70000;
   t.diagnose["money"] = true;
   t.last_program = "jido_fuyo_teate";
   const Tracker u = Tracker::FromJson(t.ToJson());
