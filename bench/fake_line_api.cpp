@@ -3,6 +3,7 @@
 // serves GET /stats as JSON. Never the bottleneck: async Beast, N threads,
 // keep-alive, no parsing of bodies.
 //   yorisoi_fake_line_api PORT [THREADS]
+// Asio 1.74's awaitable.hpp uses std::exchange without including <utility>.
 #include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
