@@ -3,10 +3,9 @@
 // request and return a response (Beast's async server example style).
 #pragma once
 
+#include <boost/beast/http.hpp>
 #include <functional>
 #include <string>
-
-#include <boost/beast/http.hpp>
 
 namespace yorisoi::adapters {
 

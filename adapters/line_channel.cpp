@@ -65,10 +65,17 @@ Response LineWebhook::Handle(const Request& req, const RequestContext&) {
   if (!events.empty()) {
     Result<std::vector<store::InboxEvent>> r = inbox_->Enqueue(std::move(events), now);
     if (!r.ok()) {
-      // Not stored → not acknowledged: LINE may redeliver.
-      Log(LogLevel::kError, "line", r.error());
+      // Not stored → not acknowledged: LINE may redeliver. Logged once per
+      // outage (every failure is in the metrics as a 500 on /callback).
+      if (!storage_failing_.exchange(true)) {
+        Log(LogLevel::kError, "line",
+            "cannot store webhook events, answering 500 until storage works again: " + r.error());
+      }
       return JsonResponse(req, http::status::internal_server_error,
                           R"({"error":"cannot store the events"})");
+    }
+    if (storage_failing_.exchange(false)) {
+      Log(LogLevel::kInfo, "line", "storing webhook events works again");
     }
     stored = std::move(r).value();
   }

@@ -8,11 +8,13 @@
 //      push retry key) and are stored in the inbox in one transaction —
 //      redeliveries (known webhookEventId) are skipped;
 //   4. 200 "{}" — only after the store committed (a storage error → 500, so
-//      LINE may redeliver); then the new events go to the dispatcher.
+//      LINE may redeliver; logged once until a store succeeds again); then
+//      the new events go to the dispatcher.
 // Empty "events" (the console's verify button) → 200 and nothing else.
 // Thread-safe (called from any I/O thread).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -42,6 +44,7 @@ class LineWebhook {
   Dispatcher* dispatcher_;
   Metrics* metrics_;
   std::function<int64_t()> now_ms_;
+  std::atomic<bool> storage_failing_{false};  // the last Enqueue failed
 };
 
 }  // namespace yorisoi::adapters

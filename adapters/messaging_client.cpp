@@ -139,6 +139,17 @@ struct Job {
 
 const char* MethodName(Job::Method m) { return m == Job::Method::kReply ? "reply" : "push"; }
 
+// Retry-After as delta-seconds ("120"); 0 when absent or an HTTP date.
+std::chrono::milliseconds RetryAfter(beast::string_view value) {
+  if (value.empty() || value.size() > 9) return std::chrono::milliseconds(0);
+  int64_t seconds = 0;
+  for (char c : value) {
+    if (c < '0' || c > '9') return std::chrono::milliseconds(0);
+    seconds = seconds * 10 + (c - '0');
+  }
+  return std::chrono::seconds(seconds);
+}
+
 }  // namespace
 
 struct MessagingClient::Impl : std::enable_shared_from_this<MessagingClient::Impl> {
@@ -165,7 +176,8 @@ struct MessagingClient::Impl : std::enable_shared_from_this<MessagingClient::Imp
   void OnResponse(const std::shared_ptr<Job>& job, const std::shared_ptr<Connection>& conn,
                   error_code ec, bool wrote,
                   const std::shared_ptr<http::response_parser<http::string_body>>& res);
-  void Retry(const std::shared_ptr<Job>& job, const std::string& why);
+  void Retry(const std::shared_ptr<Job>& job, const std::string& why,
+             std::chrono::milliseconds at_least = std::chrono::milliseconds(0));
   void SwitchToPush(const std::shared_ptr<Job>& job, const std::string& why);
   void Finish(const std::shared_ptr<Job>& job, SendResult result);
   void Release(const std::shared_ptr<Connection>& conn, bool keep);
@@ -357,10 +369,11 @@ void MessagingClient::Impl::OnResponse(
     return Finish(job, {SendResult::Outcome::kPushed, status, "already_accepted"});
   }
   if (status == 429) {
+    // Not executed by LINE: retried like a 5xx, not before Retry-After
+    // (delta-seconds) when the answer gives one.
     if (metrics) metrics->RateLimited();
-    Log(LogLevel::kWarn, "line",
-        std::string(method) + ": 429 rate limited by the Messaging API; answer dropped");
-    return Finish(job, {SendResult::Outcome::kFailed, status, "rate_limited"});
+    return Retry(job, std::string(method) + ": HTTP 429 rate limited",
+                 RetryAfter(res->get()[http::field::retry_after]));
   }
   if (job->method == Job::Method::kReply && status == 400 &&
       body.find("Invalid reply token") != std::string::npos) {
@@ -397,14 +410,16 @@ void MessagingClient::Impl::SwitchToPush(const std::shared_ptr<Job>& job, const 
   Attempt(job);
 }
 
-void MessagingClient::Impl::Retry(const std::shared_ptr<Job>& job, const std::string& why) {
+void MessagingClient::Impl::Retry(const std::shared_ptr<Job>& job, const std::string& why,
+                                  std::chrono::milliseconds at_least) {
   if (job->method == Job::Method::kReply && TokenTooOld(*job)) {
     return SwitchToPush(job, why + "; reply token now too old");
   }
   if (job->attempts >= options.max_attempts) {
     Log(LogLevel::kWarn, "line",
         why + ": giving up after " + std::to_string(job->attempts) + " attempts");
-    return Finish(job, {SendResult::Outcome::kFailed, job->last_status, "exhausted"});
+    return Finish(job, {SendResult::Outcome::kFailed, job->last_status,
+                        job->last_status == 429 ? "rate_limited" : "exhausted"});
   }
   if (metrics) metrics->ReplyRetried();
   const int shift = std::min(job->attempts - 1, 20);
@@ -412,6 +427,7 @@ void MessagingClient::Impl::Retry(const std::shared_ptr<Job>& job, const std::st
   if (delay > options.backoff_max) delay = options.backoff_max;
   std::uniform_real_distribution<double> jitter(0.8, 1.2);
   auto wait = std::chrono::milliseconds(static_cast<int64_t>(delay.count() * jitter(rng)));
+  wait = std::max(wait, std::min(at_least, options.backoff_max));
   Log(LogLevel::kInfo, "line", why + ": retry in " + std::to_string(wait.count()) + " ms");
   job->timer->expires_after(wait);
   auto self = shared_from_this();

@@ -11,16 +11,17 @@
 // for loopback hosts (test servers), so the access token never crosses a
 // network in clear.
 //
-// Retry policy: 5xx, timeouts and connection errors are retried with
-// exponential backoff (with jitter) up to `max_attempts` per method; 4xx
-// are never retried (429 is logged and counted as rate limiting); a push
-// answered 409 was already accepted under the same retry key and counts as
-// sent. A reply whose token is older than `reply_token_max_age` — also when
-// it ages while being retried — or is rejected with "Invalid reply token"
-// goes out as a push instead, unless an earlier attempt of this reply may
-// have reached LINE (a timeout after the request was written, or a
-// `resumed` send whose token is still young): then the rejection means the
-// token was already used and the answer counts as delivered (never twice).
+// Retry policy: 5xx, 429, timeouts and connection errors are retried with
+// exponential backoff (with jitter) up to `max_attempts` per method; a 429
+// (counted as rate limiting) waits at least its Retry-After delta-seconds,
+// capped at `backoff_max`. Other 4xx are never retried; a push answered 409
+// was already accepted under the same retry key and counts as sent. A reply
+// whose token is older than `reply_token_max_age` — also when it ages while
+// being retried — or is rejected with "Invalid reply token" goes out as a
+// push instead, unless an earlier attempt of this reply may have reached
+// LINE (a timeout after the request was written, or a `resumed` send whose
+// token is still young): then the rejection means the token was already
+// used and the answer counts as delivered (never twice).
 //
 // Bounded: at most `queue_capacity` sends are accepted and unfinished;
 // beyond that Send() fails at once ("queue_full"). Thread-safe.

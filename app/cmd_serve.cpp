@@ -146,6 +146,9 @@ int CmdServe(const Args& in_args) {
   }
   if (Status s = CheckDataDir(cfg.data_dir); !s.ok()) return Fail(1, s.message());
   std::signal(SIGPIPE, SIG_IGN);
+  // A file size limit (RLIMIT_FSIZE) must fail the write (EFBIG → a storage
+  // error answered 500), not kill the server.
+  std::signal(SIGXFSZ, SIG_IGN);
   RaiseFileLimit();
 
   bot::RuntimeOptions ro;
@@ -208,6 +211,14 @@ int CmdServe(const Args& in_args) {
                   {"kb", KbStatus(rt.kb())},
                   {"line", line_enabled ? "enabled" : "disabled"}};
         if (auto n = inbox_ptr->CountUnfinished(); n.ok()) j["inbox_unfinished"] = *n;
+        // Up but degraded while events cannot be stored (disk full, I/O
+        // error): webhooks get 500 and LINE redelivers them.
+        if (Status w = inbox_ptr->LastWriteStatus(); !w.ok()) {
+          j["status"] = "degraded";
+          j["storage"] = {{"status", "error"}, {"error", w.message()}};
+        } else {
+          j["storage"] = {{"status", "ok"}};
+        }
         return ad::JsonResponse(req, ad::http::status::ok, j.dump());
       });
   router.Add(ad::http::verb::get, "/metrics", ad::MetricsHandler(metrics));

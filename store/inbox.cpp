@@ -30,11 +30,22 @@ void Reset(SQLite::Statement& st) {
   st.clearBindings();
 }
 
+// In a catch block: reset() would throw again (sqlite3_reset reports the
+// failed step), escaping the handler.
+void ResetQuietly(SQLite::Statement& st) noexcept {
+  st.tryReset();
+  try {
+    st.clearBindings();  // sqlite3_clear_bindings cannot fail
+  } catch (const std::exception&) {
+  }
+}
+
 }  // namespace
 
 struct Inbox::Impl {
   Impl(const std::string& path, int ttl_hours)
-      : db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX),
+      : path(path),
+        db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX),
         ttl_ms(static_cast<int64_t>(ttl_hours) * 3600 * 1000) {
     db.setBusyTimeout(kBusyTimeoutMs);
     if (path != ":memory:") {
@@ -73,7 +84,16 @@ struct Inbox::Impl {
         db, "DELETE FROM inbox WHERE state = 2 AND received_ms < :cutoff");
   }
 
+  // "inbox <path>: <what>: <SQLite error>" (e.g. "disk I/O error",
+  // "database or disk is full"), remembered as the last write status.
+  Status WriteFailed(const char* what, const std::exception& e) {
+    last_write = Status::Error("inbox " + path + ": " + what + ": " + e.what());
+    return last_write;
+  }
+
   std::mutex mu;
+  const std::string path;
+  Status last_write = Status::Ok();  // of the last Enqueue/MarkSending/MarkDone
   SQLite::Database db;
   const int64_t ttl_ms;
   std::unique_ptr<SQLite::Statement> insert, sending, done, unfinished, count, contains, purge;
@@ -116,10 +136,11 @@ Result<std::vector<InboxEvent>> Inbox::Enqueue(std::vector<InboxEvent> events, i
     }
     Reset(st);
     tx.commit();
+    impl_->last_write = Status::Ok();
     return stored;
   } catch (const std::exception& e) {
-    Reset(*impl_->insert);
-    return R::Error(std::string("inbox: enqueue: ") + e.what());
+    ResetQuietly(*impl_->insert);
+    return R(impl_->WriteFailed("enqueue", e));
   }
 }
 
@@ -131,9 +152,10 @@ Status Inbox::MarkSending(int64_t seq, const std::string& reply) {
     st.bind(":reply", reply);
     st.bind(":seq", static_cast<int64_t>(seq));
     st.exec();
-    return Status::Ok();
+    return impl_->last_write = Status::Ok();
   } catch (const std::exception& e) {
-    return Status::Error(std::string("inbox: mark sending: ") + e.what());
+    ResetQuietly(*impl_->sending);
+    return impl_->WriteFailed("mark sending", e);
   }
 }
 
@@ -144,10 +166,16 @@ Status Inbox::MarkDone(int64_t seq) {
     Reset(st);
     st.bind(":seq", static_cast<int64_t>(seq));
     st.exec();
-    return Status::Ok();
+    return impl_->last_write = Status::Ok();
   } catch (const std::exception& e) {
-    return Status::Error(std::string("inbox: mark done: ") + e.what());
+    ResetQuietly(*impl_->done);
+    return impl_->WriteFailed("mark done", e);
   }
+}
+
+Status Inbox::LastWriteStatus() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->last_write;
 }
 
 Result<std::vector<InboxEvent>> Inbox::Unfinished() {
@@ -171,7 +199,7 @@ Result<std::vector<InboxEvent>> Inbox::Unfinished() {
     Reset(st);
     return out;
   } catch (const std::exception& e) {
-    Reset(*impl_->unfinished);
+    ResetQuietly(*impl_->unfinished);
     return Result<std::vector<InboxEvent>>::Error(std::string("inbox: unfinished: ") + e.what());
   }
 }
@@ -185,7 +213,7 @@ Result<int64_t> Inbox::CountUnfinished() {
     Reset(st);
     return n;
   } catch (const std::exception& e) {
-    Reset(*impl_->count);
+    ResetQuietly(*impl_->count);
     return Result<int64_t>::Error(std::string("inbox: count: ") + e.what());
   }
 }
@@ -200,7 +228,7 @@ Result<bool> Inbox::Contains(const std::string& event_id) {
     Reset(st);
     return found;
   } catch (const std::exception& e) {
-    Reset(*impl_->contains);
+    ResetQuietly(*impl_->contains);
     return Result<bool>::Error(std::string("inbox: contains: ") + e.what());
   }
 }
@@ -215,7 +243,7 @@ Result<int64_t> Inbox::Purge(int64_t now_ms) {
     Reset(st);
     return n;
   } catch (const std::exception& e) {
-    Reset(*impl_->purge);
+    ResetQuietly(*impl_->purge);
     return Result<int64_t>::Error(std::string("inbox: purge: ") + e.what());
   }
 }

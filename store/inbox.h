@@ -61,6 +61,12 @@ class Inbox {
   // → done; clears payload and reply.
   Status MarkDone(int64_t seq);
 
+  // Health of the inbox's storage (for /healthz): the error of the last
+  // write (Enqueue, MarkSending, MarkDone) when it failed, Ok once a later
+  // write succeeded. Write errors name the file ("inbox data/inbox.sqlite:
+  // enqueue: disk I/O error").
+  Status LastWriteStatus() const;
+
   // Pending and sending events in arrival order (for the restart).
   Result<std::vector<InboxEvent>> Unfinished();
   // Number of pending + sending events.

@@ -30,9 +30,8 @@
 #include <vector>
 
 #include "adapters/line_signature.h"
+#include "e2e_util.h"
 #include "fake_http_server.h"
-
-extern char** environ;
 
 namespace yorisoi {
 namespace {
@@ -47,200 +46,7 @@ using testing::FakeHttpServer;
 using testing::FakeResponse;
 using testing::RecordedRequest;
 using namespace std::chrono_literals;
-
-constexpr auto kWait = 60s;  // generous: the machine may be busy; never a timing assertion
-const char kSecret[] = "e2e-channel-secret";
-const char kAccessToken[] = "e2e-access-token";
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "yorisoi-e2e-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// A `yorisoi serve` child process with its own environment and output files.
-class ServerProcess {
- public:
-  ServerProcess(const std::string& dir, std::map<std::string, std::string> env,
-                std::vector<std::string> args = {})
-      : out_(dir + "/stdout.txt"), err_(dir + "/stderr.txt") {
-    std::vector<std::string> envs;
-    for (char** e = environ; *e != nullptr; ++e) {
-      std::string kv = *e;
-      if (kv.rfind("YORISOI_", 0) == 0 || kv.rfind("LINE_", 0) == 0) continue;
-      envs.push_back(kv);
-    }
-    for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
-    std::vector<std::string> argv_s = {YORISOI_BINARY, "serve"};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv, envp;
-    for (auto& s : argv_s) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    for (auto& s : envs) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    // Output of an earlier process in the same directory must not be read
-    // as this one's.
-    ::unlink(out_.c_str());
-    ::unlink(err_.c_str());
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      if (::chdir(dir.c_str()) != 0) ::_exit(127);
-      int o = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int e = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (o < 0 || e < 0) ::_exit(127);
-      ::dup2(o, 1);
-      ::dup2(e, 2);
-      ::execve(argv[0], argv.data(), envp.data());
-      ::_exit(127);
-    }
-  }
-  ~ServerProcess() {
-    if (running()) {
-      ::kill(pid_, SIGKILL);
-      Wait();
-    }
-  }
-
-  // Waits for the "listening on" line; the port, or 0 when the process
-  // exited first.
-  int WaitListening() {
-    const std::regex re("listening on http://[^:]+:([0-9]+)");
-    const auto deadline = std::chrono::steady_clock::now() + kWait;
-    while (std::chrono::steady_clock::now() < deadline) {
-      std::smatch m;
-      std::string out = ReadFile(out_);
-      if (std::regex_search(out, m, re)) return port_ = std::stoi(m[1]);
-      if (!running()) return 0;
-      std::this_thread::sleep_for(20ms);
-    }
-    return 0;
-  }
-
-  bool running() {
-    if (exited_) return false;
-    int status = 0;
-    pid_t r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      exited_ = true;
-      status_ = status;
-      return false;
-    }
-    return true;
-  }
-
-  // Waits for the exit; the exit code, or 128+signal.
-  int Wait() {
-    if (!exited_) {
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      exited_ = true;
-      status_ = status;
-    }
-    if (WIFEXITED(status_)) return WEXITSTATUS(status_);
-    if (WIFSIGNALED(status_)) return 128 + WTERMSIG(status_);
-    return -1;
-  }
-
-  int Signal(int sig) {
-    ::kill(pid_, sig);
-    return Wait();
-  }
-
-  int port() const { return port_; }
-  std::string stdout_text() const { return ReadFile(out_); }
-  std::string stderr_text() const { return ReadFile(err_); }
-
- private:
-  std::string out_, err_;
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  int status_ = 0;
-  int port_ = 0;
-};
-
-struct HttpResult {
-  int status = 0;
-  std::string body;
-};
-
-// One keep-alive client connection.
-class Client {
- public:
-  explicit Client(int port) : socket_(ioc_) {
-    socket_.connect({net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  }
-  HttpResult Request(http::verb method, const std::string& target, const std::string& body = "",
-                     const std::map<std::string, std::string>& headers = {}) {
-    http::request<http::string_body> req{method, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    req.set(http::field::content_type, "application/json");
-    for (const auto& [k, v] : headers) req.set(k, v);
-    req.body() = body;
-    req.prepare_payload();
-    beast::error_code ec;
-    http::write(socket_, req, ec);
-    http::response<http::string_body> res;
-    http::read(socket_, buffer_, res, ec);
-    if (ec) return {};
-    return {static_cast<int>(res.result_int()), res.body()};
-  }
-
- private:
-  net::io_context ioc_;
-  tcp::socket socket_;
-  beast::flat_buffer buffer_;
-};
-
-HttpResult Get(int port, const std::string& target) {
-  Client c(port);
-  return c.Request(http::verb::get, target);
-}
-
-HttpResult PostWebhook(int port, const std::string& body, const std::string& secret = kSecret) {
-  Client c(port);
-  return c.Request(http::verb::post, "/callback", body,
-                   {{"X-Line-Signature", adapters::LineSignature(secret, body)}});
-}
-
-json TextEvent(const std::string& event_id, const std::string& user, const std::string& token,
-               const std::string& text, bool redelivery = false) {
-  return {{"type", "message"},
-          {"mode", "active"},
-          {"timestamp", NowMs()},
-          {"source", {{"type", "user"}, {"userId", user}}},
-          {"webhookEventId", event_id},
-          {"deliveryContext", {{"isRedelivery", redelivery}}},
-          {"replyToken", token},
-          {"message", {{"id", "m-" + event_id}, {"type", "text"}, {"text", text}}}};
-}
-
-std::string Payload(const std::vector<json>& events) {
-  json j = {{"destination", "Ubot0000000000000000000000000000"}, {"events", events}};
-  return j.dump();
-}
+using namespace e2e;  // TempDir, ServerProcess, Client, PostWebhook, … (e2e_util.h)
 
 // The fake Messaging API: records requests; per reply token behaviour.
 class FakeLine {
@@ -303,15 +109,6 @@ class FakeLine {
   std::mutex mu_;
   std::map<std::string, int> flaky_seen_;
 };
-
-std::map<std::string, std::string> LineEnv(const std::string& data_dir, const std::string& api) {
-  return {{"YORISOI_BIND", "127.0.0.1"},
-          {"YORISOI_PORT", "0"},
-          {"YORISOI_DATA_DIR", data_dir},
-          {"LINE_CHANNEL_SECRET", kSecret},
-          {"LINE_CHANNEL_ACCESS_TOKEN", kAccessToken},
-          {"YORISOI_LINE_API_BASE", api}};
-}
 
 class ServeE2E : public ::testing::Test {
  protected:
@@ -634,11 +431,12 @@ TEST(ServeStartup, WithoutLineCredentialsCallbackIsDisabled) {
   ServerProcess p(dir.path(), {{"YORISOI_PORT", "0"}, {"YORISOI_DATA_DIR", dir.path() + "/data"}});
   const int port = p.WaitListening();
   ASSERT_NE(port, 0) << p.stderr_text();
-  EXPECT_NE(p.stdout_text().find("/callback is disabled"), std::string::npos);
   EXPECT_EQ(Get(port, "/healthz").status, 200);
   Client c(port);
   EXPECT_EQ(c.Request(http::verb::post, "/callback", "{}").status, 503);
   EXPECT_EQ(p.Signal(SIGTERM), 0);
+  // Read once the process has exited: the notice may follow "listening".
+  EXPECT_NE(p.stdout_text().find("/callback is disabled"), std::string::npos) << p.stdout_text();
 }
 
 TEST(ServeStartup, ErrorsAreOneLineAndNonZero) {

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace yorisoi::testing {
@@ -34,15 +35,18 @@ struct FakeResponse {
   int status = 200;
   std::string body = "{}";
   bool close = false;  // answer with Connection: close
+  // Extra response headers, e.g. Retry-After.
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 class FakeHttpServer {
  public:
   using Responder = std::function<FakeResponse(const RecordedRequest&)>;
 
-  FakeHttpServer() : acceptor_(ioc_) {
+  // Listens on 127.0.0.1:`port` (0: an ephemeral port).
+  explicit FakeHttpServer(unsigned short port = 0) : acceptor_(ioc_) {
     namespace net = boost::asio;
-    net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), 0);
+    net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port);
     acceptor_.open(ep.protocol());
     acceptor_.set_option(net::socket_base::reuse_address(true));
     acceptor_.bind(ep);
@@ -138,6 +142,7 @@ class FakeHttpServer {
       cv_.notify_all();
       http::response<http::string_body> res{static_cast<http::status>(fr.status), 11};
       res.set(http::field::content_type, "application/json");
+      for (const auto& [name, value] : fr.headers) res.set(name, value);
       res.body() = fr.body;
       res.keep_alive(!fr.close && req.keep_alive());
       res.prepare_payload();

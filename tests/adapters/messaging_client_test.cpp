@@ -1,6 +1,6 @@
 // The Messaging API client against an in-test fake API on loopback:
-// headers, retries of 5xx, never of 4xx, the push fallback with a retry
-// key, connection reuse, the bounded queue and shutdown.
+// headers, retries of 5xx and 429, never of other 4xx, the push fallback
+// with a retry key, connection reuse, the bounded queue and shutdown.
 #include "adapters/messaging_client.h"
 
 #include <gtest/gtest.h>
@@ -108,12 +108,18 @@ TEST(MessagingClient, Scenarios) {
        O::kFailed,
        "client_error",
        {"/v2/bot/message/reply"}},
-      {"429 rate limited, not retried",
+      {"429 retried (Retry-After), then accepted",
+       {{429, "{}", false, {{"Retry-After", "1"}}}, {429, "{}"}, {200, "{}"}},
+       1000,
+       O::kReplied,
+       "",
+       {"/v2/bot/message/reply", "/v2/bot/message/reply", "/v2/bot/message/reply"}},
+      {"429 until attempts run out",
        {{429, "{}"}},
        1000,
        O::kFailed,
        "rate_limited",
-       {"/v2/bot/message/reply"}},
+       {"/v2/bot/message/reply", "/v2/bot/message/reply", "/v2/bot/message/reply"}},
       {"5xx until attempts run out",
        {{500, "{}"}},
        1000,
@@ -153,9 +159,11 @@ TEST(MessagingClient, Scenarios) {
         EXPECT_EQ(got[i].retry_key, "123e4567-e89b-42d3-a456-426614174000");
       }
     }
-    if (s.reason == "rate_limited") {
-      EXPECT_EQ(metrics.Counter("yorisoi_line_rate_limited_total"), 1u);
+    std::size_t n429 = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      n429 += s.responses[std::min(i, s.responses.size() - 1)].status == 429;
     }
+    EXPECT_EQ(metrics.Counter("yorisoi_line_rate_limited_total"), n429);
     if (s.outcome == O::kPushed && s.token_age_ms < 50'000) {
       EXPECT_EQ(metrics.Counter("yorisoi_line_push_fallback_total"), 1u);
     }
