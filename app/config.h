@@ -16,7 +16,7 @@ struct Config {
   std::string config_path;  // the file actually read ("" if none)
   std::string bind = "127.0.0.1";
   int port = 8080;
-  int io_threads = 2;
+  int io_threads = 8;  // the webhook handler waits for the inbox commit (fsync)
   int worker_threads = 2;
   std::string data_dir = "./data";
   std::string knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";

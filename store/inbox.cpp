@@ -3,6 +3,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <condition_variable>
+#include <deque>
 #include <mutex>
 
 namespace yorisoi::store {
@@ -84,14 +86,28 @@ struct Inbox::Impl {
         db, "DELETE FROM inbox WHERE state = 2 AND received_ms < :cutoff");
   }
 
-  // "inbox <path>: <what>: <SQLite error>" (e.g. "disk I/O error",
-  // "database or disk is full"), remembered as the last write status.
-  Status WriteFailed(const char* what, const std::exception& e) {
-    last_write = Status::Error("inbox " + path + ": " + what + ": " + e.what());
-    return last_write;
-  }
+  // One write (Enqueue, MarkSending or MarkDone) waiting in the queue. The
+  // writer at the front commits every queued write in one transaction
+  // (one fsync) and wakes their callers: group commit, as LevelDB's
+  // DBImpl::Write does.
+  struct Writer {
+    enum class Kind { kEnqueue, kSending, kDone } kind;
+    std::vector<InboxEvent>* events = nullptr;  // kEnqueue: in, then the stored ones
+    int64_t now_ms = 0;
+    int64_t seq = 0;                     // kSending, kDone
+    const std::string* reply = nullptr;  // kSending
+    Status status = Status::Ok();
+    bool done = false;
+    std::condition_variable cv;
+  };
 
-  std::mutex mu;
+  Status Write(Writer& w);
+  void Apply(Writer& w);  // inside a transaction; throws on SQLite errors
+  void CommitBatch(const std::vector<Writer*>& batch);
+
+  std::mutex mu;  // guards `writers` and `last_write`
+  std::deque<Writer*> writers;
+  std::mutex db_mu;  // guards `db` and the statements
   const std::string path;
   Status last_write = Status::Ok();  // of the last Enqueue/MarkSending/MarkDone
   SQLite::Database db;
@@ -112,65 +128,139 @@ Result<std::unique_ptr<Inbox>> Inbox::Open(const std::string& path, int dedupe_t
   }
 }
 
+// At most this many writes share one transaction.
+constexpr size_t kMaxBatch = 512;
+
+void Inbox::Impl::Apply(Writer& w) {
+  switch (w.kind) {
+    case Writer::Kind::kEnqueue: {
+      std::vector<InboxEvent> stored;
+      auto& st = *insert;
+      for (InboxEvent& e : *w.events) {
+        Reset(st);
+        st.bind(":id", e.event_id);
+        st.bind(":user", e.user_key);
+        st.bind(":payload", e.payload);
+        st.bind(":event_ms", static_cast<int64_t>(e.event_time_ms));
+        st.bind(":now", static_cast<int64_t>(w.now_ms));
+        if (st.exec() == 0) continue;  // duplicate id
+        e.seq = db.getLastInsertRowid();
+        e.received_ms = w.now_ms;
+        e.state = InboxEvent::State::kPending;
+        e.reply.clear();
+        stored.push_back(std::move(e));
+      }
+      Reset(st);
+      *w.events = std::move(stored);
+      break;
+    }
+    case Writer::Kind::kSending: {
+      auto& st = *sending;
+      Reset(st);
+      st.bind(":reply", *w.reply);
+      st.bind(":seq", static_cast<int64_t>(w.seq));
+      st.exec();
+      Reset(st);
+      break;
+    }
+    case Writer::Kind::kDone: {
+      auto& st = *done;
+      Reset(st);
+      st.bind(":seq", static_cast<int64_t>(w.seq));
+      st.exec();
+      Reset(st);
+      break;
+    }
+  }
+}
+
+// Commits `batch` in one transaction. When that fails, each write is tried
+// again in a transaction of its own, so that one bad write fails alone and
+// each caller gets its own status.
+void Inbox::Impl::CommitBatch(const std::vector<Writer*>& batch) {
+  static const char* const kWhat[] = {"enqueue", "mark sending", "mark done"};
+  std::lock_guard<std::mutex> lock(db_mu);
+  auto quiet = [this] {
+    ResetQuietly(*insert);
+    ResetQuietly(*sending);
+    ResetQuietly(*done);
+  };
+  if (batch.size() > 1) {
+    // Enqueue rewrites its events in place: keep them for a second try.
+    std::vector<std::vector<InboxEvent>> saved;
+    for (Writer* w : batch)
+      if (w->kind == Writer::Kind::kEnqueue) saved.push_back(*w->events);
+    try {
+      SQLite::Transaction tx(db);
+      for (Writer* w : batch) Apply(*w);
+      tx.commit();
+      for (Writer* w : batch) w->status = Status::Ok();
+      return;
+    } catch (const std::exception&) {
+      quiet();
+      size_t i = 0;
+      for (Writer* w : batch)
+        if (w->kind == Writer::Kind::kEnqueue) *w->events = std::move(saved[i++]);
+    }
+  }
+  for (Writer* w : batch) {
+    try {
+      SQLite::Transaction tx(db);
+      Apply(*w);
+      tx.commit();
+      w->status = Status::Ok();
+    } catch (const std::exception& e) {
+      quiet();
+      if (w->kind == Writer::Kind::kEnqueue) w->events->clear();
+      w->status = Status::Error("inbox " + path + ": " + kWhat[static_cast<int>(w->kind)] + ": " +
+                                e.what());
+    }
+  }
+}
+
+Status Inbox::Impl::Write(Writer& w) {
+  std::unique_lock<std::mutex> lock(mu);
+  writers.push_back(&w);
+  while (!w.done && &w != writers.front()) w.cv.wait(lock);
+  if (w.done) return w.status;
+  // The front writer commits everything queued so far.
+  std::vector<Writer*> batch;
+  for (auto it = writers.begin(); it != writers.end() && batch.size() < kMaxBatch; ++it)
+    batch.push_back(*it);
+  lock.unlock();
+  CommitBatch(batch);
+  lock.lock();
+  for (Writer* x : batch) {
+    writers.pop_front();
+    last_write = x->status;
+    x->done = true;
+    if (x != &w) x->cv.notify_one();
+  }
+  if (!writers.empty()) writers.front()->cv.notify_one();
+  return w.status;
+}
+
 Result<std::vector<InboxEvent>> Inbox::Enqueue(std::vector<InboxEvent> events, int64_t now_ms) {
   using R = Result<std::vector<InboxEvent>>;
-  std::vector<InboxEvent> stored;
-  if (events.empty()) return stored;
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  try {
-    SQLite::Transaction tx(impl_->db);
-    auto& st = *impl_->insert;
-    for (InboxEvent& e : events) {
-      Reset(st);
-      st.bind(":id", e.event_id);
-      st.bind(":user", e.user_key);
-      st.bind(":payload", e.payload);
-      st.bind(":event_ms", static_cast<int64_t>(e.event_time_ms));
-      st.bind(":now", static_cast<int64_t>(now_ms));
-      if (st.exec() == 0) continue;  // duplicate id
-      e.seq = impl_->db.getLastInsertRowid();
-      e.received_ms = now_ms;
-      e.state = InboxEvent::State::kPending;
-      e.reply.clear();
-      stored.push_back(std::move(e));
-    }
-    Reset(st);
-    tx.commit();
-    impl_->last_write = Status::Ok();
-    return stored;
-  } catch (const std::exception& e) {
-    ResetQuietly(*impl_->insert);
-    return R(impl_->WriteFailed("enqueue", e));
-  }
+  if (events.empty()) return std::vector<InboxEvent>();
+  Impl::Writer w{Impl::Writer::Kind::kEnqueue};
+  w.events = &events;
+  w.now_ms = now_ms;
+  if (Status s = impl_->Write(w); !s.ok()) return R(s);
+  return std::move(events);
 }
 
 Status Inbox::MarkSending(int64_t seq, const std::string& reply) {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  try {
-    auto& st = *impl_->sending;
-    Reset(st);
-    st.bind(":reply", reply);
-    st.bind(":seq", static_cast<int64_t>(seq));
-    st.exec();
-    return impl_->last_write = Status::Ok();
-  } catch (const std::exception& e) {
-    ResetQuietly(*impl_->sending);
-    return impl_->WriteFailed("mark sending", e);
-  }
+  Impl::Writer w{Impl::Writer::Kind::kSending};
+  w.seq = seq;
+  w.reply = &reply;
+  return impl_->Write(w);
 }
 
 Status Inbox::MarkDone(int64_t seq) {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  try {
-    auto& st = *impl_->done;
-    Reset(st);
-    st.bind(":seq", static_cast<int64_t>(seq));
-    st.exec();
-    return impl_->last_write = Status::Ok();
-  } catch (const std::exception& e) {
-    ResetQuietly(*impl_->done);
-    return impl_->WriteFailed("mark done", e);
-  }
+  Impl::Writer w{Impl::Writer::Kind::kDone};
+  w.seq = seq;
+  return impl_->Write(w);
 }
 
 Status Inbox::LastWriteStatus() const {
@@ -179,7 +269,7 @@ Status Inbox::LastWriteStatus() const {
 }
 
 Result<std::vector<InboxEvent>> Inbox::Unfinished() {
-  std::lock_guard<std::mutex> lock(impl_->mu);
+  std::lock_guard<std::mutex> lock(impl_->db_mu);
   std::vector<InboxEvent> out;
   try {
     auto& st = *impl_->unfinished;
@@ -205,7 +295,7 @@ Result<std::vector<InboxEvent>> Inbox::Unfinished() {
 }
 
 Result<int64_t> Inbox::CountUnfinished() {
-  std::lock_guard<std::mutex> lock(impl_->mu);
+  std::lock_guard<std::mutex> lock(impl_->db_mu);
   try {
     auto& st = *impl_->count;
     Reset(st);
@@ -219,7 +309,7 @@ Result<int64_t> Inbox::CountUnfinished() {
 }
 
 Result<bool> Inbox::Contains(const std::string& event_id) {
-  std::lock_guard<std::mutex> lock(impl_->mu);
+  std::lock_guard<std::mutex> lock(impl_->db_mu);
   try {
     auto& st = *impl_->contains;
     Reset(st);
@@ -234,7 +324,7 @@ Result<bool> Inbox::Contains(const std::string& event_id) {
 }
 
 Result<int64_t> Inbox::Purge(int64_t now_ms) {
-  std::lock_guard<std::mutex> lock(impl_->mu);
+  std::lock_guard<std::mutex> lock(impl_->db_mu);
   try {
     auto& st = *impl_->purge;
     Reset(st);

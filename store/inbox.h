@@ -16,10 +16,13 @@
 // are cleared: they hold LINE user ids and message text) until they are
 // older than the dedupe TTL; Purge() removes them.
 //
-// Thread-safety: all methods are thread-safe (one connection guarded by a
-// mutex: every operation is a short write, and SQLite serializes writers
-// anyway). Durability: WAL with synchronous=FULL, so a stored event survives
-// a crash of the process or of the machine.
+// Thread-safety: all methods are thread-safe. Writes (Enqueue, MarkSending,
+// MarkDone) from concurrent callers are committed together: the first caller
+// in the queue commits every write queued so far in one transaction and wakes
+// the others (group commit), so each call still returns only once its write
+// is durable, and N concurrent writes cost one fsync instead of N.
+// Durability: WAL with synchronous=FULL, so a stored event survives a crash
+// of the process or of the machine.
 #pragma once
 
 #include <cstdint>

@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace yorisoi::store {
@@ -151,6 +154,58 @@ TEST(Inbox, OpenErrorsNameTheFile) {
   auto inbox = Inbox::Open("/nonexistent-dir/for/sure/inbox.sqlite", 72);
   ASSERT_FALSE(inbox.ok());
   EXPECT_NE(inbox.error().find("/nonexistent-dir/for/sure/inbox.sqlite"), std::string::npos);
+}
+
+// Group commit: many threads writing at once share transactions, and each
+// still gets exactly its own result. Ids overlap between threads, so every id
+// must be stored once and returned to exactly one caller.
+TEST(Inbox, ConcurrentWritersEachGetTheirOwnResult) {
+  TempDir dir;
+  auto inbox = Inbox::Open(dir.path() + "/inbox.sqlite", 72);
+  ASSERT_TRUE(inbox.ok()) << inbox.error();
+  constexpr int kThreads = 8, kPerThread = 150, kIds = 600;
+  std::mutex mu;
+  std::map<std::string, int> owners;  // event id → how many callers got it back
+  std::vector<int64_t> seqs;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        // Two events per call; thread t overlaps with thread t+1.
+        const int a = (t * kPerThread / 2 + i) % kIds, b = (a + 1) % kIds;
+        auto r = (*inbox)->Enqueue({Ev("id" + std::to_string(a), "u" + std::to_string(t)),
+                                    Ev("id" + std::to_string(b), "u" + std::to_string(t))},
+                                   5000);
+        ASSERT_TRUE(r.ok()) << r.error();
+        for (const InboxEvent& e : *r) {
+          EXPECT_GT(e.seq, 0);
+          EXPECT_EQ(e.received_ms, 5000);
+          if (Status s = (*inbox)->MarkSending(e.seq, "[]"); !s.ok()) ADD_FAILURE() << s.message();
+          std::lock_guard<std::mutex> lock(mu);
+          ++owners[e.event_id];
+          seqs.push_back(e.seq);
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& [id, n] : owners) EXPECT_EQ(n, 1) << id;
+  ASSERT_EQ(*(*inbox)->CountUnfinished(), static_cast<int64_t>(owners.size()));
+  // Finish them from several threads at once.
+  threads.clear();
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t i = t; i < seqs.size(); i += 4) EXPECT_TRUE((*inbox)->MarkDone(seqs[i]).ok());
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(*(*inbox)->CountUnfinished(), 0);
+  EXPECT_TRUE((*inbox)->LastWriteStatus().ok());
+  // Every id seen, and a redelivery of any of them is still skipped.
+  for (const auto& [id, n] : owners) EXPECT_TRUE(*(*inbox)->Contains(id)) << id;
+  auto again = (*inbox)->Enqueue({Ev("id0", "u0"), Ev("id599", "u0")}, 6000);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
 }
 
 }  // namespace
