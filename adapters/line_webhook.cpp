@@ -1,6 +1,7 @@
 // Tolerant LINE webhook parser and event → task mapping (adapters/line_webhook.h).
 #include "adapters/line_webhook.h"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "adapters/pseudonym.h"
@@ -30,8 +31,16 @@ int64_t Int(const json& obj, const char* key) {
   if (!obj.is_object()) return 0;
   auto it = obj.find(key);
   if (it == obj.end()) return 0;
-  if (it->is_number_integer() || it->is_number_unsigned()) return it->get<int64_t>();
-  if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
+  if (it->is_number_unsigned()) {
+    const uint64_t u = it->get<uint64_t>();
+    return u <= static_cast<uint64_t>(INT64_MAX) ? static_cast<int64_t>(u) : 0;
+  }
+  if (it->is_number_integer()) return it->get<int64_t>();
+  if (it->is_number_float()) {
+    // Out of range (1e300, inf, nan) is no timestamp: 0, as if absent.
+    const double d = it->get<double>();
+    return d > -9.2e18 && d < 9.2e18 ? static_cast<int64_t>(d) : 0;
+  }
   return 0;
 }
 

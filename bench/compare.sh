@@ -34,6 +34,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
+cpu_s() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }  # user + system
 rss_kb() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 wait_http() {
   for _ in $(seq 1 200); do
@@ -57,8 +58,10 @@ run() {
   local n=$(( (RATE * DURATION > 150000 ? RATE * DURATION : 150000) * 2 ))
   python3 bench/load/gen_webhooks.py --secret "$secret" --count "$n" --out "$scratch/webhooks.txt"
   # 1. Maximum acknowledged throughput.
+  local cpu0; cpu0=$(cpu_s "$pid")
   local max; max=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" -s bench/load/webhook.lua \
     "http://127.0.0.1:$port" -- "$scratch/webhooks.txt" "$THREADS" "$CONNS" | tail -1)
+  local cpu1; cpu1=$(cpu_s "$pid")
   local sent; sent=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["requests"])' "$max")
   # Replies delivered: wait until the count stops growing (queue drained).
   local before=-1 now; now=$(replies); local t0=$SECONDS
@@ -72,14 +75,17 @@ run() {
   local peak; peak=$(rss_kb "$pid" VmHWM)
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
   kill "$api"; wait "$api" 2>/dev/null || true
-  python3 - "$name" "$max" "$fixed" "$sent" "$now" "$DURATION" "$drain" "$idle" "$peak" <<'PY'
+  python3 - "$name" "$max" "$fixed" "$sent" "$now" "$DURATION" "$drain" "$idle" "$peak" \
+    "$cpu0" "$cpu1" <<'PY'
 import json, sys
-name, mx, fx, sent, delivered, dur, drain, idle, peak = sys.argv[1:]
+name, mx, fx, sent, delivered, dur, drain, idle, peak, cpu0, cpu1 = sys.argv[1:]
 mx, fx = json.loads(mx), json.loads(fx)
 print(json.dumps({"name": name, "max": mx, "fixed_rate": fx, "acked_max_run": int(sent),
                   "replies_delivered_max_run": int(delivered),
                   "replies_per_s": int(delivered) / (float(dur) + float(drain)),
-                  "idle_rss_mb": int(idle) / 1024, "peak_rss_mb": int(peak) / 1024}))
+                  "idle_rss_mb": int(idle) / 1024, "peak_rss_mb": int(peak) / 1024,
+                  "cpu_s_max_run": float(cpu1) - float(cpu0),
+                  "acks_per_cpu_s": int(sent) / max(0.01, float(cpu1) - float(cpu0))}))
 PY
 }
 
@@ -105,6 +111,8 @@ rows = [
   ("replies delivered/s", lambda r: r["replies_per_s"], "{:,.0f}"),
   ("acknowledged / answered (max run)",
    lambda r: f'{r["acked_max_run"]:,} / {r["replies_delivered_max_run"]:,}', "{}"),
+  ("server CPU time in the max run (s)", lambda r: r["cpu_s_max_run"], "{:.1f}"),
+  ("acknowledged webhooks per server CPU-second", lambda r: r["acks_per_cpu_s"], "{:,.0f}"),
   ("idle RSS (MB)", lambda r: r["idle_rss_mb"], "{:.1f}"),
   ("peak RSS (MB)", lambda r: r["peak_rss_mb"], "{:.1f}"),
 ]

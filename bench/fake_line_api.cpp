@@ -3,7 +3,10 @@
 // serves GET /stats as JSON. Never the bottleneck: async Beast, N threads,
 // keep-alive, no parsing of bodies.
 //   yorisoi_fake_line_api PORT [THREADS]
+// clang-format off
 // Asio 1.74's awaitable.hpp uses std::exchange without including <utility>.
+#include <utility>
+// clang-format on
 #include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>

@@ -170,6 +170,31 @@ TEST(ParseWebhook, MissingAndMistypedFieldsNeverFail) {
   EXPECT_FALSE(bad.redelivery);
 }
 
+// Found by fuzz/line_events_fuzz (fuzz/regressions/line_events-huge-float-
+// timestamp): a timestamp outside int64 was converted with undefined
+// behaviour. Out-of-range numbers now read as absent (0).
+TEST(ParseWebhook, OutOfRangeTimestampsReadAsAbsent) {
+  const struct {
+    const char* timestamp;
+    int64_t want;
+  } kCases[] = {
+      {"1.4626e+109", 0},
+      {"-1e300", 0},
+      {"18446744073709551615", 0},
+      {"1764000000123", 1764000000123},
+      {"1764000000123.9", 1764000000123},
+      {"-5", -5},
+  };
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.timestamp);
+    auto p = ParseWebhook(std::string(R"({"events":[{"type":"follow","timestamp":)") + c.timestamp +
+                          R"(,"source":{"type":"user","userId":"U1"}}]})");
+    ASSERT_TRUE(p.ok()) << p.error();
+    ASSERT_EQ(p->events.size(), 1u);
+    EXPECT_EQ(p->events[0].timestamp_ms, c.want);
+  }
+}
+
 TEST(ParseWebhook, Errors) {
   struct Case {
     const char* name;
