@@ -5,13 +5,17 @@
 #   --test   also install what the test suite needs beyond building
 #            (Debian's chromium and chromium-driver for the staff-console
 #            browser test, and a Japanese font for its screenshot).
+#   --sanitize also install clang and its sanitizer/libFuzzer runtimes
+#            (scripts/sanitize.sh, scripts/fuzz.sh).
 set -euo pipefail
 
 with_test=0
+with_sanitize=0
 for arg in "$@"; do
   case "$arg" in
     --test) with_test=1 ;;
-    *) echo "usage: $0 [--test]" >&2; exit 2 ;;
+    --sanitize) with_sanitize=1 ;;
+    *) echo "usage: $0 [--test] [--sanitize]" >&2; exit 2 ;;
   esac
 done
 
@@ -23,6 +27,9 @@ packages=(
 )
 if [[ $with_test -eq 1 ]]; then
   packages+=(chromium chromium-driver fonts-ipafont-gothic)
+fi
+if [[ $with_sanitize -eq 1 ]]; then
+  packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()

@@ -19,6 +19,6 @@ YORISOI_FUZZ_BUILD_DIR=$asan YORISOI_FUZZ_WITH_TESTS=ON ./scripts/fuzz.sh
 tsan=${YORISOI_TSAN_BUILD_DIR:-build-tsan}
 cmake -S . -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DYORISOI_SANITIZE=thread \
   -DYORISOI_BUILD_TESTS=ON >/dev/null
-cmake --build "$tsan" -j"$jobs" --target yorisoi adapters_tests
+cmake --build "$tsan" -j"$jobs" --target yorisoi adapters_e2e_tests
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-  ctest --test-dir "$tsan" --output-on-failure -R 'E2e|EndToEnd' --timeout 900
+  ctest --test-dir "$tsan" --output-on-failure -R '^Serve' --timeout 900
