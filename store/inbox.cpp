@@ -91,7 +91,9 @@ struct Inbox::Impl {
   // (one fsync) and wakes their callers: group commit, as LevelDB's
   // DBImpl::Write does.
   struct Writer {
-    enum class Kind { kEnqueue, kSending, kDone } kind;
+    enum class Kind { kEnqueue, kSending, kDone };
+    explicit Writer(Kind k) : kind(k) {}
+    const Kind kind;
     std::vector<InboxEvent>* events = nullptr;  // kEnqueue: in, then the stored ones
     int64_t now_ms = 0;
     int64_t seq = 0;                     // kSending, kDone
@@ -243,22 +245,22 @@ Status Inbox::Impl::Write(Writer& w) {
 Result<std::vector<InboxEvent>> Inbox::Enqueue(std::vector<InboxEvent> events, int64_t now_ms) {
   using R = Result<std::vector<InboxEvent>>;
   if (events.empty()) return std::vector<InboxEvent>();
-  Impl::Writer w{Impl::Writer::Kind::kEnqueue};
+  Impl::Writer w(Impl::Writer::Kind::kEnqueue);
   w.events = &events;
   w.now_ms = now_ms;
   if (Status s = impl_->Write(w); !s.ok()) return R(s);
-  return std::move(events);
+  return events;
 }
 
 Status Inbox::MarkSending(int64_t seq, const std::string& reply) {
-  Impl::Writer w{Impl::Writer::Kind::kSending};
+  Impl::Writer w(Impl::Writer::Kind::kSending);
   w.seq = seq;
   w.reply = &reply;
   return impl_->Write(w);
 }
 
 Status Inbox::MarkDone(int64_t seq) {
-  Impl::Writer w{Impl::Writer::Kind::kDone};
+  Impl::Writer w(Impl::Writer::Kind::kDone);
   w.seq = seq;
   return impl_->Write(w);
 }
