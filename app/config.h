@@ -25,13 +25,13 @@ struct Config {
   std::string line_channel_secret;        // secret: never logged
   std::string line_channel_access_token;  // secret: never logged
   std::string line_api_base = "https://api.line.me";
-  std::string admin_token;                // secret: never logged
-  std::size_t body_limit = 1 << 20;       // bytes; larger → 413
+  std::string admin_token;           // secret: never logged
+  std::size_t body_limit = 1 << 20;  // bytes; larger → 413
   int header_timeout_s = 10;
   int body_timeout_s = 10;
-  int idle_timeout_s = 60;                // keep-alive idle
+  int idle_timeout_s = 60;  // keep-alive idle
   int reply_token_max_age_s = 50;
-  int state_ttl_minutes = 60 * 24 * 7;    // dialog state expiry
+  int state_ttl_minutes = 60 * 24 * 7;  // dialog state expiry
   int dedupe_ttl_hours = 72;
   int log_retention_days = 365;
 

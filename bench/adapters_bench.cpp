@@ -23,12 +23,11 @@ std::string Body(int n) {
     if (i) events += ",";
     events += R"({"type":"message","mode":"active","timestamp":1795759200000,)"
               R"("source":{"type":"user","userId":"U4af4980629)" +
+              std::to_string(100000 + i) + R"(a1b2c3d4e5f6a7b8c9d0"},"webhookEventId":"01JD8Z)" +
               std::to_string(100000 + i) +
-              R"(a1b2c3d4e5f6a7b8c9d0"},"webhookEventId":"01JD8Z)" + std::to_string(100000 + i) +
               R"(QWERTYASDFGH","deliveryContext":{"isRedelivery":false},)"
               R"("replyToken":"b60d432864f44d079f6d8efe86cf404b)" +
-              std::to_string(i) +
-              R"(","message":{"id":"4440918979)" + std::to_string(i) +
+              std::to_string(i) + R"(","message":{"id":"4440918979)" + std::to_string(i) +
               R"(","type":"text","quoteToken":"q3Plxr4AgKd",)"
               R"("text":"年収200万円、子ども2人だと児童扶養手当はいくらもらえますか？"}})";
   }
