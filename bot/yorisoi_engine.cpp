@@ -22,31 +22,7 @@ dialogs::Input::Kind ToKind(Incoming::Kind k) {
   return dialogs::Input::Kind::kText;
 }
 
-Reply ToReply(dialogs::Output&& out) {
-  Reply r;
-  for (dialogs::Message& m : out.messages) {
-    OutMessage om;
-    om.text = std::move(m.text);
-    for (auto& b : m.buttons)
-      om.buttons.push_back(LinkButton{std::move(b.label), std::move(b.uri)});
-    for (auto& q : m.quick_replies)
-      om.quick_replies.push_back(
-          QuickReply{std::move(q.label), std::move(q.text), std::move(q.data)});
-    r.messages.push_back(std::move(om));
-  }
-  const dialogs::Meta& m = out.meta;
-  r.meta.intent = m.intent;
-  r.meta.confidence = m.confidence;
-  r.meta.flow = m.flow;
-  r.meta.municipality = m.municipality;
-  r.meta.programs = m.programs;
-  r.meta.answered = m.answered;
-  r.meta.fallback = m.fallback;
-  r.meta.ambiguous = m.ambiguous;
-  r.meta.handoff = m.handoff;
-  r.meta.crisis = m.crisis;
-  return r;
-}
+Reply ToReply(dialogs::Output&& out) { return Reply{std::move(out.messages), std::move(out.meta)}; }
 
 class YorisoiEngine final : public Engine {
  public:

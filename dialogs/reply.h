@@ -1,6 +1,7 @@
 // What a dialog step produces: channel-neutral messages with quick replies
 // and link buttons, plus what was understood (for the staff log). The bot
-// layer copies these into bot::Reply; dialogs/ knows nothing of LINE.
+// layer hands them on as bot::Reply (bot/engine.h names these same types);
+// dialogs/ knows nothing of LINE.
 #pragma once
 
 #include <cstdint>
