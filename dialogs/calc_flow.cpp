@@ -3,6 +3,7 @@
 // the calculator and shows each program's amount with a short derivation,
 // the date the figures are in force and the caveat that the city decides.
 #include <algorithm>
+#include <optional>
 
 #include "dialogs/flows.h"
 #include "knowledge/calc/calc.h"
@@ -302,17 +303,26 @@ const calc::ProgramResult* MainResult(const Computed& k) {
   return rs.empty() ? nullptr : &rs.front();
 }
 
-void Compute(Ctx& c, bool assumed_support, const std::string& prefix = "") {
-  const CalcSlots& s = c.t.calc;
-  const Computed k = Run(c);
-  const auto& rs = k.result.results;
+// Runs the calculation for the reply being built; when no program gives a
+// result, apologizes (with the menu) and returns nullopt.
+std::optional<Computed> RunForReply(Ctx& c) {
+  Computed k = Run(c);
   c.out.meta.flow = "calc";
-  c.out.meta.answered = !rs.empty();
-  if (rs.empty()) {
+  c.out.meta.answered = !k.result.results.empty();
+  if (!c.out.meta.answered) {
     c.Say("申し訳ありません。この条件では計算できませんでした。窓口でご確認ください。");
     c.Quick(MenuQuickReplies());
-    return;
+    return std::nullopt;
   }
+  return k;
+}
+
+void Compute(Ctx& c, bool assumed_support, const std::string& prefix = "") {
+  const CalcSlots& s = c.t.calc;
+  const std::optional<Computed> computed = RunForReply(c);
+  if (!computed) return;
+  const Computed& k = *computed;
+  const auto& rs = k.result.results;
   std::vector<std::string> rows;
   long long total = 0;
   int paid = 0;
@@ -386,15 +396,10 @@ void Compute(Ctx& c, bool assumed_support, const std::string& prefix = "") {
 // 「計算の内訳」: how each amount was found, program by program, in a few
 // short messages.
 void Detail(Ctx& c) {
-  const Computed k = Run(c);
+  const std::optional<Computed> computed = RunForReply(c);
+  if (!computed) return;
+  const Computed& k = *computed;
   const auto& rs = k.result.results;
-  c.out.meta.flow = "calc";
-  c.out.meta.answered = !rs.empty();
-  if (rs.empty()) {
-    c.Say("申し訳ありません。この条件では計算できませんでした。窓口でご確認ください。");
-    c.Quick(MenuQuickReplies());
-    return;
-  }
   std::vector<std::string> sections;
   // The 所得額 used by 児童扶養手当 (and the programs that share it).
   for (const calc::ProgramResult& pr : rs) {
