@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "adapters/line_signature.h"
+#include "tests/adapters/temp_dir.h"
 
 extern char** environ;
 
@@ -57,20 +58,10 @@ inline std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-class TempDir {
+// Named so that leftovers of a crashed test can be told apart.
+class TempDir : public test_util::TempDir {
  public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "yorisoi-e2e-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TempDir() : test_util::TempDir("yorisoi-e2e") {}
 };
 
 // A `yorisoi serve` child process with its own environment and output files

@@ -3,34 +3,22 @@
 #include "store/inbox.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "tests/adapters/temp_dir.h"
+
 namespace yorisoi::store {
 namespace {
 
-namespace fs = std::filesystem;
-
-class TempDir {
+// Named so that leftovers of a crashed test can be told apart.
+class TempDir : public test_util::TempDir {
  public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "yorisoi-inbox-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TempDir() : test_util::TempDir("yorisoi-inbox") {}
 };
 
 InboxEvent Ev(const std::string& id, const std::string& user, const std::string& payload = "{}") {

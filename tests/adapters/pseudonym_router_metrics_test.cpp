@@ -12,26 +12,15 @@
 #include "adapters/metrics.h"
 #include "adapters/pseudonym.h"
 #include "adapters/router.h"
+#include "tests/adapters/temp_dir.h"
 
 namespace yorisoi::adapters {
 namespace {
 
-namespace fs = std::filesystem;
-
-class TempDir {
+// Named so that leftovers of a crashed test can be told apart.
+class TempDir : public test_util::TempDir {
  public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "yorisoi-adapters-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TempDir() : test_util::TempDir("yorisoi-adapters") {}
 };
 
 TEST(Pseudonymizer, KeyFileIsCreatedOncePrivateAndStable) {
