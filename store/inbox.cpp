@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <utility>
 
 namespace yorisoi::store {
 namespace {
@@ -94,8 +95,11 @@ struct Inbox::Impl {
     enum class Kind { kEnqueue, kSending, kDone };
     explicit Writer(Kind k) : kind(k) {}
     const Kind kind;
-    std::vector<InboxEvent>* events = nullptr;  // kEnqueue: in, then the stored ones
+    const std::vector<InboxEvent>* events = nullptr;  // kEnqueue
     int64_t now_ms = 0;
+    // kEnqueue: (index in `events`, seq) of each event stored — the others
+    // were redeliveries. Set by Apply; valid once the write committed.
+    std::vector<std::pair<size_t, int64_t>> inserted;
     int64_t seq = 0;                     // kSending, kDone
     const std::string* reply = nullptr;  // kSending
     Status status = Status::Ok();
@@ -136,9 +140,10 @@ constexpr size_t kMaxBatch = 512;
 void Inbox::Impl::Apply(Writer& w) {
   switch (w.kind) {
     case Writer::Kind::kEnqueue: {
-      std::vector<InboxEvent> stored;
+      w.inserted.clear();  // a retry after a failed batch starts again
       auto& st = *insert;
-      for (InboxEvent& e : *w.events) {
+      for (size_t i = 0; i < w.events->size(); ++i) {
+        const InboxEvent& e = (*w.events)[i];
         Reset(st);
         st.bind(":id", e.event_id);
         st.bind(":user", e.user_key);
@@ -146,14 +151,9 @@ void Inbox::Impl::Apply(Writer& w) {
         st.bind(":event_ms", static_cast<int64_t>(e.event_time_ms));
         st.bind(":now", static_cast<int64_t>(w.now_ms));
         if (st.exec() == 0) continue;  // duplicate id
-        e.seq = db.getLastInsertRowid();
-        e.received_ms = w.now_ms;
-        e.state = InboxEvent::State::kPending;
-        e.reply.clear();
-        stored.push_back(std::move(e));
+        w.inserted.emplace_back(i, db.getLastInsertRowid());
       }
       Reset(st);
-      *w.events = std::move(stored);
       break;
     }
     case Writer::Kind::kSending: {
@@ -188,10 +188,6 @@ void Inbox::Impl::CommitBatch(const std::vector<Writer*>& batch) {
     ResetQuietly(*done);
   };
   if (batch.size() > 1) {
-    // Enqueue rewrites its events in place: keep them for a second try.
-    std::vector<std::vector<InboxEvent>> saved;
-    for (Writer* w : batch)
-      if (w->kind == Writer::Kind::kEnqueue) saved.push_back(*w->events);
     try {
       SQLite::Transaction tx(db);
       for (Writer* w : batch) Apply(*w);
@@ -200,9 +196,6 @@ void Inbox::Impl::CommitBatch(const std::vector<Writer*>& batch) {
       return;
     } catch (const std::exception&) {
       quiet();
-      size_t i = 0;
-      for (Writer* w : batch)
-        if (w->kind == Writer::Kind::kEnqueue) *w->events = std::move(saved[i++]);
     }
   }
   for (Writer* w : batch) {
@@ -213,7 +206,6 @@ void Inbox::Impl::CommitBatch(const std::vector<Writer*>& batch) {
       w->status = Status::Ok();
     } catch (const std::exception& e) {
       quiet();
-      if (w->kind == Writer::Kind::kEnqueue) w->events->clear();
       w->status = Status::Error("inbox " + path + ": " + kWhat[static_cast<int>(w->kind)] + ": " +
                                 e.what());
     }
@@ -249,7 +241,16 @@ Result<std::vector<InboxEvent>> Inbox::Enqueue(std::vector<InboxEvent> events, i
   w.events = &events;
   w.now_ms = now_ms;
   if (Status s = impl_->Write(w); !s.ok()) return R(s);
-  return events;
+  std::vector<InboxEvent> stored;
+  stored.reserve(w.inserted.size());
+  for (const auto& [i, seq] : w.inserted) {
+    InboxEvent& e = stored.emplace_back(std::move(events[i]));
+    e.seq = seq;
+    e.received_ms = now_ms;
+    e.state = InboxEvent::State::kPending;
+    e.reply.clear();
+  }
+  return stored;
 }
 
 Status Inbox::MarkSending(int64_t seq, const std::string& reply) {
