@@ -90,8 +90,8 @@ TEST_F(SeedCoverage, EveryYenAmountOfEverySeedIsInTheKnowledgeBase) {
       const std::string squashed = WithoutCommasAndSpaces((*it)[0]);
       if (sources_.find(squashed) != std::string::npos) continue;
       const std::string digits = WithoutCommasAndSpaces((*it)[1]);
-      const bool fact = digits.find("万") == std::string::npos &&
-                        fact_values_.count(std::stoll(digits)) > 0;
+      const bool fact =
+          digits.find("万") == std::string::npos && fact_values_.count(std::stoll(digits)) > 0;
       EXPECT_TRUE(fact) << e.path().filename().string() << ": amount " << (*it)[0]
                         << " is neither in a source text nor a fact value";
     }
