@@ -9,6 +9,7 @@
 
 #include "app/commands.h"
 #include "knowledge/result.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::app {
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "knowledge/time.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::bench {
 namespace {

@@ -18,6 +18,7 @@
 #include "bench_util.h"
 #include "bot/runtime.h"
 #include "store/log_store.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::bench {
 namespace {

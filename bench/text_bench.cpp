@@ -13,6 +13,7 @@
 #include "bench_util.h"
 #include "bot/text/nlu.h"
 #include "dialogs/lexicon.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::bench {
 namespace {

@@ -8,6 +8,7 @@
 #include "dialogs/lexicon.h"
 #include "store/log_store.h"
 #include "store/state_store.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::bot {
 

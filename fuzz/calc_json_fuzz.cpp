@@ -11,6 +11,7 @@
 
 #include "knowledge/calc/calc.h"
 #include "knowledge/kb.h"
+#include "yorisoi_source_dir.h"
 
 namespace {
 

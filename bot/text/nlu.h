@@ -26,7 +26,9 @@ struct Scored {
 
 // Money amounts found in text, in yen.
 struct Money {
-  enum class Kind { kUnknown, kSalary, kIncome, kChildSupport, kRent, kCourseFee };
+  // kAsked: an amount the parent asks about (「6000円ですか」「3万円ってもらえる？」),
+  // never an income.
+  enum class Kind { kUnknown, kSalary, kIncome, kChildSupport, kRent, kCourseFee, kAsked };
   enum class Period { kUnknown, kYear, kMonth };
   Kind kind = Kind::kUnknown;
   Period period = Period::kUnknown;
@@ -41,6 +43,20 @@ struct Entities {
   std::optional<int> number;        // a bare number ("2", "２人" when nothing else)
   bool yes = false;                 // はい/うん/そう
   bool no = false;                  // いいえ/いない/ない
+  std::optional<int> years_received;  // 「受給して5年」: years the allowance has been received
+};
+
+// What the parent asks about time, resolved against the message timestamp.
+struct TimeQuery {
+  enum class Kind {
+    kNone,
+    kNow,        // 今, 今から, 今日電話つながる？
+    kUntilWhen,  // 何時まで
+    kNext,       // 次はいつ, 次の月曜
+    kOnDate,     // 明日, 年末, 12月28日
+  };
+  Kind kind = Kind::kNone;
+  int64_t at_ms = 0;  // the instant asked about (JST-based epoch ms); 0 for kNone
 };
 
 struct Understanding {
@@ -57,6 +73,12 @@ struct Understanding {
   bool programs_ambiguous = false;  // top two programs too close to choose
   std::vector<std::string> categories;  // categories mentioned (医療, 住まい, …)
   Entities entities;
+  TimeQuery time;
+  // A place the parent names that is not in the lexicon ("札幌市", "大阪府"),
+  // any name ending in 都/道/府/県/市/区/町/村; "" when none.
+  std::string unknown_place;
+  // The language the message is written in: "ja", "romaji" or "en".
+  std::string language = "ja";
 };
 
 struct LexiconEntry {

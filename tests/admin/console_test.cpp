@@ -13,6 +13,7 @@
 #include "store/admin_store.h"
 #include "store/log_query.h"
 #include "store/log_store.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::adapters::admin {
 namespace {

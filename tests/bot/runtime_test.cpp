@@ -12,6 +12,7 @@
 #include "knowledge/time.h"
 #include "store/log_store.h"
 #include "store/state_store.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::bot {
 namespace {

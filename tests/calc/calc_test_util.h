@@ -13,6 +13,7 @@
 
 #include "knowledge/calc/calc.h"
 #include "knowledge/kb.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::calc::testing {
 

@@ -15,6 +15,7 @@
 #include "dialogs/lexicon.h"
 #include "knowledge/kb.h"
 #include "knowledge/time.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::dialogs {
 namespace {

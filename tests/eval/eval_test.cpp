@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bot/runtime.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::bot::eval {
 namespace {

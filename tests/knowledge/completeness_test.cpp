@@ -27,6 +27,7 @@
 
 #include "knowledge/hours.h"
 #include "knowledge/kb.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::kb {
 namespace {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::kb {
 namespace {

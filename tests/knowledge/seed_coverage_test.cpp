@@ -15,6 +15,7 @@
 #include <string>
 
 #include "knowledge/kb.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::kb {
 namespace {

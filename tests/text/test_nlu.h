@@ -6,6 +6,7 @@
 #include <string>
 
 #include "bot/text/nlu.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::text::testing {
 
