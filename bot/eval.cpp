@@ -69,7 +69,6 @@ Result<std::vector<Case>> LoadCases(const std::string& path) {
 }
 
 CaseResult RunCase(Runtime& runtime, const Case& c, const std::string& user) {
-  CaseResult r;
   Reply last;
   for (size_t i = 0; i < c.turns.size(); ++i) {
     const Turn& t = c.turns[i];
@@ -92,10 +91,17 @@ CaseResult RunCase(Runtime& runtime, const Case& c, const std::string& user) {
     }
     last = runtime.Handle(in);
   }
+  std::string reply;
   for (const OutMessage& m : last.messages) {
-    if (!r.reply.empty()) r.reply += "\n";
-    r.reply += m.text;
+    if (!reply.empty()) reply += "\n";
+    reply += m.text;
   }
+  return Grade(c, std::move(reply));
+}
+
+CaseResult Grade(const Case& c, std::string reply) {
+  CaseResult r;
+  r.reply = std::move(reply);
   std::string hay = MatchForm(r.reply);
   // The question itself earns nothing.
   const Turn& q = c.turns.back();

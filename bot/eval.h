@@ -45,6 +45,11 @@ Result<std::vector<Case>> LoadCases(const std::string& path);
 // Runs one case as user `user` (give each case its own user).
 CaseResult RunCase(Runtime& runtime, const Case& c, const std::string& user);
 
+// Grades the reply texts to a case's last turn (joined by newlines), however
+// they were obtained: through the engine (RunCase) or through the LINE
+// webhook and a fake Messaging API (tests/adapters).
+CaseResult Grade(const Case& c, std::string reply);
+
 // The matching form of a text (normalized, commas and white space removed).
 std::string MatchForm(const std::string& text);
 
