@@ -356,6 +356,20 @@ void Dialogs::Impl::Route(Ctx& c, const std::string& intent) const {
   if (intent == "menu.category") return ProgramList(c, c.forced_category);
   if (intent == "calc") return Calc(c, true);
   if (intent == "diagnose") return Diagnose(c, true);
+  // 現況届 asked as 「いつ？」: the renewal of its program, not a window's hours.
+  if (c.u && c.u->time.kind == text::TimeQuery::Kind::kNone) {
+    for (const char* w : {"現況届", "げんきょうとどけ"})
+      if (c.canon.find(c.nlu.Canonical(w)) != std::string::npos && Programs(c, "program.renewal"))
+        return;
+  }
+  // 「…の相談って今日あいてますか」: a time question about where to go.
+  if (intent == "program.window" || intent == "program.overview" || intent.empty()) {
+    const bool time_asked = c.u && (c.u->time.kind != text::TimeQuery::Kind::kNone ||
+                                    c.canon.find(c.nlu.Canonical("あいてますか")) != std::string::npos ||
+                                    c.canon.find(c.nlu.Canonical("あいてる")) != std::string::npos ||
+                                    c.canon.find(c.nlu.Canonical("開いてる")) != std::string::npos);
+    if (time_asked && Windows(c, "window.open_now")) return;
+  }
   if (Is(intent, "window.") && Windows(c, intent)) return;
   {
     // 「…の窓口」「母子家庭 小平市 相談」 with no program named: a window.

@@ -368,8 +368,7 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     // What the limit is for: who gets it and how much.
     if (!p.benefit.empty() && HasDigit(p.benefit))
       body += "\n金額：" + FirstSentences(R(p.benefit), 120);
-    if (!p.eligibility.empty())
-      body += "\n対象：" + FirstSentences(R(p.eligibility.back()), 80);
+    if (!p.summary.empty()) body += "\n" + FirstSentences(R(p.summary), 80);
   } else if (intent == "program.apply") {
     body = FirstSentences(R(p.summary), 80);
     body += "\n申請・利用の方法：" +
@@ -590,9 +589,14 @@ bool Programs(Ctx& c, const std::string& intent) {
   const bool same_category =
       c.u && (c.u->categories.empty() ||
               (last && c.u->categories.size() == 1 && c.u->categories.front() == last->category));
-  const bool follow_up =
-      facet && c.u && same_category && c.u->municipalities.empty() && c.u->prefectures.empty();
-  ProgramChoice pc = ChooseProgram(c, follow_up, /*allow_topic=*/facet);
+  // A short question naming no program (「いくら？」「対象は？」) follows up
+  // the last answer even when its words suggest a category.
+  const bool short_question = c.u && c.u->programs.empty() && Chars(c.u->raw) <= 12;
+  const bool follow_up = facet && c.u && (same_category || short_question) &&
+                         c.u->municipalities.empty() && c.u->prefectures.empty();
+  ProgramChoice pc = short_question && follow_up && last
+                        ? ProgramChoice{last, {}, false}
+                        : ChooseProgram(c, follow_up, /*allow_topic=*/facet);
   if (c.u && pc.program && pc.alternatives.empty() && pc.program->loan.empty() &&
       RefineFacet(c, "program.overview", *pc.program) == "program.overview") {
     // 「…給付金をもらってる。就職準備金って借りれるの？」: of the programs
