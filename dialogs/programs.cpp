@@ -279,6 +279,15 @@ std::string FacetWord(const std::string& intent) {
 // Long replies lead with the answer; the rest waits behind 「詳しく」.
 constexpr size_t kLongReply = 400;
 
+// 「（☎042-576-2111（内線156、157））」: where to call about a program in a list.
+std::string PhoneSuffix(const Ctx& c, const kb::Program& base) {
+  const std::optional<kb::Program> p = c.kb.Resolve(base.id, Region(c));
+  const std::vector<const kb::Window*> wins = ProgramWindows(c, *p);
+  for (const kb::Window* w : wins)
+    if (!w->phones.empty()) return "（☎" + PhoneText(w->phones.front()) + "）";
+  return "";
+}
+
 // A program without a window here: where to ask instead.
 std::string NoWindowLine(const Ctx& c, const kb::Program& p) {
   if (!c.t.other_place.empty())
@@ -528,7 +537,7 @@ bool FitsSeveral(Ctx& c, const std::string& intent, const kb::Program& chosen) {
   std::vector<QuickReply> q;
   for (const kb::Program* p : fit) {
     rows.push_back("・" + ShortProgramName(*p) + "：" +
-                   FirstSentences(RenderText(c, p->summary), 70));
+                   FirstSentences(RenderText(c, p->summary), 70) + PhoneSuffix(c, *p));
     if (q.size() < 3) q.push_back(Q(ShortProgramName(*p), p->name + "について"));
   }
   c.out.meta.flow = "program";
@@ -701,7 +710,7 @@ void ProgramList(Ctx& c, const std::string& category, size_t from) {
     std::vector<QuickReply> q;
     for (const kb::Program* p : hits) {
       rows.push_back("・" + ShortProgramName(*p) + "：" +
-                     FirstSentences(RenderText(c, p->summary), 60));
+                     FirstSentences(RenderText(c, p->summary), 60) + PhoneSuffix(c, *p));
       if (q.size() < 3) q.push_back(Q(ShortProgramName(*p), p->name + "について"));
     }
     c.out.meta.flow = "program";
@@ -740,11 +749,7 @@ void ProgramList(Ctx& c, const std::string& category, size_t from) {
     // One line per item, with where to call.
     std::string row = "・" + ShortProgramName(*ps[i]) + "：" +
                       FirstSentences(RenderText(c, ps[i]->summary), 45);
-    const std::optional<kb::Program> r = c.kb.Resolve(ps[i]->id, Region(c));
-    const std::vector<const kb::Window*> wins = ProgramWindows(c, *r);
-    if (!wins.empty() && !wins.front()->phones.empty())
-      row += "（☎" + PhoneText(wins.front()->phones.front()) + "）";
-    rows.push_back(row);
+    rows.push_back(row + PhoneSuffix(c, *ps[i]));
     if (q.size() < 3) q.push_back(Q(ShortProgramName(*ps[i]), ps[i]->name + "について"));
   }
   std::string text = (region.empty() ? "" : region + "で利用できる") + "「" + category +

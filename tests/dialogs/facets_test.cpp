@@ -225,7 +225,7 @@ Tracker TrackerFor(const Question& q) {
   return t;
 }
 
-constexpr int kEndToEndFloorPercent = 50;
+constexpr int kEndToEndFloorPercent = 95;
 constexpr const char* kAt = "2026-11-24T10:00:00+09:00";  // a Tuesday
 
 TEST(Facets, EveryEntityFacetIsAnsweredWithItsData) {
