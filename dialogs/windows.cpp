@@ -45,8 +45,8 @@ std::string WindowCard(const Ctx& c, const kb::Window& w, bool with_hours) {
   if (!w.address.empty()) s += "\n場所：" + w.address;
   if (with_hours && !w.hours.text.empty()) s += "\n受付：" + w.hours.text;
   if (!w.methods.empty()) s += "\n相談方法：" + Join(w.methods, "、");
-  if (w.phones.empty() && w.address.empty()) s += "\n連絡先はこの情報源に載っていません。";
-  (void)c;
+  if (w.phones.empty() && w.address.empty())
+    s += "\n連絡先は" + PageName(c, w.source) + "のページには載っていません。";
   return s;
 }
 
@@ -294,7 +294,8 @@ bool Windows(Ctx& c, const std::string& intent) {
     AddCallButtons(*card, *w);
   } else if (intent == "window.place") {
     std::string text = "【" + w->name + "】\n";
-    text += w->address.empty() ? "場所の情報は載っていません。お電話でご確認ください。"
+    text += w->address.empty() ? "場所は" + PageName(c, w->source) +
+                                     "のページには載っていません。お電話でご確認ください。"
                                : "場所：" + w->address;
     if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
     if (!w->fax.empty() && Asked(c, {"fax", "ファクス", "ファックス"})) text += "\nFAX：" + w->fax;
