@@ -81,7 +81,7 @@ std::string RefineFacet(const Ctx& c, const std::string& intent, const kb::Progr
     return "program.reduction";
   if (!p.loan.empty() &&
       Says(c, {"利子", "利息", "金利", "無利子", "返済", "償還", "免除", "返さ", "かえさ",
-               "返還", "限度額", "借りれる", "借りられる", "借りたら", "いくらまで"}))
+               "返還", "限度額", "借りれる", "借りられる", "借りたら", "いくらまで", "上限"}))
     return "program.loan";
   if (Says(c, {"関連する制度", "関係する制度", "ほかの制度", "他の制度", "一緒に使える",
                "あわせて使える", "併用"}))
