@@ -19,7 +19,7 @@ struct Dialogs::Impl {
   Options options;
   Matcher matcher;
 
-  void Text(Ctx& c, const std::string& text) const;
+  void Text(Ctx& c, const std::string& text, const text::Understanding* given = nullptr) const;
   void Postback(Ctx& c, const std::string& data) const;
   void Route(Ctx& c, const std::string& intent) const;
   bool ContinuePending(Ctx& c) const;
@@ -60,6 +60,10 @@ std::optional<QuickReply> IntentChoice(const std::string& intent, const std::str
       {"program.documents", {"必要書類", "の必要書類は？"}},
       {"program.payment_date", {"支給日", "の支給日は？"}},
       {"program.window", {"窓口", "の窓口は？"}},
+      {"program.renewal", {"現況届・更新", "の現況届は？"}},
+      {"program.reduction", {"減額", "の減額は？"}},
+      {"program.loan", {"利子・返済", "の利子や返済は？"}},
+      {"program.related", {"関連する制度", "に関連する制度は？"}},
   };
   if (auto it = kWords.find(intent); it != kWords.end()) {
     if (program.empty()) return std::nullopt;
@@ -74,6 +78,32 @@ std::optional<QuickReply> IntentChoice(const std::string& intent, const std::str
   if (intent == "diagnose") return Q("使える制度を診断", "使える制度を知りたい");
   if (intent == "handoff") return Q("人と話したい");
   return std::nullopt;
+}
+
+// Of two readings, the program facet when the other is only where to ask
+// (the facet's answer names the window and its phone) or the calculation of
+// a program with fixed amounts per child; "" otherwise.
+std::string FacetOverWindow(const Ctx& c, const std::string& a, const std::string& b) {
+  auto is_where = [](const std::string& x) {
+    return x == "program.window" || x == "window.phone" || x == "window.place";
+  };
+  auto is_facet = [](const std::string& x) {
+    return Is(x, "program.") && x != "program.window" && x != "program.list" &&
+           x != "program.overview";
+  };
+  if (is_where(a) && is_facet(b)) return b;
+  if (is_where(b) && is_facet(a)) return a;
+  const bool amount_calc =
+      (a == "program.amount" && b == "calc") || (a == "calc" && b == "program.amount");
+  if (amount_calc && c.u && !c.u->programs.empty()) {
+    const kb::Program* p = c.kb.FindProgram(c.u->programs.front().id);
+    // Nothing about income: the amount per child answers it.
+    bool income = false;
+    for (const text::Money& m : c.u->entities.money)
+      income = income || m.kind != text::Money::Kind::kAsked;
+    if (p && !income && !ChildTotalLine(c, *p, 1).empty()) return "program.amount";
+  }
+  return "";
 }
 
 // Asks which of two readings was meant when they lead to different flows.
@@ -153,6 +183,16 @@ Dialogs::Dialogs(const kb::KnowledgeBase& kb, const text::Nlu& nlu, Options opti
 Dialogs::~Dialogs() = default;
 
 Output Dialogs::Step(const Input& in, Tracker& tracker) const {
+  return StepWith(in, nullptr, tracker);
+}
+
+Output Dialogs::StepUnderstood(const Input& in, const text::Understanding& u,
+                               Tracker& tracker) const {
+  return StepWith(in, &u, tracker);
+}
+
+Output Dialogs::StepWith(const Input& in, const text::Understanding* given,
+                         Tracker& tracker) const {
   Output out;
   Ctx c{impl_->kb,
         impl_->nlu,
@@ -185,7 +225,7 @@ Output Dialogs::Step(const Input& in, Tracker& tracker) const {
         impl_->Postback(c, in.text);
         break;
       case Input::Kind::kText:
-        impl_->Text(c, in.text);
+        impl_->Text(c, in.text, given);
         break;
     }
   } catch (const std::exception&) {
@@ -216,7 +256,13 @@ void Dialogs::Impl::Postback(Ctx& c, const std::string& data) const {
   if (menu == "windows") return WindowMenu(c);
   if (menu == "help_now") return SafetyMenu(c);
   if (menu == "diagnose") return Diagnose(c, true);
-  if (!get("cat").empty()) return ProgramList(c, get("cat"));
+  if (!get("cat").empty()) {
+    size_t from = 0;
+    const std::string f = get("from");
+    if (!f.empty() && f.size() < 4 && f.find_first_not_of("0123456789") == std::string::npos)
+      from = static_cast<size_t>(std::stoi(f));
+    return ProgramList(c, get("cat"), from);
+  }
   // Anything else carries the text to understand.
   const std::string text = get("text");
   if (!text.empty()) return Text(c, text);
@@ -233,9 +279,9 @@ bool Dialogs::Impl::MenuWord(Ctx& c, const std::string& text) const {
   return false;
 }
 
-void Dialogs::Impl::Text(Ctx& c, const std::string& text) const {
+void Dialogs::Impl::Text(Ctx& c, const std::string& text, const text::Understanding* given) const {
   const std::string separated = SeparateAmounts(text);
-  const text::Understanding u = nlu.Understand(separated, c.today);
+  const text::Understanding u = given ? *given : nlu.Understand(separated, c.today);
   c.u = &u;
   c.canon = nlu.Canonical(separated);
   c.out.meta.intent = u.intent;
@@ -260,10 +306,18 @@ void Dialogs::Impl::Text(Ctx& c, const std::string& text) const {
     return;
   }
 
-  // 4. Two readings that lead to different answers: ask rather than guess.
-  if (u.ambiguous && u.intents.size() >= 2 && AskIntent(c, u.intents[0].id, u.intents[1].id)) {
-    c.t.last_intent.clear();
-    return;
+  // 4. Two readings that lead to different answers: ask rather than guess —
+  // unless one answer holds the other (every program answer names its
+  // window and phone).
+  std::string intent = u.intent;
+  if (u.ambiguous && u.intents.size() >= 2) {
+    const std::string facet = FacetOverWindow(c, u.intents[0].id, u.intents[1].id);
+    if (!facet.empty()) {
+      intent = facet;
+    } else if (AskIntent(c, u.intents[0].id, u.intents[1].id)) {
+      c.t.last_intent.clear();
+      return;
+    }
   }
 
   // 5. Only a region: remember it (and redo a calculation just shown, whose
@@ -275,7 +329,7 @@ void Dialogs::Impl::Text(Ctx& c, const std::string& text) const {
     }
     MunicipalitySet(c);
   } else {
-    Route(c, u.intent);
+    Route(c, intent);
     if (region_changed && c.out.meta.fallback) {
       // Nothing else understood, but the region was: acknowledge it.
       c.out = Output();
@@ -302,6 +356,20 @@ void Dialogs::Impl::Route(Ctx& c, const std::string& intent) const {
   if (intent == "menu.category") return ProgramList(c, c.forced_category);
   if (intent == "calc") return Calc(c, true);
   if (intent == "diagnose") return Diagnose(c, true);
+  // 現況届 asked as 「いつ？」: the renewal of its program, not a window's hours.
+  if (c.u && c.u->time.kind == text::TimeQuery::Kind::kNone) {
+    for (const char* w : {"現況届", "げんきょうとどけ"})
+      if (c.canon.find(c.nlu.Canonical(w)) != std::string::npos && Programs(c, "program.renewal"))
+        return;
+  }
+  // 「…の相談って今日あいてますか」: a time question about where to go.
+  if (intent == "program.window" || intent == "program.overview" || intent.empty()) {
+    const bool time_asked = c.u && (c.u->time.kind != text::TimeQuery::Kind::kNone ||
+                                    c.canon.find(c.nlu.Canonical("あいてますか")) != std::string::npos ||
+                                    c.canon.find(c.nlu.Canonical("あいてる")) != std::string::npos ||
+                                    c.canon.find(c.nlu.Canonical("開いてる")) != std::string::npos);
+    if (time_asked && Windows(c, "window.open_now")) return;
+  }
   if (Is(intent, "window.") && Windows(c, intent)) return;
   {
     // 「…の窓口」「母子家庭 小平市 相談」 with no program named: a window.

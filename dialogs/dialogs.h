@@ -28,8 +28,12 @@ class Dialogs {
   Dialogs(const kb::KnowledgeBase& kb, const text::Nlu& nlu, Options options);
   ~Dialogs();
   Output Step(const Input& in, Tracker& tracker) const;
+  // A text event whose understanding is given rather than computed (tests,
+  // and callers that already understood the text).
+  Output StepUnderstood(const Input& in, const text::Understanding& u, Tracker& tracker) const;
 
  private:
+  Output StepWith(const Input& in, const text::Understanding* given, Tracker& tracker) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

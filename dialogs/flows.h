@@ -2,6 +2,7 @@
 // formatting helpers they share.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,6 +87,28 @@ ProgramChoice ChooseProgram(const Ctx& c, bool allow_last, bool allow_topic);
 // The first sentences of `text`, at most about `max_chars` characters.
 std::string FirstSentences(const std::string& text, size_t max_chars);
 
+// --- Computed and honest answers (answers.cpp)
+// Who publishes a source's page: 「小平市」「こども家庭庁」.
+std::string PageName(const Ctx& c, const kb::Source& s);
+// 「その点（…）は小平市のページには載っていません。…」
+std::string MissingFacet(const Ctx& c, const kb::Program& p, const std::string& what);
+// The facet a question is really about when its words say more than the
+// intent (「現況届はいつ？」 read as 申請方法 → program.renewal).
+std::string RefineFacet(const Ctx& c, const std::string& intent, const kb::Program& p);
+// 「次の支給日は1月8日(金)です（1月11日が祝日（成人の日）のため、…）。」 or "".
+std::string PaymentLine(const Ctx& c, const kb::Program& p);
+// The number of children the message gives, if any.
+std::optional<int> ChildCount(const Ctx& c);
+// 「子ども3人の場合、全部支給（満額）で月額70,750円です（…）。」 or "".
+std::string ChildTotalLine(const Ctx& c, const kb::Program& p, int n);
+// The same total in yen (0 when the program has no fixed amounts per child).
+long long ChildTotalYen(const Ctx& c, const kb::Program& p, int n);
+// The income limit for n dependants, or "".
+std::string IncomeLimitLine(const Ctx& c, const kb::Program& p, int n);
+// A quick-reply label of at most `max_chars`, cut at a word boundary and
+// never inside a bracket.
+std::string CutLabel(const std::string& s, size_t max_chars);
+
 // --- Windows (windows.cpp)
 std::string WindowCard(const Ctx& c, const kb::Window& w, bool with_hours);
 void AddCallButtons(Message& m, const kb::Window& w);
@@ -107,8 +130,13 @@ void Fallback(Ctx& c);
 void Handoff(Ctx& c);          // windows.cpp
 void MunicipalitySet(Ctx& c);  // region.cpp
 void AskMunicipality(Ctx& c, const std::string& intent, const std::string& program);
+// The user lives outside the knowledge base (Tracker::other_place): says so,
+// lists the national programs and lines, and where to ask locally.
+void OtherPlace(Ctx& c);
 bool Programs(Ctx& c, const std::string& intent);  // programs.cpp; false = not handled
-void ProgramList(Ctx& c, const std::string& category);
+// Programs of a category, six at a time from `from`, with a 「もっと見る」
+// quick reply for the rest.
+void ProgramList(Ctx& c, const std::string& category, size_t from = 0);
 void CategoryMenu(Ctx& c);
 bool Windows(Ctx& c, const std::string& intent);  // windows.cpp; false = not handled
 void WindowMenu(Ctx& c);

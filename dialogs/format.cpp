@@ -79,11 +79,11 @@ std::string WhenText(int64_t epoch_ms, const Date& today) {
 
 QuickReply Q(std::string label, std::string text) {
   if (text.empty()) text = label;
-  return QuickReply{Truncate(label, 20), std::move(text), ""};
+  return QuickReply{CutLabel(label, 20), std::move(text), ""};
 }
 
 QuickReply P(std::string label, std::string data) {
-  return QuickReply{Truncate(label, 20), label, std::move(data)};
+  return QuickReply{CutLabel(label, 20), label, std::move(data)};
 }
 
 std::vector<QuickReply> MenuQuickReplies() {

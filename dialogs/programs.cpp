@@ -53,6 +53,10 @@ const std::vector<Facet>& Facets() {
       {"program.documents", "必要書類", "の必要書類は？"},
       {"program.payment_date", "支給日", "の支給日は？"},
       {"program.window", "窓口", "の窓口は？"},
+      {"program.renewal", "現況届・更新", "の現況届は？"},
+      {"program.reduction", "減額", "の減額は？"},
+      {"program.loan", "利子・返済", "の利子や返済は？"},
+      {"program.related", "関連する制度", "に関連する制度は？"},
   };
   return kFacets;
 }
@@ -149,9 +153,13 @@ ProgramChoice ChooseProgram(const Ctx& c, bool allow_last, bool allow_topic) {
       }
       pc.program = close.front();
       if (!region_known && pc.program->scope != "national") {
-        // A city's or prefecture's own program: only once we know the user
-        // lives there (「都営住宅」 is not 岡山県's 公営住宅).
-        pc.needs_region = true;
+        // A city's own program: only once we know the user lives there
+        // (「都営住宅」 is not 岡山県's 公営住宅). One prefecture's program
+        // named as such does not depend on the municipality — unless the
+        // user lives elsewhere.
+        const bool one_prefecture =
+            pc.program->scope == "prefecture" && pc.program->regions.size() == 1;
+        if (!one_prefecture || !c.t.other_place.empty()) pc.needs_region = true;
         return pc;
       }
       if (c.u->programs_ambiguous) {
@@ -200,6 +208,14 @@ std::vector<QuickReply> NextQuestions(const Ctx& c, const kb::Program& p,
   } else {
     order = {"program.amount", "program.apply", "program.window"};
   }
+  // Facets this program has data for come before the generic ones.
+  std::vector<const char*> extra;
+  if (!p.loan.empty() && asked != "program.loan") extra.push_back("program.loan");
+  if (!p.reduction.empty() && asked == "program.amount") extra.push_back("program.reduction");
+  if (!p.renewal.empty() && (asked == "program.payment_date" || asked == "program.apply"))
+    extra.push_back("program.renewal");
+  if (!p.related.empty() && asked == "program.overview") extra.push_back("program.related");
+  order.insert(order.begin(), extra.begin(), extra.end());
   for (const char* intent : order) {
     if (q.size() >= 3) break;
     if (asked == intent) continue;
@@ -243,9 +259,50 @@ std::string ShortWindowLine(const kb::Window& w) {
   return s;
 }
 
+std::string FacetWord(const std::string& intent) {
+  static const std::map<std::string, std::string> kWords = {
+      {"program.amount", "金額"},
+      {"program.eligibility", "対象となる方"},
+      {"program.income_limit", "所得制限"},
+      {"program.apply", "申請の方法"},
+      {"program.documents", "必要書類"},
+      {"program.payment_date", "支給日"},
+      {"program.renewal", "現況届・更新の手続き"},
+      {"program.reduction", "減額"},
+      {"program.loan", "貸付の限度額・利子・返済"},
+      {"program.related", "関連する制度"},
+  };
+  auto it = kWords.find(intent);
+  return it == kWords.end() ? "" : it->second;
+}
+
+// Long replies lead with the answer; the rest waits behind 「詳しく」.
+constexpr size_t kLongReply = 400;
+
+// 「（☎042-576-2111（内線156、157））」: where to call about a program in a list.
+std::string PhoneSuffix(const Ctx& c, const kb::Program& base) {
+  const std::optional<kb::Program> p = c.kb.Resolve(base.id, Region(c));
+  const std::vector<const kb::Window*> wins = ProgramWindows(c, *p);
+  for (const kb::Window* w : wins)
+    if (!w->phones.empty()) return "（☎" + PhoneText(w->phones.front()) + "）";
+  return "";
+}
+
+// A program without a window here: where to ask instead.
+std::string NoWindowLine(const Ctx& c, const kb::Program& p) {
+  if (!c.t.other_place.empty())
+    return "窓口：" + c.t.other_place + "のひとり親・子育ての担当窓口にお問い合わせください。";
+  if (const kb::Window* w = PrimaryWindow(c); w && !Region(c).empty())
+    return ShortWindowLine(*w);
+  if (p.scope == "national")
+    return "窓口：お住まいの市区町村のひとり親・子育ての担当窓口にお問い合わせください。";
+  return "窓口：お住まいの地域の担当窓口にお問い合わせください。";
+}
+
 // Answers one facet of one program. Returns false when it asked a question.
 bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
-  const std::string intent = intent_in.empty() ? "program.overview" : intent_in;
+  const std::string intent =
+      RefineFacet(c, intent_in.empty() ? "program.overview" : intent_in, base);
   const std::optional<kb::Program> resolved = c.kb.Resolve(base.id, Region(c));
   const kb::Program& p = *resolved;
   const kb::LocalInfo* local = LocalFor(c, p.id);
@@ -257,8 +314,13 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     return out;
   };
   const std::vector<const kb::Window*> wins = ProgramWindows(c, p);
+  const bool detailed = c.u && (c.canon.find(c.nlu.Canonical("詳しく")) != std::string::npos ||
+                                c.canon.find(c.nlu.Canonical("くわしく")) != std::string::npos);
 
-  if (intent == "program.window" && wins.empty() && Region(c).empty() && c.t.prefecture.empty()) {
+  // Where to ask depends on the municipality: asked once (never for a user
+  // who lives outside the knowledge base — NoWindowLine tells them).
+  if (intent == "program.window" && wins.empty() && Region(c).empty() && c.t.prefecture.empty() &&
+      c.t.other_place.empty()) {
     AskMunicipality(c, intent, p.id);
     return false;
   }
@@ -266,19 +328,28 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
   std::string head = "【" + p.name + "】";
   if (local || (p.scope != "national" && !RegionName(c).empty()))
     head += "（" + RegionName(c) + "）";
+  std::string lead;   // the direct answer, before the texts
   std::string body;
   std::string extra;  // a second message
-  bool show_window = false;
+  bool show_window = true;
+  std::vector<QuickReply> related_q;
+  auto missing = [&](const std::string& what) { return MissingFacet(c, p, what); };
 
   if (intent == "program.overview") {
     body = R(p.summary);
     if (!p.benefit.empty()) body += "\n内容：" + FirstSentences(R(p.benefit), 200);
     if (!p.income_limit.empty()) body += "\n所得制限：" + FirstSentences(R(p.income_limit), 90);
     if (!p.how_to_apply.empty()) body += "\n申請：" + FirstSentences(R(p.how_to_apply), 120);
-    show_window = p.category == "相談" || !p.windows.empty() || local;
+    std::vector<std::string> rel;
+    for (const std::string& id : p.related) {
+      const kb::Program* r = c.kb.FindProgram(id);
+      if (r && ProgramAvailable(c, *r) && rel.size() < 2) rel.push_back(ShortProgramName(*r));
+    }
+    if (!rel.empty()) body += "\n関連する制度：" + Join(rel, "、");
   } else if (intent == "program.amount") {
-    body = p.benefit.empty() ? "金額の情報は載っていません。窓口にお問い合わせください。"
-                             : "金額・内容：" + R(p.benefit);
+    if (const auto n = ChildCount(c)) lead = ChildTotalLine(c, p, *n);
+    body = p.benefit.empty() ? missing("金額") : "金額・内容：" + R(p.benefit);
+    if (p.benefit.empty() && !p.loan.empty()) body = R(p.loan);
     std::vector<std::string> notes;
     if (local) {
       // A city's own figures, with their date — but not what an old page
@@ -293,6 +364,7 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
           notes.push_back(R(ca));
       if (notes.empty() && (p.income_limit.find("負担") != std::string::npos))
         notes.push_back(R(p.income_limit));
+      if (notes.empty() && !p.loan.empty() && !p.benefit.empty()) notes.push_back(R(p.loan));
     }
     if (!notes.empty()) extra = "※" + Join(notes, "\n※");
   } else if (intent == "program.eligibility") {
@@ -300,30 +372,52 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     for (const std::string& t : TargetSentences(R(p.benefit))) body += "\n" + t;
     if (!p.exclusions.empty()) extra = "対象にならない場合：\n" + Bullets(RL(p.exclusions), 5);
   } else if (intent == "program.income_limit") {
-    body = p.income_limit.empty()
-               ? "所得制限についての記載はありません。くわしくは窓口にお問い合わせください。"
-               : "所得制限：" + R(p.income_limit);
+    if (const auto n = ChildCount(c)) lead = IncomeLimitLine(c, p, *n);
+    body = p.income_limit.empty() ? missing("所得制限") : "所得制限：" + R(p.income_limit);
+    // What the limit is for: who gets it and how much.
+    if (!p.benefit.empty() && HasDigit(p.benefit))
+      body += "\n金額：" + FirstSentences(R(p.benefit), 120);
+    if (!p.summary.empty()) body += "\n" + FirstSentences(R(p.summary), 80);
   } else if (intent == "program.apply") {
     body = FirstSentences(R(p.summary), 80);
-    body +=
-        "\n申請・利用の方法：" +
-        (p.how_to_apply.empty() ? std::string("窓口にお問い合わせください。") : R(p.how_to_apply));
+    body += "\n申請・利用の方法：" +
+            (p.how_to_apply.empty() ? missing("申請の方法") : R(p.how_to_apply));
     if (!p.documents.empty()) extra = "主な必要書類：\n" + Bullets(RL(p.documents), 5);
-    show_window = true;
   } else if (intent == "program.documents") {
-    body = p.documents.empty() ? "必要書類の情報は載っていません。窓口にお問い合わせください。"
-                               : "必要書類：\n" + Bullets(RL(p.documents), 8);
-    show_window = true;
+    body = p.documents.empty() ? missing("必要書類") : "必要書類：\n" + Bullets(RL(p.documents), 8);
   } else if (intent == "program.payment_date") {
-    body = p.payment.empty()
-               ? "支給日・支払方法の情報は載っていません。窓口にお問い合わせください。"
-               : "支給日・支払方法：" + R(p.payment);
-    show_window = p.payment.empty();
+    lead = PaymentLine(c, p);
+    body = p.payment.empty() ? missing("支給日・支払方法") : "支給日・支払方法：" + R(p.payment);
+    if (!lead.empty() && p.pay_schedule.day == 0 && !p.payment.empty()) {
+      // Only the months are known: the months line says it all.
+    }
+  } else if (intent == "program.renewal") {
+    std::vector<std::string> found;
+    if (!p.renewal.empty()) found.push_back(R(p.renewal));
+    for (const std::string& ca : p.cautions)
+      if (p.renewal.empty() &&
+          (ca.find("現況届") != std::string::npos || ca.find("更新") != std::string::npos))
+        found.push_back(R(ca));
+    body = found.empty() ? missing("現況届・更新の手続き") : "現況届・更新：" + Join(found, "\n");
+  } else if (intent == "program.reduction") {
+    body = p.reduction.empty() ? missing("減額") : "減額について：" + R(p.reduction);
+  } else if (intent == "program.loan") {
+    body = p.loan.empty() ? missing("貸付の限度額・利子・返済") : "貸付の条件：" + R(p.loan);
+  } else if (intent == "program.related") {
+    std::vector<std::string> rows;
+    for (const std::string& id : p.related) {
+      const kb::Program* r = c.kb.FindProgram(id);
+      if (!r || !ProgramAvailable(c, *r)) continue;
+      rows.push_back("・" + ShortProgramName(*r) + "：" + FirstSentences(R(r->summary), 60));
+      if (related_q.size() < 3) related_q.push_back(Q(ShortProgramName(*r), r->name + "について"));
+    }
+    body = rows.empty() ? missing("関連する制度") : "関連する制度：\n" + Join(rows, "\n");
   } else {  // program.window
     body = FirstSentences(R(p.summary), 80);
     if (!p.how_to_apply.empty()) body += "\n" + FirstSentences(R(p.how_to_apply), 150);
     if (wins.empty() && p.how_to_apply.empty())
       body += "\nお住まいの市区町村の担当窓口にお問い合わせください。";
+    show_window = false;
   }
 
   c.t.last_program = p.id;
@@ -333,8 +427,32 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
       c.out.meta.programs.end())
     c.out.meta.programs.insert(c.out.meta.programs.begin(), p.id);
 
-  c.Say(head + "\n" + body);
-  if (!extra.empty()) c.Say(extra);
+  // A second question in the same message (「いくら？あと振込は何月？」).
+  if (c.u && intent == "program.amount" && !p.payment.empty() &&
+      (c.canon.find(c.nlu.Canonical("何月")) != std::string::npos ||
+       c.canon.find(c.nlu.Canonical("振込")) != std::string::npos ||
+       c.canon.find(c.nlu.Canonical("振り込")) != std::string::npos ||
+       c.canon.find(c.nlu.Canonical("支給日")) != std::string::npos)) {
+    const std::string next = PaymentLine(c, p);
+    body += "\n支給日：" + (next.empty() ? "" : next) + FirstSentences(R(p.payment), 100);
+  } else if (c.u && intent == "program.payment_date" && !p.benefit.empty() &&
+             (c.canon.find(c.nlu.Canonical("いくら")) != std::string::npos ||
+              c.canon.find(c.nlu.Canonical("金額")) != std::string::npos)) {
+    std::string amount = ChildCount(c) ? ChildTotalLine(c, p, *ChildCount(c)) : "";
+    body = "金額：" + (amount.empty() ? FirstSentences(R(p.benefit), 150) : amount) + "\n" + body;
+  }
+  std::string text = head + "\n" + (lead.empty() ? "" : lead + "\n") + body;
+  bool cut = false;
+  if (!detailed && Chars(text) > kLongReply) {
+    // Lead with the answer; the rest is one tap away.
+    std::string shortened = head + "\n" + (lead.empty() ? "" : lead + "\n");
+    shortened += FirstSentences(body, kLongReply - std::min<size_t>(Chars(shortened), 300) - 40);
+    if (Chars(shortened) > kLongReply) shortened = Truncate(shortened, kLongReply - 10) + "…";
+    text = shortened;
+    cut = true;
+  }
+  c.Say(text);
+  if (!extra.empty() && !cut) c.Say(extra);
   if (intent == "program.window") {
     for (size_t i = 0; i < wins.size() && i < 2; ++i) {
       Message& m = c.Say(WindowCard(c, *wins[i], true));
@@ -342,13 +460,27 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     }
     if (!wins.empty()) c.t.last_window = wins.front()->id;
   } else if (show_window && !wins.empty()) {
+    // Every answer says how to reach the program's window.
     Message& m = c.out.messages.back();
     m.text += "\n" + ShortWindowLine(*wins.front());
     AddCallButtons(m, *wins.front());
     c.t.last_window = wins.front()->id;
+  } else if (show_window) {
+    c.out.messages.back().text += "\n" + NoWindowLine(c, p);
   }
   c.Say(AsOfLine(p.source, c.today, !used.empty()));
-  c.Quick(NextQuestions(c, p, intent));
+  std::vector<QuickReply> q;
+  if (cut) {
+    const std::string what = FacetWord(intent);
+    q.push_back(Q("詳しく", ShortProgramName(p) + (what.empty() ? "" : "の" + what) +
+                                   "を詳しく"));
+  }
+  for (QuickReply& r : related_q) q.push_back(std::move(r));
+  for (QuickReply& r : NextQuestions(c, p, intent)) {
+    if (q.size() >= 13) break;
+    q.push_back(std::move(r));
+  }
+  c.Quick(std::move(q));
   return true;
 }
 
@@ -405,7 +537,7 @@ bool FitsSeveral(Ctx& c, const std::string& intent, const kb::Program& chosen) {
   std::vector<QuickReply> q;
   for (const kb::Program* p : fit) {
     rows.push_back("・" + ShortProgramName(*p) + "：" +
-                   FirstSentences(RenderText(c, p->summary), 70));
+                   FirstSentences(RenderText(c, p->summary), 70) + PhoneSuffix(c, *p));
     if (q.size() < 3) q.push_back(Q(ShortProgramName(*p), p->name + "について"));
   }
   c.out.meta.flow = "program";
@@ -418,6 +550,38 @@ bool FitsSeveral(Ctx& c, const std::string& intent, const kb::Program& chosen) {
 }
 
 }  // namespace
+
+// 「児童扶養手当を満額もらえるとして、育成手当とあわせると月いくら？」:
+// the per-child totals of every program named, added up.
+bool CombinedTotal(Ctx& c, const kb::Program* first) {
+  const int n = *ChildCount(c);
+  std::vector<const kb::Program*> ps;
+  for (const text::Scored& sc : c.u->programs) {
+    const kb::Program* p = c.kb.FindProgram(sc.id);
+    if (!p || !ProgramAvailable(c, *p) || ChildTotalLine(c, *p, n).empty()) continue;
+    if (std::find(ps.begin(), ps.end(), p) == ps.end()) ps.push_back(p);
+  }
+  if (ps.size() < 2) return false;
+  (void)first;
+  long long total = 0;
+  std::vector<std::string> rows;
+  for (const kb::Program* p : ps) {
+    const long long v = ChildTotalYen(c, *p, n);
+    if (v <= 0) return false;
+    total += v;
+    rows.push_back("・" + ShortProgramName(*p) + "：" + ChildTotalLine(c, *p, n));
+  }
+  c.out.meta.flow = "program";
+  c.out.meta.answered = true;
+  c.t.last_program = ps.front()->id;
+  std::string text = "子ども" + std::to_string(n) + "人の場合、合わせて月額" +
+                     kb::FormatYen(total) + "円です。\n" + Join(rows, "\n");
+  if (const kb::Window* w = PrimaryWindow(c)) text += "\n" + ShortWindowLine(*w);
+  c.Say(text);
+  c.Say(AsOfLine(ps.front()->source, c.today, true));
+  c.Quick({Q("自分の場合を計算", "手当を計算したい"), P("メニュー", "menu=main")});
+  return true;
+}
 
 bool Programs(Ctx& c, const std::string& intent) {
   const bool facet = !intent.empty() && intent != "program.list";
@@ -434,15 +598,85 @@ bool Programs(Ctx& c, const std::string& intent) {
   const bool same_category =
       c.u && (c.u->categories.empty() ||
               (last && c.u->categories.size() == 1 && c.u->categories.front() == last->category));
-  const bool follow_up =
-      facet && c.u && same_category && c.u->municipalities.empty() && c.u->prefectures.empty();
-  ProgramChoice pc = ChooseProgram(c, follow_up, /*allow_topic=*/facet);
+  // A short question naming no program (「いくら？」「対象は？」) follows up
+  // the last answer even when its words suggest a category.
+  const bool short_question = c.u && c.u->programs.empty() && Chars(c.u->raw) <= 12;
+  const bool follow_up = facet && c.u && (same_category || short_question) &&
+                         c.u->municipalities.empty() && c.u->prefectures.empty();
+  ProgramChoice pc = short_question && follow_up && last
+                        ? ProgramChoice{last, {}, false}
+                        : ChooseProgram(c, follow_up, /*allow_topic=*/facet);
+  if (c.u && pc.program && pc.alternatives.empty() && pc.program->loan.empty() &&
+      RefineFacet(c, "program.overview", *pc.program) == "program.overview") {
+    // 「…給付金をもらってる。就職準備金って借りれるの？」: of the programs
+    // named, the loan is asked about.
+    static const char* kLoanWords[] = {"借り", "貸付", "貸し", "返済", "利子"};
+    bool loan_asked = false;
+    for (const char* w : kLoanWords)
+      loan_asked = loan_asked || c.canon.find(c.nlu.Canonical(w)) != std::string::npos;
+    for (const text::Scored& sc : c.u->programs) {
+      const kb::Program* q = c.kb.FindProgram(sc.id);
+      if (loan_asked && q && q != pc.program && !q->loan.empty() && ProgramAvailable(c, *q)) {
+        pc.program = q;
+        break;
+      }
+    }
+  }
+  if (!pc.program && c.u && c.u->programs.empty()) {
+    // 「げんきょうとどけっていつ出すの？」: a renewal named without its
+    // program — the program whose renewal it is (national first).
+    static const char* kRenewalWords[] = {"現況届", "げんきょうとどけ", "げんきょう届"};
+    bool asked = false;
+    for (const char* w : kRenewalWords)
+      asked = asked || c.canon.find(c.nlu.Canonical(w)) != std::string::npos;
+    if (asked) {
+      const kb::Program* best = nullptr;
+      for (const kb::Program& q : c.kb.programs()) {
+        if (q.renewal.empty() || !ProgramAvailable(c, q)) continue;
+        if (!best || (q.scope == "national" && best->scope != "national")) best = &q;
+      }
+      if (best) {
+        Answer(c, "program.renewal", *best);
+        return true;
+      }
+    }
+  }
+  if (pc.program && c.u && c.u->programs.size() >= 2 &&
+      (intent == "program.amount" || intent == "calc") && ChildCount(c) &&
+      CombinedTotal(c, pc.program))
+    return true;
   if (!pc.program) {
     if (c.u && !c.u->categories.empty() && (facet || intent.empty())) {
       ProgramList(c, c.u->categories.front());
       return true;
     }
     return false;
+  }
+  if (pc.needs_region && !c.t.other_place.empty()) {
+    // A region's own program asked about from elsewhere: whose it is, and
+    // that the user's own municipality is where to ask.
+    const kb::Program& p = *pc.program;
+    std::vector<std::string> names;
+    for (const std::string& r : p.regions) names.push_back(MunicipalityName(c.kb, r));
+    c.out.meta.flow = "program";
+    c.out.meta.answered = true;
+    c.t.last_program = p.id;
+    c.Say("【" + p.name + "】\n" + FirstSentences(RenderText(c, p.summary), 120) + "\nこれは" +
+          Join(names, "・") + "の制度のため、" + c.t.other_place +
+          "にお住まいの方は対象になりません。" + c.t.other_place +
+          "に同じような制度があるかは、" + c.t.other_place +
+          "のひとり親（子育て）担当の窓口にお問い合わせください。");
+    c.Say(AsOfLine(p.source, c.today, false));
+    c.Quick({P("国の制度を見る", "cat=手当・給付金"), P("メニュー", "menu=main")});
+    return true;
+  }
+  if (pc.needs_region && pc.program && pc.program->scope == "prefecture" &&
+      pc.program->regions.size() == 1 && pc.alternatives.empty() && Region(c).empty() &&
+      c.t.prefecture.empty()) {
+    // One prefecture's program, named: it does not depend on the
+    // municipality, so answer it as it is (はあと, マザーズハローワーク東京).
+    Answer(c, intent == "program.list" ? "program.overview" : intent, *pc.program);
+    return true;
   }
   if (pc.needs_region) {
     AskMunicipality(c, intent.empty() ? "program.overview" : intent, "");
@@ -463,7 +697,7 @@ bool Programs(Ctx& c, const std::string& intent) {
   return true;
 }
 
-void ProgramList(Ctx& c, const std::string& category) {
+void ProgramList(Ctx& c, const std::string& category, size_t from) {
   if (category.empty()) {
     // What is the message about? The best topic matches, else the categories.
     std::vector<const kb::Program*> hits;
@@ -476,7 +710,7 @@ void ProgramList(Ctx& c, const std::string& category) {
     std::vector<QuickReply> q;
     for (const kb::Program* p : hits) {
       rows.push_back("・" + ShortProgramName(*p) + "：" +
-                     FirstSentences(RenderText(c, p->summary), 60));
+                     FirstSentences(RenderText(c, p->summary), 60) + PhoneSuffix(c, *p));
       if (q.size() < 3) q.push_back(Q(ShortProgramName(*p), p->name + "について"));
     }
     c.out.meta.flow = "program";
@@ -509,20 +743,28 @@ void ProgramList(Ctx& c, const std::string& category) {
   const std::string region = RegionName(c);
   std::vector<std::string> rows;
   std::vector<QuickReply> q;
-  const size_t kMax = 6;
-  for (size_t i = 0; i < ps.size() && i < kMax; ++i) {
-    rows.push_back("・" + ShortProgramName(*ps[i]) + "：" +
-                   FirstSentences(RenderText(c, ps[i]->summary), 50));
+  const size_t kPage = 6;
+  if (from >= ps.size()) from = 0;
+  for (size_t i = from; i < ps.size() && i < from + kPage; ++i) {
+    // One line per item, with where to call.
+    std::string row = "・" + ShortProgramName(*ps[i]) + "：" +
+                      FirstSentences(RenderText(c, ps[i]->summary), 45);
+    rows.push_back(row + PhoneSuffix(c, *ps[i]));
     if (q.size() < 3) q.push_back(Q(ShortProgramName(*ps[i]), ps[i]->name + "について"));
   }
   std::string text = (region.empty() ? "" : region + "で利用できる") + "「" + category +
-                     "」の制度は" + std::to_string(ps.size()) + "件です。\n" + Join(rows, "\n");
-  if (ps.size() > kMax) text += "\n（ほか" + std::to_string(ps.size() - kMax) + "件）";
+                     "」の制度は" + std::to_string(ps.size()) + "件です";
+  if (from > 0 || ps.size() > kPage)
+    text += "（" + std::to_string(from + 1) + "〜" +
+            std::to_string(std::min(ps.size(), from + kPage)) + "件目）";
+  text += "。\n" + Join(rows, "\n");
   c.Say(text);
   if (region.empty())
     c.Say(
         "国の制度を表示しています。お住まいの市区町村を教えていただくと、地域の制度もご案内できます"
         "。");
+  if (from + kPage < ps.size())
+    q.insert(q.begin(), P("もっと見る", "cat=" + category + "&from=" + std::to_string(from + kPage)));
   q.push_back(P("メニュー", "menu=main"));
   c.Quick(std::move(q));
 }

@@ -31,6 +31,7 @@ std::string Tracker::ToJson() const {
   j["v"] = 1;
   if (!municipality.empty()) j["municipality"] = municipality;
   if (!prefecture.empty()) j["prefecture"] = prefecture;
+  if (!other_place.empty()) j["other_place"] = other_place;
   if (!flow.empty()) j["flow"] = flow;
   if (pending) {
     json p = {{"kind", pending->kind}};
@@ -67,6 +68,7 @@ Tracker Tracker::FromJson(const std::string& text) {
     if (!j.is_object()) return t;
     t.municipality = GetStr(j, "municipality");
     t.prefecture = GetStr(j, "prefecture");
+    t.other_place = GetStr(j, "other_place");
     t.flow = GetStr(j, "flow");
     if (auto it = j.find("pending"); it != j.end() && it->is_object()) {
       Pending p;

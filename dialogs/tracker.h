@@ -36,6 +36,9 @@ struct Pending {
 struct Tracker {
   std::string municipality;  // remembered municipality id ("" = unknown)
   std::string prefecture;    // when only a prefecture was given
+  // A place the user lives in that the knowledge base does not cover
+  // ("札幌市"); "" when none. Cleared when a known region is named.
+  std::string other_place;
   std::string flow;          // "" | "calc" | "diagnose"
   std::optional<Pending> pending;
   CalcSlots calc;

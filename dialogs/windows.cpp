@@ -45,8 +45,8 @@ std::string WindowCard(const Ctx& c, const kb::Window& w, bool with_hours) {
   if (!w.address.empty()) s += "\n場所：" + w.address;
   if (with_hours && !w.hours.text.empty()) s += "\n受付：" + w.hours.text;
   if (!w.methods.empty()) s += "\n相談方法：" + Join(w.methods, "、");
-  if (w.phones.empty() && w.address.empty()) s += "\n連絡先はこの情報源に載っていません。";
-  (void)c;
+  if (w.phones.empty() && w.address.empty())
+    s += "\n連絡先は" + PageName(c, w.source) + "のページには載っていません。";
   return s;
 }
 
@@ -86,15 +86,53 @@ std::string DayLine(const Ctx& c, const kb::Window& w, const Date& d) {
   if (w.hours.always_open) return day + "も24時間受け付けています。";
   const kb::OpenState st = c.kb.OpenAt(w, t0);
   if (st.status == kb::OpenStatus::kUnknown) return day + "に受け付けているかはわかりません。";
-  if (st.status == kb::OpenStatus::kOpen)
-    return day + "は受け付けています（" + w.hours.text + "）。";
-  if (st.next_open_ms && *st.next_open_ms < t1)
-    return day + "は" + ClockText(*st.next_open_ms) + "から受け付けています（" + w.hours.text +
-           "）。";
+  // The hours themselves are shown next to this line: not repeated here.
+  if (st.status == kb::OpenStatus::kOpen) {
+    std::string s = day + "は受け付けています。";
+    if (st.closes_at_ms) s = day + "は" + ClockText(*st.closes_at_ms) + "まで受け付けています。";
+    return s;
+  }
+  if (st.next_open_ms && *st.next_open_ms < t1) {
+    const kb::OpenState then = c.kb.OpenAt(w, *st.next_open_ms);
+    std::string s = day + "は" + ClockText(*st.next_open_ms) + "から";
+    if (then.closes_at_ms) s += ClockText(*then.closes_at_ms) + "まで";
+    return s + "受け付けています。";
+  }
   std::string s = day + "はお休みです（" + st.reason + "）。";
   if (st.next_open_ms)
     s += "次に受け付けるのは" + WhenText(*st.next_open_ms, c.today) + "からです。";
   return s;
+}
+
+// The answer to the time the message asks about (Understanding::time):
+// open now, until when today, the next opening, or a given day.
+std::string TimeLine(const Ctx& c, const kb::Window& w) {
+  using K = text::TimeQuery::Kind;
+  const text::TimeQuery tq = c.u ? c.u->time : text::TimeQuery{};
+  const int64_t at = tq.at_ms ? tq.at_ms : c.now_ms;
+  if (tq.kind == K::kOnDate) {
+    const Date d = ToJst(at).date;
+    if (d != c.today) return DayLine(c, w, d);
+  }
+  if (c.u && tq.kind == K::kNone && c.u->entities.date && *c.u->entities.date != c.today)
+    return DayLine(c, w, *c.u->entities.date);
+  if (w.hours.always_open) return w.name + "は24時間受け付けています。";
+  const kb::OpenState st = c.kb.OpenAt(w, at);
+  if (tq.kind == K::kUntilWhen && st.status == kb::OpenStatus::kOpen && st.closes_at_ms)
+    return "今日は" + ClockText(*st.closes_at_ms) + "まで受け付けています（今 " + ClockText(at) +
+           "）。";
+  if (tq.kind == K::kNext && st.next_open_ms)
+    return "次に受け付けるのは" + WhenText(*st.next_open_ms, c.today) + "からです。";
+  if (tq.kind == K::kNext && st.status == kb::OpenStatus::kOpen) {
+    // Open now; the next opening after this span.
+    if (st.closes_at_ms) {
+      const kb::OpenState after = c.kb.OpenAt(w, *st.closes_at_ms + 60 * 1000);
+      if (after.next_open_ms)
+        return "今は" + ClockText(*st.closes_at_ms) + "まで受け付けています。その次は" +
+               WhenText(*after.next_open_ms, c.today) + "からです。";
+    }
+  }
+  return OpenNowLine(c, w);
 }
 
 // Open windows and lines of the region, then 24-hour lines, excluding `skip`.
@@ -232,7 +270,7 @@ bool Windows(Ctx& c, const std::string& intent) {
   Message* card = nullptr;
   if (intent == "window.open_now") {
     const kb::OpenState st = c.kb.OpenAt(*w, c.now_ms);
-    std::string text = "【" + w->name + "】\n" + OpenNowLine(c, *w);
+    std::string text = "【" + w->name + "】\n" + TimeLine(c, *w);
     if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
     text += "\n受付：" + w->hours.text;
     card = &c.Say(text);
@@ -245,18 +283,19 @@ bool Windows(Ctx& c, const std::string& intent) {
       }
     }
   } else if (intent == "window.hours") {
-    std::string text = "【" + w->name + "】\n受付：" + w->hours.text;
-    if (c.u && c.u->entities.date && *c.u->entities.date != c.today) {
-      text += "\n" + DayLine(c, *w, *c.u->entities.date);
-    } else {
-      text += "\n" + OpenNowLine(c, *w);
-    }
+    std::string text = "【" + w->name + "】\n" + TimeLine(c, *w) + "\n受付：" + w->hours.text;
+    for (const std::string& m : w->methods)
+      if (m.find("予約") != std::string::npos) {
+        text += "\n相談方法：" + Join(w->methods, "、");
+        break;
+      }
     if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
     card = &c.Say(text);
     AddCallButtons(*card, *w);
   } else if (intent == "window.place") {
     std::string text = "【" + w->name + "】\n";
-    text += w->address.empty() ? "場所の情報は載っていません。お電話でご確認ください。"
+    text += w->address.empty() ? "場所は" + PageName(c, w->source) +
+                                     "のページには載っていません。お電話でご確認ください。"
                                : "場所：" + w->address;
     if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
     if (!w->fax.empty() && Asked(c, {"fax", "ファクス", "ファックス"})) text += "\nFAX：" + w->fax;

@@ -49,7 +49,10 @@ std::string ProgramSearchText(const Program& p) {
                                     Join(p.eligibility),
                                     p.benefit,
                                     p.how_to_apply,
-                                    p.payment};
+                                    p.payment,
+                                    p.renewal,
+                                    p.reduction,
+                                    p.loan};
   return Join(parts);
 }
 
@@ -468,6 +471,11 @@ std::optional<Program> KnowledgeBase::Resolve(std::string_view program_id,
   str(out.how_to_apply, li.how_to_apply);
   list(out.documents, li.documents);
   str(out.payment, li.payment);
+  if (!li.pay_schedule.months.empty()) out.pay_schedule = li.pay_schedule;
+  str(out.renewal, li.renewal);
+  str(out.reduction, li.reduction);
+  str(out.loan, li.loan);
+  list(out.related, li.related);
   // Cautions extend: the program's general ones plus the local ones.
   out.cautions.insert(out.cautions.end(), li.cautions.begin(), li.cautions.end());
   std::vector<std::string> wins = li.windows;

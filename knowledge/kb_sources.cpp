@@ -204,6 +204,45 @@ void ParseTexts(const json& j, const std::string& path, const Problems& p, std::
   *windows = StrList(j, "windows", path, p);
 }
 
+// The facets beyond ParseTexts (renewal, reduction, loan, related programs,
+// payment schedule) of a Program or LocalInfo.
+template <typename T>
+void ParseFacets(const json& j, const std::string& path, const Problems& p, T* x) {
+  x->renewal = Str(j, "renewal", path, p);
+  x->reduction = Str(j, "reduction", path, p);
+  x->loan = Str(j, "loan", path, p);
+  x->related = StrList(j, "related", path, p);
+  const json* f = Field(j, "pay_schedule");
+  if (!f) return;
+  const std::string sp = path + ".pay_schedule";
+  if (!f->is_object()) {
+    p.Add(sp, "must be an object");
+    return;
+  }
+  if (const json* m = Field(*f, "months")) {
+    if (!m->is_array()) p.Add(sp + ".months", "must be an array of month numbers");
+    for (size_t i = 0; m->is_array() && i < m->size(); ++i) {
+      const json& v = (*m)[i];
+      if (!v.is_number_integer() || v.get<int>() < 1 || v.get<int>() > 12) {
+        p.Add(sp + ".months[" + std::to_string(i) + "]", "must be a month 1..12");
+        continue;
+      }
+      x->pay_schedule.months.push_back(v.get<int>());
+    }
+  }
+  if (x->pay_schedule.months.empty()) p.Add(sp + ".months", "must name at least one month");
+  if (const json* d = Field(*f, "day")) {
+    if (!d->is_number_integer() || d->get<int>() < 1 || d->get<int>() > 28)
+      p.Add(sp + ".day", "must be a day 1..28");
+    else
+      x->pay_schedule.day = d->get<int>();
+  }
+  x->pay_schedule.shift = Str(*f, "shift", sp, p);
+  if (!x->pay_schedule.shift.empty() && x->pay_schedule.shift != "before" &&
+      x->pay_schedule.shift != "after")
+    p.Add(sp + ".shift", "must be \"before\" or \"after\"");
+}
+
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
@@ -242,7 +281,10 @@ std::vector<std::pair<std::string, std::string>> AllTexts(const T& x) {
                                                         {"benefit", x.benefit},
                                                         {"income_limit", x.income_limit},
                                                         {"how_to_apply", x.how_to_apply},
-                                                        {"payment", x.payment}};
+                                                        {"payment", x.payment},
+                                                        {"renewal", x.renewal},
+                                                        {"reduction", x.reduction},
+                                                        {"loan", x.loan}};
   const std::pair<const char*, const std::vector<std::string>*> lists[] = {
       {"eligibility", &x.eligibility},
       {"exclusions", &x.exclusions},
@@ -353,6 +395,7 @@ Program ParseProgram(const json& j, const std::string& path, const Problems& p) 
     p.Add(path + ".regions", "must name at least one region");
   ParseTexts(j, path, p, &x.summary, &x.eligibility, &x.exclusions, &x.benefit, &x.income_limit,
              &x.how_to_apply, &x.documents, &x.payment, &x.cautions, &x.windows);
+  ParseFacets(j, path, p, &x);
   x.calc_program = Str(j, "calc_program", path, p);
   x.source = ParseSource(j, path, p, true);
   return x;
@@ -364,6 +407,7 @@ LocalInfo ParseLocalInfo(const json& j, const std::string& path, const Problems&
   x.municipality = Str(j, "municipality", path, p, true);
   ParseTexts(j, path, p, &x.summary, &x.eligibility, &x.exclusions, &x.benefit, &x.income_limit,
              &x.how_to_apply, &x.documents, &x.payment, &x.cautions, &x.windows);
+  ParseFacets(j, path, p, &x);
   x.source = ParseSource(j, path, p, true);
   return x;
 }
@@ -567,6 +611,12 @@ Sources LoadSources(const std::string& dir, std::vector<std::string>* problems) 
         add(o, "windows[" + std::to_string(k) + "]", "unknown window \"" + w[k] + "\"");
     }
   };
+  auto check_related = [&](const Origin& o, const std::vector<std::string>& r) {
+    for (size_t k = 0; k < r.size(); ++k) {
+      if (!ids[3].count(r[k]))
+        add(o, "related[" + std::to_string(k) + "]", "unknown program \"" + r[k] + "\"");
+    }
+  };
   for (size_t i = 0; i < s.windows.size(); ++i) {
     const Window& w = s.windows[i];
     if (w.scope == "municipality" && !w.region.empty() && !ids[1].count(w.region))
@@ -582,6 +632,7 @@ Sources LoadSources(const std::string& dir, std::vector<std::string>* problems) 
             "unknown region \"" + x.regions[k] + "\"");
     }
     check_windows(prog_origin[i], x.windows);
+    check_related(prog_origin[i], x.related);
     check_placeholders(prog_origin[i], AllTexts(x));
   }
   for (size_t i = 0; i < s.local_infos.size(); ++i) {
@@ -591,6 +642,7 @@ Sources LoadSources(const std::string& dir, std::vector<std::string>* problems) 
     if (!li.municipality.empty() && !ids[1].count(li.municipality))
       add(local_origin[i], "municipality", "unknown municipality \"" + li.municipality + "\"");
     check_windows(local_origin[i], li.windows);
+    check_related(local_origin[i], li.related);
     check_placeholders(local_origin[i], AllTexts(li));
   }
   // A municipality has local data when any window, program or local_info names it.

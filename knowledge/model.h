@@ -80,6 +80,15 @@ struct Window {
   Source source;
 };
 
+// When a program pays: the months and day of payment, moved to the previous
+// (or next) business day when the day is a weekend or national holiday
+// (「奇数月の11日。土日祝日のときは直前の金融機関営業日」).
+struct PaySchedule {
+  std::vector<int> months;  // 1..12; empty = no schedule known
+  int day = 0;              // day of the month; 0 = only the months are known
+  std::string shift;        // "before" | "after" | "" (not moved)
+};
+
 // A program (制度). Texts may contain fact placeholders "{{fact.id}}" that
 // KnowledgeBase::Render resolves for a date.
 struct Program {
@@ -100,6 +109,11 @@ struct Program {
   std::string how_to_apply;              // 申請方法
   std::vector<std::string> documents;    // 必要書類
   std::string payment;                   // 支給日・支払方法
+  PaySchedule pay_schedule;              // payment months/day, for the next payment date
+  std::string renewal;                   // 現況届・更新の手続き
+  std::string reduction;                 // 減額・一部支給停止とその適用除外
+  std::string loan;                      // 貸付の限度額・利子・償還・免除
+  std::vector<std::string> related;      // ids of related programs
   std::vector<std::string> cautions;
   std::vector<std::string> windows;  // window ids where to apply/ask
   std::string calc_program;  // calculator id when the calculator covers it ("jido_fuyo_teate")
@@ -120,6 +134,11 @@ struct LocalInfo {
   std::string how_to_apply;
   std::vector<std::string> documents;
   std::string payment;
+  PaySchedule pay_schedule;
+  std::string renewal;
+  std::string reduction;
+  std::string loan;
+  std::vector<std::string> related;
   std::vector<std::string> cautions;
   std::vector<std::string> windows;
   Source source;

@@ -201,16 +201,16 @@ class CompletenessTest : public ::testing::Test {
       std::string id = entity.substr(8);
       const Program* p = kb_->FindProgram(id);
       if (p == nullptr) return std::nullopt;
-      raw = {p->name,         p->kana,         p->summary, p->benefit,
-             p->income_limit, p->how_to_apply, p->payment};
+      raw = {p->name,         p->kana,    p->summary,   p->benefit, p->income_limit,
+             p->how_to_apply, p->payment, p->renewal,   p->reduction, p->loan};
       for (const auto* v : {&p->aliases, &p->keywords, &p->eligibility, &p->exclusions,
                             &p->documents, &p->cautions}) {
         add_all(*v);
       }
       for (const LocalInfo& li : kb_->local_infos()) {
         if (li.program != id) continue;
-        raw.insert(raw.end(),
-                   {li.summary, li.benefit, li.income_limit, li.how_to_apply, li.payment});
+        raw.insert(raw.end(), {li.summary, li.benefit, li.income_limit, li.how_to_apply,
+                               li.payment, li.renewal, li.reduction, li.loan});
         for (const auto* v : {&li.eligibility, &li.exclusions, &li.documents, &li.cautions}) {
           add_all(*v);
         }
