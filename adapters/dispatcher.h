@@ -12,6 +12,22 @@
 // token) are marked done at once. A send aborted by shutdown leaves the
 // event unfinished in the inbox for the next start.
 //
+// Acknowledged ⇒ answered or visibly failed. A send that failed for a
+// passing reason (5xx, 429, timeouts, connection errors after the sender's
+// own retries; a full send queue) keeps the event `sending` in the inbox and
+// is sent again after an exponential backoff (retry_initial … retry_max,
+// with jitter) — by push once the reply token is too old, under the same
+// X-Line-Retry-Key, so a repeat is answered 409 and never delivered twice —
+// also after a restart, until `delivery_window` after the event was
+// received. Only a 4xx other than 429 (client_error), no push target, or the
+// end of the window ends the attempt: the event is done, counted in
+// yorisoi_line_replies_failed_total{reason} and reported to
+// `on_undelivered` (the conversation log shows 「未送信」 with the reason).
+//
+// Never drops for lack of room: at most `max_in_flight` events are between
+// the engine and a finished send (set it to the sender's queue capacity);
+// further events wait (they are in the inbox already) until one finishes.
+//
 // The engine is a function so that tests need no Runtime; it must be
 // thread-safe across users (bot::Engine / bot::Runtime::Handle are).
 #pragma once
@@ -36,9 +52,21 @@ namespace yorisoi::adapters {
 
 using EngineFn = std::function<bot::Reply(const bot::Incoming&)>;
 
+// An answer given up for good.
+struct Undelivered {
+  std::string user;       // user_key (pseudonymous id)
+  int64_t event_time_ms;  // of the event that was not answered
+  std::string reason;     // short, for staff: "client_error (HTTP 400)", "expired after 24 h …"
+};
+
 struct DispatcherOptions {
   int workers = 2;
   std::function<int64_t()> now_ms;  // clock; default: system clock
+  std::chrono::milliseconds delivery_window{std::chrono::hours(24)};  // from received_ms
+  std::chrono::milliseconds retry_initial{std::chrono::seconds(2)};
+  std::chrono::milliseconds retry_max{std::chrono::minutes(5)};
+  std::size_t max_in_flight = 10'000;
+  std::function<void(const Undelivered&)> on_undelivered;  // may be empty; any thread
 };
 
 class Dispatcher {
@@ -67,8 +95,14 @@ class Dispatcher {
 
  private:
   struct Work {  // a finished send to record
-    store::InboxEvent event;
+    store::InboxEvent event;  // state kSending, reply = the messages sent
+    int retries = 0;          // earlier sends of this event in this run
     SendResult result;
+  };
+  struct Later {  // a send to try again
+    std::chrono::steady_clock::time_point due;
+    store::InboxEvent event;
+    int retries = 0;
   };
   struct UserQueue {
     std::deque<store::InboxEvent> events;
@@ -76,8 +110,10 @@ class Dispatcher {
   };
 
   void WorkerLoop();
-  void Process(store::InboxEvent event);
-  void Complete(const store::InboxEvent& event, const SendResult& result);
+  void RetryLoop();
+  void Process(store::InboxEvent event, int retries);
+  void Complete(Work w);
+  void GiveUp(const store::InboxEvent& event, const std::string& reason);
   void Release(const std::string& user);
 
   DispatcherOptions options_;
@@ -93,9 +129,13 @@ class Dispatcher {
   std::deque<std::string> ready_;  // users with a next event, not busy
   std::deque<Work> completions_;   // finished sends to record
   std::size_t backlog_ = 0;
+  std::size_t in_flight_ = 0;  // events taken by a worker and not released
   bool stopping_ = false;
   bool workers_done_ = false;  // Stop() joined the workers
+  std::vector<Later> later_;   // min-heap on `due`
+  std::condition_variable later_cv_;
   std::vector<std::thread> workers_;
+  std::thread retry_thread_;
 };
 
 }  // namespace yorisoi::adapters

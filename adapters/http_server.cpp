@@ -3,14 +3,20 @@
 
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -48,7 +54,14 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         ioc(std::max(1, options.io_threads)),
         acceptor(net::make_strand(ioc)),
         signals(acceptor.get_executor()),
-        grace_timer(acceptor.get_executor()) {}
+        grace_timer(acceptor.get_executor()),
+        heavy(static_cast<std::size_t>(std::max(1, options.heavy_threads))) {
+    // The heavy workers yield the CPU to the I/O threads (Linux: nice is
+    // per thread).
+    for (int i = 0; i < std::max(1, options.heavy_threads); ++i) {
+      net::post(heavy, [] { ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10); });
+    }
+  }
 
   void DoAccept();
   void OnAccept(error_code ec, tcp::socket socket);
@@ -63,6 +76,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   net::signal_set signals;
   net::steady_timer grace_timer;
   std::function<void()> on_shutdown;
+
+  net::thread_pool heavy;                 // Router::MountHeavy handlers
+  std::atomic<std::size_t> heavy_load{0};  // queued or running there
 
   std::atomic<bool> stopping{false};
   mutable std::mutex mu;  // guards sessions
@@ -174,13 +190,63 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnRead(error_code ec, std::size_t) {
     if (ec) return OnReadError(ec);
     Request req = parser_->release();
+    if (JsonNestingExceeds(req.body())) {
+      // Every endpoint: no handler ever parses such a body.
+      Response res = JsonResponse(req, http::status::bad_request,
+                                  R"x({"error":"JSON nested too deeply (at most 64 levels)"})x");
+      const bool keep = req.keep_alive() && !server_->stopping;
+      res.keep_alive(keep);
+      if (server_->metrics != nullptr) {
+        auto target = req.target();
+        server_->metrics->CountRequest(
+            server_->router.Label(std::string_view(target.data(), target.size())), 400);
+      }
+      return Send(std::move(res), !keep, false);
+    }
+    auto target = req.target();
+    if (server_->router.IsHeavy(req.method(), std::string_view(target.data(), target.size()))) {
+      return Offload(std::move(req));
+    }
     Router::Routed routed = server_->router.Dispatch(req, ctx_);
-    const bool keep = req.keep_alive() && !server_->stopping;
+    Finish(req.keep_alive(), std::move(routed));
+  }
+
+  void Finish(bool keep_alive, Router::Routed routed) {
+    const bool keep = keep_alive && !server_->stopping;
     routed.response.keep_alive(keep);
     if (server_->metrics != nullptr) {
       server_->metrics->CountRequest(routed.route, routed.response.result_int());
     }
     Send(std::move(routed.response), !keep, false);
+  }
+
+  // Runs a heavy handler on the worker pool and resumes on this session's
+  // strand with its response; the I/O threads stay free for the webhook.
+  void Offload(Request req) {
+    if (server_->heavy_load.fetch_add(1) >= server_->options.heavy_queue) {
+      server_->heavy_load.fetch_sub(1);
+      auto target = req.target();
+      Response res = JsonResponse(req, http::status::service_unavailable,
+                                  R"({"error":"busy, retry shortly"})");
+      res.set(http::field::retry_after, "1");
+      return Finish(req.keep_alive(),
+                    {std::move(res), server_->router.Label(std::string_view(target.data(),
+                                                                            target.size()))});
+    }
+    auto shared = std::make_shared<Request>(std::move(req));
+    // Keeps the I/O threads running until the response is back on them.
+    auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
+        server_->ioc.get_executor());
+    net::post(server_->heavy, [self = shared_from_this(), shared, guard]() mutable {
+      Router::Routed routed = self->server_->router.Dispatch(*shared, self->ctx_);
+      self->server_->heavy_load.fetch_sub(1);
+      net::post(self->stream_.get_executor(),
+                [self, keep = shared->keep_alive(), routed = std::move(routed)]() mutable {
+                  self->Finish(keep, std::move(routed));
+                });
+      guard.reset();
+      self.reset();  // (may be the last reference: released here, not later)
+    });
   }
 
   // Answers an unreadable request and closes (after draining the rest of a
@@ -336,7 +402,12 @@ void HttpServer::Impl::SessionClosed(Session* s) {
 HttpServer::HttpServer(ServerOptions options, const Router& router, Metrics* metrics)
     : impl_(std::make_shared<Impl>(std::move(options), router, metrics)) {}
 
-HttpServer::~HttpServer() { impl_->ioc.stop(); }
+HttpServer::~HttpServer() {
+  impl_->ioc.stop();
+  // Heavy handlers still running finish here (their sessions, which share
+  // Impl, are released on this thread, not on a pool thread).
+  impl_->heavy.join();
+}
 
 Status HttpServer::Listen() {
   const ServerOptions& o = impl_->options;

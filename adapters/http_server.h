@@ -43,6 +43,12 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{15'000};
   std::size_t max_connections = 20'000;
   bool handle_signals = true;  // SIGINT/SIGTERM → Shutdown()
+  // Heavy handlers (Router::MountHeavy) run on this many worker threads of
+  // their own (at a lower CPU priority), at most `heavy_queue` waiting;
+  // beyond that 503 with Retry-After. The response is written back on the
+  // session's strand.
+  int heavy_threads = 1;
+  std::size_t heavy_queue = 64;
 };
 
 class HttpServer {

@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace yorisoi::adapters {
 
@@ -20,6 +21,16 @@ struct RequestContext {
 // A handler must not throw (the server answers 500 if it does) and must be
 // thread-safe: it is called from any I/O thread.
 using Handler = std::function<Response(const Request&, const RequestContext&)>;
+
+// Deepest JSON nesting any endpoint accepts; a deeper body is refused with
+// 400 before it is parsed (a webhook with postback.params nested 100,000
+// deep used to exhaust the stack).
+inline constexpr int kMaxJsonDepth = 64;
+
+// Whether `body`, read as JSON, opens more than `max_depth` arrays/objects
+// inside each other. A linear scan that skips strings (with escapes); it
+// does not validate — the parser does that afterwards.
+bool JsonNestingExceeds(std::string_view body, int max_depth = kMaxJsonDepth);
 
 // A JSON response with the request's version and keep-alive.
 Response JsonResponse(const Request& req, http::status status, const std::string& json_body);

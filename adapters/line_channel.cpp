@@ -1,6 +1,8 @@
 // The LINE webhook endpoint (adapters/line_channel.h).
 #include "adapters/line_channel.h"
 
+#include <openssl/evp.h>
+
 #include <chrono>
 #include <utility>
 #include <vector>
@@ -11,6 +13,33 @@
 #include "knowledge/time.h"
 
 namespace yorisoi::adapters {
+namespace {
+
+// X-Line-Retry-Key of an event's answer: a name-based UUID (version 5 layout,
+// SHA-1 of a fixed prefix and the webhookEventId), so every send of one
+// event's answer — retries, a redelivered webhook, a later run — carries
+// the same key and LINE answers a repeat with 409 instead of delivering it
+// twice.
+std::string RetryKeyFor(const std::string& webhook_event_id) {
+  const std::string name = "yorisoi/line-retry-key/" + webhook_event_id;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(name.data(), name.size(), md, &len, EVP_sha1(), nullptr) != 1 || len < 16) {
+    return RandomUuid();
+  }
+  md[6] = static_cast<unsigned char>((md[6] & 0x0f) | 0x50);  // version 5
+  md[8] = static_cast<unsigned char>((md[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 15]);
+  }
+  return out;
+}
+
+}  // namespace
 
 LineWebhook::LineWebhook(std::string channel_secret, store::Inbox* inbox,
                          const Pseudonymizer* pseudonyms, Dispatcher* dispatcher, Metrics* metrics,
@@ -33,14 +62,17 @@ Response LineWebhook::Handle(const Request& req, const RequestContext&) {
   std::string signature;
   if (sig != req.end()) signature.assign(sig->value().data(), sig->value().size());
   if (!VerifyLineSignature(secret_, body, signature)) {
-    Log(LogLevel::kWarn, "line",
-        signature.empty() ? "webhook without x-line-signature: 401"
-                          : "webhook with a wrong signature: 401");
+    // Anyone can send these: at most one line a minute, with a count.
+    LogLimited(LogLevel::kWarn, "line", signature.empty() ? "unsigned" : "bad-signature",
+               signature.empty() ? "webhook without x-line-signature: 401"
+                                 : "webhook with a wrong signature: 401",
+               now_ms_());
     return JsonResponse(req, http::status::unauthorized, R"({"error":"invalid signature"})");
   }
   Result<WebhookPayload> payload = ParseWebhook(body);
   if (!payload.ok()) {
-    Log(LogLevel::kWarn, "line", "signed webhook with an unreadable body: " + payload.error());
+    LogLimited(LogLevel::kWarn, "line", "unreadable",
+               "signed webhook with an unreadable body: " + payload.error(), now_ms_());
     return JsonResponse(req, http::status::bad_request, R"({"error":"invalid webhook body"})");
   }
   const int64_t now = now_ms_();
@@ -50,7 +82,7 @@ Response LineWebhook::Handle(const Request& req, const RequestContext&) {
     std::optional<LineTask> task = ToTask(e, *pseudonyms_);
     if (!task) continue;
     if (task->incoming.timestamp_ms == 0) task->incoming.timestamp_ms = now;
-    task->retry_key = RandomUuid();
+    task->retry_key = e.webhook_event_id.empty() ? RandomUuid() : RetryKeyFor(e.webhook_event_id);
     store::InboxEvent ev;
     // LINE always sends webhookEventId; without one there is nothing to
     // deduplicate on, so the event gets an id of its own.

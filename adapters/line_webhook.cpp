@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "adapters/http_types.h"
 #include "adapters/pseudonym.h"
 
 namespace yorisoi::adapters {
@@ -80,6 +81,7 @@ WebhookEvent ParseEvent(const json& e) {
 }  // namespace
 
 Result<WebhookPayload> ParseWebhook(std::string_view body) {
+  if (JsonNestingExceeds(body)) return Result<WebhookPayload>::Error("JSON nested too deeply");
   json j = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Result<WebhookPayload>::Error("invalid JSON");
   if (!j.is_object()) return Result<WebhookPayload>::Error("not a JSON object");

@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <mutex>
+#include <unordered_map>
 
 #include "knowledge/time.h"
 
@@ -26,6 +28,32 @@ void Log(LogLevel level, const std::string& component, const std::string& messag
   if (iso.size() > 19) iso.insert(19, ms);
   std::string line = iso + " " + name + " " + component + ": " + message + "\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+void LogLimited(LogLevel level, const std::string& component, const std::string& key,
+                const std::string& message, int64_t now_ms, int64_t interval_ms) {
+  struct Slot {
+    int64_t last_ms = 0;
+    int64_t suppressed = 0;
+    bool logged = false;
+  };
+  static std::mutex mu;
+  static std::unordered_map<std::string, Slot> slots;
+  int64_t suppressed = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (slots.size() > 1000) slots.clear();  // keys are fixed strings; a bound all the same
+    Slot& s = slots[component + "\n" + key];
+    if (s.logged && now_ms - s.last_ms < interval_ms) {
+      ++s.suppressed;
+      return;
+    }
+    suppressed = s.suppressed;
+    s = Slot{now_ms, 0, true};
+  }
+  Log(level, component,
+      suppressed > 0 ? message + " (" + std::to_string(suppressed) + " more since the last line)"
+                     : message);
 }
 
 }  // namespace yorisoi::adapters

@@ -3,6 +3,7 @@
 // are pseudonyms. Thread-safe (one write per line).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace yorisoi::adapters {
@@ -10,6 +11,13 @@ namespace yorisoi::adapters {
 enum class LogLevel { kInfo, kWarn, kError };
 
 void Log(LogLevel level, const std::string& component, const std::string& message);
+
+// A warning that may repeat (unsigned requests, storage errors): logged at
+// most once per `interval` per key; the next line says how many were
+// suppressed in between ("… (37 more since the last line)"). Thread-safe.
+// `now_ms` is the caller's clock (tests pass their own).
+void LogLimited(LogLevel level, const std::string& component, const std::string& key,
+                const std::string& message, int64_t now_ms, int64_t interval_ms = 60'000);
 // Suppresses kInfo lines (tests, benchmarks).
 void SetQuietLogs(bool quiet);
 

@@ -442,9 +442,8 @@ void MessagingClient::Impl::Finish(const std::shared_ptr<Job>& job, SendResult r
   job->finished = true;
   if (job->timer) job->timer->cancel();
   jobs.erase(job);
-  if (result.outcome == SendResult::Outcome::kFailed && metrics)
-    metrics->ReplyFailed(result.reason);
-  if (result.outcome == SendResult::Outcome::kAborted && metrics) metrics->ReplyFailed("aborted");
+  // Failures are counted by the caller once it gives up for good (the
+  // dispatcher sends again after passing trouble).
   auto done = std::move(job->done);
   outstanding.fetch_sub(1);
   if (done) done(std::move(result));
@@ -491,8 +490,7 @@ void MessagingClient::Send(SendRequest request, std::function<void(SendResult)> 
   }
   if (impl.outstanding.fetch_add(1) >= impl.options.queue_capacity) {
     impl.outstanding.fetch_sub(1);
-    if (impl.metrics) impl.metrics->ReplyFailed("queue_full");
-    Log(LogLevel::kWarn, "line", "send queue full: answer dropped");
+    // The caller keeps the answer (in the inbox) and sends it again later.
     done({SendResult::Outcome::kFailed, 0, "queue_full"});
     return;
   }

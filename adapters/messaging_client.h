@@ -24,7 +24,10 @@
 // used and the answer counts as delivered (never twice).
 //
 // Bounded: at most `queue_capacity` sends are accepted and unfinished;
-// beyond that Send() fails at once ("queue_full"). Thread-safe.
+// beyond that Send() fails at once ("queue_full": the caller keeps the
+// answer and sends it later; the dispatcher never offers more). kFailed is
+// not counted in the metrics here: the caller decides whether it is final.
+// Thread-safe.
 #pragma once
 
 #include <chrono>

@@ -38,7 +38,10 @@ constexpr CounterHelp kCounters[] = {
     {"yorisoi_line_events_total", "LINE webhook events received, by type."},
     {"yorisoi_line_duplicates_total", "LINE webhook events skipped as redeliveries."},
     {"yorisoi_line_replies_sent_total", "Replies accepted by the Messaging API, by method."},
-    {"yorisoi_line_replies_failed_total", "Replies given up, by reason."},
+    {"yorisoi_line_replies_failed_total",
+     "Answers given up for good (shown as 未送信 in the console), by reason."},
+    {"yorisoi_line_delivery_rescheduled_total",
+     "Sends given up for now and tried again later from the inbox."},
     {"yorisoi_line_replies_retried_total", "Messaging API retries after 5xx or timeouts."},
     {"yorisoi_line_push_fallback_total",
      "Replies sent by push because the token was too old or rejected."},
@@ -86,6 +89,7 @@ Metrics::Metrics() : processing_(kLatencyBounds), delivery_(kDeliveryBounds), ac
   counters_["yorisoi_line_replies_retried_total"][""] = 0;
   counters_["yorisoi_line_push_fallback_total"][""] = 0;
   counters_["yorisoi_line_rate_limited_total"][""] = 0;
+  counters_["yorisoi_line_delivery_rescheduled_total"][""] = 0;
   counters_["yorisoi_line_replies_sent_total"]["method=\"reply\""] = 0;
   counters_["yorisoi_line_replies_sent_total"]["method=\"push\""] = 0;
 }
@@ -116,6 +120,7 @@ void Metrics::ReplyFailed(const std::string& reason) {
   Add("yorisoi_line_replies_failed_total", "reason=\"" + SafeLabel(reason) + "\"");
 }
 void Metrics::ReplyRetried() { Add("yorisoi_line_replies_retried_total", ""); }
+void Metrics::DeliveryRescheduled() { Add("yorisoi_line_delivery_rescheduled_total", ""); }
 void Metrics::PushFallback() { Add("yorisoi_line_push_fallback_total", ""); }
 void Metrics::RateLimited() { Add("yorisoi_line_rate_limited_total", ""); }
 

@@ -54,6 +54,7 @@ class Metrics {
   void ReplySent(const std::string& method);
   void ReplyFailed(const std::string& reason);
   void ReplyRetried();
+  void DeliveryRescheduled();  // a send given up for now, tried again later from the inbox
   void PushFallback();
   void RateLimited();
   void ObserveProcessing(double seconds) { processing_.Observe(seconds); }

@@ -20,6 +20,15 @@ void Router::Mount(std::string prefix, Handler handler) {
   mounts_.push_back(MountPoint{std::move(prefix), std::move(handler)});
 }
 
+void Router::MountHeavy(std::string prefix, Handler handler) {
+  Mount(std::move(prefix), std::move(handler));
+  mounts_.back().heavy = true;
+}
+
+bool Router::IsHeavy(http::verb method, std::string_view target) const {
+  return Find(method, TargetPath(target)).heavy;
+}
+
 Router::Match Router::Find(http::verb method, std::string_view path) const {
   Match m;
   for (const Route& r : routes_) {
@@ -44,6 +53,7 @@ Router::Match Router::Find(http::verb method, std::string_view path) const {
     if (mp.prefix.size() >= best) {
       best = mp.prefix.size();
       m.handler = &mp.handler;
+      m.heavy = mp.heavy;
       m.route = mp.prefix;
     }
   }

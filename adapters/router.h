@@ -23,6 +23,12 @@ class Router {
   // Every request under `prefix` (any method), e.g. Mount("/admin", h)
   // gets "/admin", "/admin/", "/admin/api/…", not "/administrator".
   void Mount(std::string prefix, Handler handler);
+  // The same for heavy work (password hashing, CSV export, …): the server
+  // runs these handlers on its bounded worker pool, never on an I/O thread,
+  // so that the webhook never waits behind them.
+  void MountHeavy(std::string prefix, Handler handler);
+  // Whether a request goes to a heavy mount.
+  bool IsHeavy(http::verb method, std::string_view target) const;
 
   struct Routed {
     Response response;
@@ -43,9 +49,11 @@ class Router {
   struct MountPoint {
     std::string prefix;
     Handler handler;
+    bool heavy = false;
   };
   struct Match {
     const Handler* handler = nullptr;
+    bool heavy = false;
     std::string route = "other";
     std::string allow;  // methods of a path matched with another method
   };

@@ -1,6 +1,11 @@
 // `yorisoi admin add-user NAME [--password-stdin]`, `admin set-password NAME
-// [--password-stdin]`, `admin list-users`: staff accounts of the console,
-// stored in <data_dir>/admin.sqlite (store/admin_store.h).
+// [--password-stdin]`, `admin remove-user NAME`, `admin revoke-sessions
+// NAME`, `admin list-users`: staff accounts of the console, stored in
+// <data_dir>/admin.sqlite (store/admin_store.h). A password change and a
+// removal end the user's sessions; every change is in the audit log
+// (actor "cli", with the local user name).
+#include <pwd.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -20,6 +25,8 @@ namespace {
 int Usage() {
   std::cerr << "usage: yorisoi admin add-user NAME [--password-stdin] [--config PATH]\n"
                "       yorisoi admin set-password NAME [--password-stdin] [--config PATH]\n"
+               "       yorisoi admin remove-user NAME [--config PATH]\n"
+               "       yorisoi admin revoke-sessions NAME [--config PATH]\n"
                "       yorisoi admin list-users [--config PATH]\n";
   return 2;
 }
@@ -83,6 +90,12 @@ std::optional<std::string> ReadNewPassword(bool from_stdin) {
   return first;
 }
 
+// Who ran the command, for the audit log ("cli:root").
+std::string LocalActor() {
+  const passwd* pw = ::getpwuid(::getuid());
+  return std::string("cli:") + (pw != nullptr ? pw->pw_name : std::to_string(::getuid()));
+}
+
 }  // namespace
 
 int CmdAdmin(const Args& args_in) {
@@ -92,9 +105,12 @@ int CmdAdmin(const Args& args_in) {
   const bool from_stdin = TakeFlag(args, "--password-stdin");
   if (args.empty()) return Usage();
   const std::string sub = args[0];
-  if ((sub == "add-user" || sub == "set-password") && args.size() != 2) return Usage();
+  const bool named = sub == "add-user" || sub == "set-password" || sub == "remove-user" ||
+                     sub == "revoke-sessions";
+  if (named && args.size() != 2) return Usage();
   if (sub == "list-users" && args.size() != 1) return Usage();
-  if (sub != "add-user" && sub != "set-password" && sub != "list-users") return Usage();
+  if (!named && sub != "list-users") return Usage();
+  ::umask(077);  // admin.sqlite 0600, the data directory 0700
 
   std::error_code ec;
   std::filesystem::create_directories(config->data_dir, ec);
@@ -125,6 +141,36 @@ int CmdAdmin(const Args& args_in) {
   }
 
   const std::string& name = args[1];
+  auto audit = [&](const std::string& action, const std::string& detail) {
+    store::AuditEntry e;
+    e.at_ms = NowMillis();
+    e.actor = LocalActor();
+    e.action = action;
+    e.target = name;
+    e.detail = detail;
+    e.remote = "local";
+    if (Status a = (*admin)->AppendAudit(e); !a.ok())
+      std::cerr << "yorisoi admin: audit: " << a.message() << "\n";
+  };
+  if (sub == "remove-user") {
+    if (Status s = (*admin)->RemoveUser(name); !s.ok()) {
+      std::cerr << "yorisoi admin: " << s.message() << "\n";
+      return 2;
+    }
+    audit("remove_user", "sessions ended");
+    std::cout << "removed staff user " << name << " and ended their sessions (" << path << ")\n";
+    return 0;
+  }
+  if (sub == "revoke-sessions") {
+    auto n = (*admin)->RevokeSessions(name);
+    if (!n.ok()) {
+      std::cerr << "yorisoi admin: " << n.error() << "\n";
+      return 2;
+    }
+    audit("revoke_sessions", std::to_string(*n) + " session(s) ended");
+    std::cout << "ended " << *n << " session(s) of " << name << " (" << path << ")\n";
+    return 0;
+  }
   auto password = ReadNewPassword(from_stdin);
   if (!password) return 2;
   Status s = sub == "add-user" ? (*admin)->AddUser(name, *password, NowMillis())
@@ -133,8 +179,11 @@ int CmdAdmin(const Args& args_in) {
     std::cerr << "yorisoi admin: " << s.message() << "\n";
     return 2;
   }
-  std::cout << (sub == "add-user" ? "added staff user " : "changed the password of ") << name
-            << " (" << path << ")\n";
+  audit(sub == "add-user" ? "add_user" : "set_password",
+        sub == "add-user" ? "" : "sessions ended");
+  std::cout << (sub == "add-user" ? "added staff user "
+                                  : "changed the password (sessions ended) of ")
+            << name << " (" << path << ")\n";
   return 0;
 }
 

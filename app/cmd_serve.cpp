@@ -9,6 +9,7 @@
 //   4. the runtime flushes the conversation log.
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "adapters/admin/console.h"
 #include "adapters/calc_api.h"
@@ -42,6 +44,7 @@
 #include "knowledge/time.h"
 #include "store/admin_store.h"
 #include "store/inbox.h"
+#include "store/log_store.h"
 
 namespace yorisoi::app {
 namespace {
@@ -62,6 +65,14 @@ Status CheckDataDir(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::Error("data directory " + dir + ": cannot create: " + ec.message());
+  // Private: the directory 0700, every file in it 0600 (also files an
+  // earlier version created 0644); files created later get 0600 from the
+  // umask set by the caller.
+  ::chmod(dir.c_str(), 0700);
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::error_code ignored;
+    if (entry.is_regular_file(ignored)) ::chmod(entry.path().c_str(), 0600);
+  }
   const std::string probe = dir + "/.write-probe-" + std::to_string(::getpid());
   int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
@@ -144,6 +155,7 @@ int CmdServe(const Args& in_args) {
     return Fail(2, has_secret ? "LINE_CHANNEL_SECRET is set but LINE_CHANNEL_ACCESS_TOKEN is not"
                               : "LINE_CHANNEL_ACCESS_TOKEN is set but LINE_CHANNEL_SECRET is not");
   }
+  ::umask(077);  // data files 0600, directories 0700
   if (Status s = CheckDataDir(cfg.data_dir); !s.ok()) return Fail(1, s.message());
   std::signal(SIGPIPE, SIG_IGN);
   // A file size limit (RLIMIT_FSIZE) must fail the write (EFBIG → a storage
@@ -179,11 +191,30 @@ int CmdServe(const Args& in_args) {
     mo.api_base = cfg.line_api_base;
     mo.access_token = cfg.line_channel_access_token;
     mo.reply_token_max_age = std::chrono::seconds(cfg.reply_token_max_age_s);
+    mo.queue_capacity = static_cast<std::size_t>(cfg.line_send_queue);
+    mo.max_connections = static_cast<std::size_t>(cfg.line_max_connections);
     auto c = ad::MessagingClient::Create(std::move(mo), &metrics);
     if (!c.ok()) return Fail(2, c.error());
     client = std::move(c).value();
     ad::DispatcherOptions dopt;
     dopt.workers = cfg.worker_threads;
+    dopt.delivery_window = std::chrono::seconds(cfg.delivery_window_s);
+    dopt.retry_initial = std::chrono::milliseconds(cfg.delivery_retry_initial_ms);
+    dopt.retry_max = std::chrono::seconds(cfg.delivery_retry_max_s);
+    dopt.max_in_flight = static_cast<std::size_t>(cfg.line_send_queue);
+    // An answer given up for good is in the conversation log as 「未送信」
+    // with the reason, where staff see it next to the question.
+    if (store::LogStore* log = rt.log_store()) {
+      dopt.on_undelivered = [log](const ad::Undelivered& u) {
+        store::LogEntry e;
+        e.at_ms = NowMillis();
+        e.user = u.user;
+        e.direction = "out";
+        e.text = "【未送信】この回答はLINEに届けられませんでした（理由: " + u.reason + "）";
+        e.flow = "undelivered";
+        log->Append(std::move(e));
+      };
+    }
     dispatcher = std::make_unique<ad::Dispatcher>(
         dopt, inbox->get(), [&rt](const bot::Incoming& m) { return rt.Handle(m); }, client.get(),
         &metrics);
@@ -199,13 +230,51 @@ int CmdServe(const Args& in_args) {
                });
   }
 
+  // --- Staff console: everything under /admin. Without its log or admin
+  // store it says so (503 naming the file) instead of disappearing.
+  std::unique_ptr<ad::admin::Console> console;
+  std::vector<std::string> degraded = rt.degraded();
+  for (const std::string& d : degraded) ad::Log(ad::LogLevel::kError, "serve", "degraded: " + d);
+  {
+    ad::admin::ConsoleOptions co;
+    co.ui_dir = cfg.admin_ui_dir;
+    co.admin_db_path = store::AdminStorePath(cfg.data_dir);
+    co.admin_token = cfg.admin_token;
+    co.trusted_proxies = cfg.trusted_proxies;
+    // Staff read names, not ids ("国立市", "児童扶養手当").
+    for (const auto& m : rt.kb().municipalities()) co.municipality_names[m.id] = m.name;
+    for (const auto& p : rt.kb().programs()) co.program_names[p.id] = p.name;
+    auto c = rt.log_store() != nullptr
+                 ? ad::admin::Console::Open(co, rt.log_store())
+                 : Result<std::unique_ptr<ad::admin::Console>>::Error(
+                       "the conversation log is unavailable (" + cfg.data_dir + "/log.sqlite)");
+    if (c.ok()) {
+      console = std::move(c).value();
+      ad::admin::Console* raw = console.get();
+      // Password hashing, CSV export and searches run on the server's
+      // bounded worker pool, never on the I/O threads the webhook needs.
+      router.MountHeavy("/admin", [raw](const ad::Request& req, const ad::RequestContext& ctx) {
+        return raw->Handle(req, ctx);
+      });
+    } else {
+      std::cerr << "yorisoi serve: staff console unavailable: " << c.error() << "\n";
+      if (rt.log_store() != nullptr) degraded.push_back("admin " + c.error());
+      const std::string body =
+          json{{"error", "staff console unavailable: " + c.error()}}.dump();
+      router.Mount("/admin", [body](const ad::Request& req, const ad::RequestContext&) {
+        return ad::JsonResponse(req, ad::http::status::service_unavailable, body);
+      });
+    }
+  }
+
   // --- Status, metrics, calculator
   const std::string version = YORISOI_VERSION;
   const bool line_enabled = cfg.LineEnabled();
   store::Inbox* inbox_ptr = inbox->get();
   router.Add(
       ad::http::verb::get, "/healthz",
-      [&rt, version, line_enabled, inbox_ptr](const ad::Request& req, const ad::RequestContext&) {
+      [&rt, version, line_enabled, inbox_ptr, degraded](const ad::Request& req,
+                                                        const ad::RequestContext&) {
         json j = {{"status", "ok"},
                   {"version", version},
                   {"kb", KbStatus(rt.kb())},
@@ -219,34 +288,15 @@ int CmdServe(const Args& in_args) {
         } else {
           j["storage"] = {{"status", "ok"}};
         }
+        // A corrupt or unreadable store: the bot answers, without it.
+        if (!degraded.empty()) {
+          j["status"] = "degraded";
+          j["degraded"] = degraded;
+        }
         return ad::JsonResponse(req, ad::http::status::ok, j.dump());
       });
   router.Add(ad::http::verb::get, "/metrics", ad::MetricsHandler(metrics));
   router.Add(ad::http::verb::post, "/api/v1/calc", ad::CalcApiHandler(rt.kb()));
-
-  // --- Staff console: everything under /admin.
-  std::unique_ptr<ad::admin::Console> console;
-  {
-    ad::admin::ConsoleOptions co;
-    co.ui_dir = cfg.admin_ui_dir;
-    co.admin_db_path = store::AdminStorePath(cfg.data_dir);
-    co.admin_token = cfg.admin_token;
-    // Staff read names, not ids ("国立市", "児童扶養手当").
-    for (const auto& m : rt.kb().municipalities()) co.municipality_names[m.id] = m.name;
-    for (const auto& p : rt.kb().programs()) co.program_names[p.id] = p.name;
-    auto c = rt.log_store() != nullptr
-                 ? ad::admin::Console::Open(co, rt.log_store())
-                 : Result<std::unique_ptr<ad::admin::Console>>::Error("no conversation log");
-    if (c.ok()) {
-      console = std::move(c).value();
-      ad::admin::Console* raw = console.get();
-      router.Mount("/admin", [raw](const ad::Request& req, const ad::RequestContext& ctx) {
-        return raw->Handle(req, ctx);
-      });
-    } else {
-      std::cerr << "yorisoi serve: staff console disabled: " << c.error() << "\n";
-    }
-  }
 
   // --- Server
   ad::ServerOptions so;

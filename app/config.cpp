@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <type_traits>
@@ -25,8 +26,14 @@ Status ReadKey(const json& j, const std::string& file, const char* key, T& out) 
     } else {
       if (!it->is_number_integer() && !it->is_number_unsigned())
         throw std::runtime_error("expected an integer");
+      if (it->is_number_unsigned() &&
+          it->get<unsigned long long>() > static_cast<unsigned long long>(INT64_MAX))
+        throw std::runtime_error(it->dump() + " is out of range");
       auto v = it->get<long long>();
       if (v < 0) throw std::runtime_error("must not be negative");
+      if (static_cast<unsigned long long>(v) >
+          static_cast<unsigned long long>(std::numeric_limits<T>::max()))
+        throw std::runtime_error(it->dump() + " is out of range");
       out = static_cast<T>(v);
     }
   } catch (const std::exception& e) {
@@ -41,7 +48,7 @@ Status EnvInt(const char* name, int& out) {
   char* end = nullptr;
   long n = std::strtol(v, &end, 10);
   if (*end != '\0' || n < 0 || n > 65535)
-    return Status::Error(std::string("environment ") + name + ": not a valid port");
+    return Status::Error(std::string("environment ") + name + ": not a valid port (0–65535)");
   out = static_cast<int>(n);
   return Status::Ok();
 }
@@ -51,7 +58,46 @@ void EnvStr(const char* name, std::string& out) {
   if (v != nullptr && *v != '\0') out = v;
 }
 
+struct Range {
+  const char* key;
+  long long value, min, max;
+  const char* unit;
+};
+
 }  // namespace
+
+Status CheckRanges(const Config& c, const std::string& file) {
+  constexpr long long kNoMax = std::numeric_limits<int>::max();
+  const Range kRanges[] = {
+      // (YORISOI_PORT=0 asks the system for a free port: tests only.)
+      {"port", c.port, 1, 65535, ""},
+      {"io_threads", c.io_threads, 1, 256, ""},
+      {"worker_threads", c.worker_threads, 1, 256, ""},
+      {"body_limit", static_cast<long long>(std::min<std::size_t>(c.body_limit, kNoMax)), 1024,
+       kNoMax, " bytes"},
+      {"header_timeout_s", c.header_timeout_s, 1, 3600, " s"},
+      {"body_timeout_s", c.body_timeout_s, 1, 3600, " s"},
+      {"idle_timeout_s", c.idle_timeout_s, 1, 86400, " s"},
+      {"reply_token_max_age_s", c.reply_token_max_age_s, 1, 3600, " s"},
+      {"state_ttl_minutes", c.state_ttl_minutes, 1, kNoMax, " min"},
+      {"dedupe_ttl_hours", c.dedupe_ttl_hours, 1, kNoMax, " h"},
+      {"log_retention_days", c.log_retention_days, 1, kNoMax, " days"},
+      {"delivery_window_s", c.delivery_window_s, 1, 7 * 86400, " s"},
+      {"delivery_retry_initial_ms", c.delivery_retry_initial_ms, 1, 3'600'000, " ms"},
+      {"delivery_retry_max_s", c.delivery_retry_max_s, 1, 86400, " s"},
+      {"line_send_queue", c.line_send_queue, 1, 1'000'000, ""},
+      {"line_max_connections", c.line_max_connections, 1, 256, ""},
+  };
+  for (const Range& r : kRanges) {
+    if (r.value < r.min || r.value > r.max) {
+      std::string range = std::to_string(r.min) + (r.max == kNoMax ? " or more"
+                                                                   : "–" + std::to_string(r.max));
+      return Status::Error(file + ": field \"" + r.key + "\": " + std::to_string(r.value) +
+                           " is out of range (" + range + r.unit + ")");
+    }
+  }
+  return Status::Ok();
+}
 
 Result<Config> LoadConfig(const std::string& path) {
   Config c;
@@ -83,14 +129,24 @@ Result<Config> LoadConfig(const std::string& path) {
                      ReadKey(j, file, "reply_token_max_age_s", c.reply_token_max_age_s),
                      ReadKey(j, file, "state_ttl_minutes", c.state_ttl_minutes),
                      ReadKey(j, file, "dedupe_ttl_hours", c.dedupe_ttl_hours),
-                     ReadKey(j, file, "log_retention_days", c.log_retention_days)}) {
+                     ReadKey(j, file, "log_retention_days", c.log_retention_days),
+                     ReadKey(j, file, "delivery_window_s", c.delivery_window_s),
+                     ReadKey(j, file, "delivery_retry_initial_ms", c.delivery_retry_initial_ms),
+                     ReadKey(j, file, "delivery_retry_max_s", c.delivery_retry_max_s),
+                     ReadKey(j, file, "line_send_queue", c.line_send_queue),
+                     ReadKey(j, file, "line_max_connections", c.line_max_connections)}) {
       if (!s.ok()) return s;
     }
-    if (c.port > 65535) return Result<Config>::Error(file + ": field \"port\": out of range");
-    if (c.io_threads < 1)
-      return Result<Config>::Error(file + ": field \"io_threads\": must be >= 1");
-    if (c.worker_threads < 1)
-      return Result<Config>::Error(file + ": field \"worker_threads\": must be >= 1");
+    if (auto it = j.find("trusted_proxies"); it != j.end()) {
+      if (!it->is_array())
+        return Status::Error(file + ": field \"trusted_proxies\": expected an array of addresses");
+      for (const json& a : *it) {
+        if (!a.is_string())
+          return Status::Error(file + ": field \"trusted_proxies\": expected address strings");
+        c.trusted_proxies.push_back(a.get<std::string>());
+      }
+    }
+    if (Status s = CheckRanges(c, file); !s.ok()) return s;
   }
   EnvStr("YORISOI_BIND", c.bind);
   if (Status s = EnvInt("YORISOI_PORT", c.port); !s.ok()) return s;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "app/commands.h"
 #include "knowledge/result.h"
@@ -35,6 +36,16 @@ struct Config {
   int state_ttl_minutes = 60 * 24 * 7;  // dialog state expiry
   int dedupe_ttl_hours = 72;
   int log_retention_days = 365;
+  // Delivery (adapters/dispatcher.h): an acknowledged answer is sent again
+  // after passing failures until this long after it was received.
+  int delivery_window_s = 24 * 3600;
+  int delivery_retry_initial_ms = 2000;
+  int delivery_retry_max_s = 300;
+  int line_send_queue = 10'000;     // sends queued or in flight at most
+  int line_max_connections = 8;     // to the Messaging API
+  // Reverse proxies whose X-Forwarded-For names the console's client
+  // (login throttling and audit); empty: the peer address is the client.
+  std::vector<std::string> trusted_proxies;
 
   std::string KbPath() const { return data_dir + "/knowledge.sqlite"; }
   bool LineEnabled() const { return !line_channel_secret.empty(); }
@@ -43,6 +54,11 @@ struct Config {
 // Loads `path` (when empty: config/yorisoi.json if it exists, else
 // defaults), then applies environment overrides.
 Result<Config> LoadConfig(const std::string& path);
+
+// Every numeric key within its range (port 0–65535, threads 1–256, body
+// limit >= 1 KiB, timeouts > 0, …); the error names the file, the key, the
+// value and the range.
+Status CheckRanges(const Config& c, const std::string& file);
 
 // Removes "--config PATH" from args and loads the config; on error prints one
 // line to stderr and returns an error.

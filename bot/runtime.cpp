@@ -21,6 +21,7 @@ struct Runtime::Impl {
   std::unique_ptr<store::StateStore> state;
   std::unique_ptr<store::LogStore> log;
   std::unique_ptr<Engine> engine;
+  std::vector<std::string> degraded;
 };
 
 Runtime::Runtime() : impl_(std::make_unique<Impl>()) {}
@@ -59,16 +60,28 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
 
   const std::string state_path = o.in_memory ? ":memory:" : o.data_dir + "/state.sqlite";
   auto state = store::OpenSqliteStateStore(state_path, o.state_ttl_minutes);
-  if (!state.ok()) return R::Error(state.error());
+  if (!state.ok()) {
+    // Degrade, don't die: answers go on, dialog state lives in memory.
+    im.degraded.push_back("state " + state_path + ": " + state.error() +
+                          " (dialog state kept in memory only)");
+    state = store::OpenSqliteStateStore(":memory:", o.state_ttl_minutes);
+    if (!state.ok()) return R::Error(state.error());
+  }
   im.state = std::move(state).value();
   if (!o.in_memory && o.state_ttl_minutes > 0) {
     (void)im.state->Purge(NowMillis() - static_cast<int64_t>(o.state_ttl_minutes) * 60 * 1000);
   }
 
   if (!o.in_memory) {
-    auto log = store::OpenSqliteLogStore(o.data_dir + "/log.sqlite", o.log_retention_days);
-    if (!log.ok()) return R::Error(log.error());
-    im.log = std::move(log).value();
+    const std::string log_path = o.data_dir + "/log.sqlite";
+    auto log = store::OpenSqliteLogStore(log_path, o.log_retention_days);
+    if (log.ok()) {
+      im.log = std::move(log).value();
+    } else {
+      // Degrade, don't die: answers go on without the conversation log.
+      im.degraded.push_back("log " + log_path + ": " + log.error() +
+                            " (conversations are not logged)");
+    }
   }
 
   im.engine = NewYorisoiEngine(*im.kb, *im.nlu, *im.state,
@@ -77,6 +90,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
 }
 
 const kb::KnowledgeBase& Runtime::kb() const { return *impl_->kb; }
+const std::vector<std::string>& Runtime::degraded() const { return impl_->degraded; }
 Engine& Runtime::engine() { return *impl_->engine; }
 store::LogStore* Runtime::log_store() { return impl_->log.get(); }
 store::StateStore& Runtime::state_store() { return *impl_->state; }

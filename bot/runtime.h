@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bot/engine.h"
 #include "knowledge/kb.h"
@@ -36,6 +37,10 @@ class Runtime {
   ~Runtime();
 
   const kb::KnowledgeBase& kb() const;
+  // Stores that could not be opened (a corrupt or unreadable state.sqlite
+  // or log.sqlite): each names the file and what the bot does without it.
+  // The bot still answers.
+  const std::vector<std::string>& degraded() const;
   // Handles one message: runs the engine and logs inbound + outbound
   // messages (masked). Thread-safe across users; serialize per user.
   Reply Handle(const Incoming& in);

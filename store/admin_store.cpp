@@ -119,7 +119,11 @@ class SqliteAdminStore final : public AdminStore {
         "  action TEXT NOT NULL,"
         "  target TEXT NOT NULL,"
         "  detail TEXT NOT NULL,"
-        "  remote TEXT NOT NULL);");
+        "  remote TEXT NOT NULL);"
+        "CREATE TABLE IF NOT EXISTS login_throttle("
+        "  key TEXT PRIMARY KEY,"
+        "  count INTEGER NOT NULL,"
+        "  last_ms INTEGER NOT NULL);");
     // A hash of a random password, verified for unknown users so that they
     // cost as much as known ones.
     dummy_hash_ = HashPassword(RandomToken(), iterations_);
@@ -145,11 +149,91 @@ class SqliteAdminStore final : public AdminStore {
     if (Status s = CheckNewPassword(password); !s.ok()) return s;
     const std::string hash = HashPassword(password, iterations_);
     return Guard([&] {
+      SQLite::Transaction tx(db_);
       SQLite::Statement st(db_,
                            "UPDATE users SET password = :p, failed_logins = 0 WHERE name = :n");
       st.bind(":n", name);
       st.bind(":p", hash);
       if (st.exec() == 0) return Status::Error("no user '" + name + "'");
+      SQLite::Statement del(db_, "DELETE FROM sessions WHERE user = :n");
+      del.bind(":n", name);
+      del.exec();
+      tx.commit();
+      return Status::Ok();
+    });
+  }
+
+  Status RemoveUser(const std::string& name) override {
+    return Guard([&] {
+      SQLite::Transaction tx(db_);
+      SQLite::Statement st(db_, "DELETE FROM users WHERE name = :n");
+      st.bind(":n", name);
+      if (st.exec() == 0) return Status::Error("no user '" + name + "'");
+      SQLite::Statement del(db_, "DELETE FROM sessions WHERE user = :n");
+      del.bind(":n", name);
+      del.exec();
+      tx.commit();
+      return Status::Ok();
+    });
+  }
+
+  Result<int64_t> RevokeSessions(const std::string& name) override {
+    int64_t n = 0;
+    Status s = Guard([&] {
+      SQLite::Statement u(db_, "SELECT 1 FROM users WHERE name = :n");
+      u.bind(":n", name);
+      if (!u.executeStep()) return Status::Error("no user '" + name + "'");
+      SQLite::Statement del(db_, "DELETE FROM sessions WHERE user = :n");
+      del.bind(":n", name);
+      n = del.exec();
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return n;
+  }
+
+  Result<Throttle> GetThrottle(const std::string& key) override {
+    Throttle t;
+    Status s = Guard([&] {
+      SQLite::Statement st(db_, "SELECT count, last_ms FROM login_throttle WHERE key = :k");
+      st.bind(":k", key);
+      if (st.executeStep()) t = Throttle{st.getColumn(0).getInt64(), st.getColumn(1).getInt64()};
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return t;
+  }
+
+  Result<Throttle> AddThrottleFailure(const std::string& key, int64_t now_ms) override {
+    constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+    Throttle t;
+    Status s = Guard([&] {
+      SQLite::Transaction tx(db_);
+      if (++throttle_writes_ % 256 == 0) {
+        SQLite::Statement purge(db_, "DELETE FROM login_throttle WHERE last_ms < :c");
+        purge.bind(":c", now_ms - kDayMs);
+        purge.exec();
+      }
+      SQLite::Statement st(db_,
+                           "INSERT INTO login_throttle(key, count, last_ms) VALUES(:k, 1, :t) "
+                           "ON CONFLICT(key) DO UPDATE SET count = count + 1, last_ms = :t "
+                           "RETURNING count, last_ms");
+      st.bind(":k", key);
+      st.bind(":t", now_ms);
+      if (st.executeStep()) t = Throttle{st.getColumn(0).getInt64(), st.getColumn(1).getInt64()};
+      st.reset();
+      tx.commit();
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return t;
+  }
+
+  Status ClearThrottle(const std::string& key) override {
+    return Guard([&] {
+      SQLite::Statement st(db_, "DELETE FROM login_throttle WHERE key = :k");
+      st.bind(":k", key);
+      st.exec();
       return Status::Ok();
     });
   }
@@ -327,6 +411,7 @@ class SqliteAdminStore final : public AdminStore {
   SQLite::Database db_;
   const int iterations_;
   std::string dummy_hash_;
+  int64_t throttle_writes_ = 0;  // guarded by mu_
 };
 
 }  // namespace

@@ -66,8 +66,14 @@ class AdminStore {
   // Names: 1–64 bytes, no whitespace or control characters. Passwords: at
   // least 8 characters. Error when the name is taken or invalid.
   virtual Status AddUser(const std::string& name, const std::string& password, int64_t now_ms) = 0;
-  // Error when the user does not exist or the password is too short.
+  // Error when the user does not exist or the password is too short. Ends
+  // every session of the user (a changed password locks out whoever had
+  // the old one).
   virtual Status SetPassword(const std::string& name, const std::string& password) = 0;
+  // Deletes the user and their sessions; error when there is no such user.
+  virtual Status RemoveUser(const std::string& name) = 0;
+  // Ends every session of the user; returns how many (error: no such user).
+  virtual Result<int64_t> RevokeSessions(const std::string& name) = 0;
   // true iff the user exists and the password matches. Unknown users cost
   // the same hashing time as known ones.
   virtual Result<bool> CheckPassword(const std::string& name, const std::string& password) = 0;
@@ -88,6 +94,18 @@ class AdminStore {
   // nullopt when unknown or expired at now_ms.
   virtual Result<std::optional<Session>> FindSession(const std::string& token, int64_t now_ms) = 0;
   virtual Status DeleteSession(const std::string& token) = 0;
+
+  // Login throttling state, kept across restarts. A key is e.g. an
+  // account+address pair or an address; `count` failures, the last at
+  // `last_ms`. Unknown keys read as {0, 0}. Entries idle for a day are
+  // dropped on the way.
+  struct Throttle {
+    int64_t count = 0;
+    int64_t last_ms = 0;
+  };
+  virtual Result<Throttle> GetThrottle(const std::string& key) = 0;
+  virtual Result<Throttle> AddThrottleFailure(const std::string& key, int64_t now_ms) = 0;
+  virtual Status ClearThrottle(const std::string& key) = 0;
 
   virtual Status AppendAudit(const AuditEntry& entry) = 0;
   // Newest first; entries with id < before_id (0 = from the newest).

@@ -51,6 +51,9 @@ struct Inbox::Impl {
         db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX),
         ttl_ms(static_cast<int64_t>(ttl_hours) * 3600 * 1000) {
     db.setBusyTimeout(kBusyTimeoutMs);
+    // Cleared payloads (message text, LINE ids) are overwritten with zeros,
+    // not left in free space.
+    db.exec("PRAGMA secure_delete=ON");
     if (path != ":memory:") {
       db.exec("PRAGMA journal_mode=WAL");
       // FULL: an acknowledged event must survive a power loss, not only a
@@ -76,7 +79,7 @@ struct Inbox::Impl {
     sending = std::make_unique<SQLite::Statement>(
         db, "UPDATE inbox SET state = 1, reply = :reply WHERE seq = :seq AND state <> 2");
     done = std::make_unique<SQLite::Statement>(
-        db, "UPDATE inbox SET state = 2, payload = '', reply = '' WHERE seq = :seq");
+        db, "UPDATE inbox SET state = 2, payload = '', reply = '', user_key = '' WHERE seq = :seq");
     unfinished = std::make_unique<SQLite::Statement>(
         db,
         "SELECT seq, event_id, user_key, payload, event_ms, received_ms, state, reply "

@@ -12,9 +12,11 @@
 //
 // Deduplication: the event id (LINE's webhookEventId) is unique. Enqueue()
 // skips ids already present in any state, so a redelivery is not answered
-// twice, also across restarts. Done rows keep only the id (payload and reply
-// are cleared: they hold LINE user ids and message text) until they are
-// older than the dedupe TTL; Purge() removes them.
+// twice, also across restarts. Done rows keep only the id (payload, reply
+// and user key are cleared: they hold LINE user ids and message text) until
+// they are older than the dedupe TTL; Purge() removes them. secure_delete is
+// on, so the cleared text is overwritten, not left in free pages (once the
+// WAL is checkpointed, no copy remains in the files).
 //
 // Thread-safety: all methods are thread-safe. Writes (Enqueue, MarkSending,
 // MarkDone) from concurrent callers are committed together: the first caller

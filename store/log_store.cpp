@@ -136,134 +136,7 @@ size_t CharCount(const std::string& s) {
   return n;
 }
 
-// ---------------------------------------------------------------------------
-// Masking
-
-bool IsDigitCp(char32_t c) { return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19); }
-char32_t DigitValue(char32_t c) { return c >= 0xFF10 ? c - 0xFF10 + '0' : c; }
-
-bool IsHyphenCp(char32_t c) {
-  return c == '-' || c == 0xFF0D || c == 0x30FC || c == 0xFF70 || (c >= 0x2010 && c <= 0x2015) ||
-         c == 0x2212 || c == 0xFE63;
-}
-
-bool IsSeparatorCp(char32_t c) {
-  return IsHyphenCp(c) || c == ' ' || c == 0x3000 || c == '(' || c == ')' || c == 0xFF08 ||
-         c == 0xFF09 || c == '.' || c == 0xFF0E;
-}
-
-bool IsAsciiAlnum(char32_t c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool IsEmailLocal(char32_t c) {
-  return IsAsciiAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-}
-bool IsEmailDomain(char32_t c) { return IsAsciiAlnum(c) || c == '.' || c == '-'; }
-
-// Marks e-mail addresses: span start → span end (code point indices).
-std::map<size_t, size_t> FindEmails(const std::vector<CodePoint>& cps) {
-  std::map<size_t, size_t> spans;
-  for (size_t i = 0; i < cps.size(); ++i) {
-    if (cps[i].c != '@' && cps[i].c != 0xFF20) continue;
-    size_t l = i;
-    while (l > 0 && IsEmailLocal(cps[l - 1].c)) --l;
-    size_t r = i + 1;
-    while (r < cps.size() && IsEmailDomain(cps[r].c)) ++r;
-    while (r > i + 1 && (cps[r - 1].c == '.' || cps[r - 1].c == '-')) --r;
-    if (l == i || r == i + 1) continue;
-    bool dot = false;
-    for (size_t k = i + 2; k + 1 < r; ++k)
-      if (cps[k].c == '.') dot = true;
-    if (!dot) continue;
-    if (!spans.empty() && std::prev(spans.end())->second > l) continue;  // overlapping
-    spans[l] = r;
-    i = r - 1;
-  }
-  return spans;
-}
-
 }  // namespace
-
-std::string MaskPersonalData(const std::string& text) {
-  const std::vector<CodePoint> cps = Decode(text);
-  const std::map<size_t, size_t> emails = FindEmails(cps);
-  std::vector<bool> in_email(cps.size(), false);
-  for (const auto& [l, r] : emails)
-    for (size_t k = l; k < r; ++k) in_email[k] = true;
-  std::vector<bool> masked(cps.size(), false);
-  auto digit_at = [&](size_t k) { return k < cps.size() && !in_email[k] && IsDigitCp(cps[k].c); };
-
-  for (size_t i = 0; i < cps.size();) {
-    if (!digit_at(i)) {
-      ++i;
-      continue;
-    }
-    // A number: digit groups joined by up to two separator characters.
-    std::vector<size_t> digits;
-    std::vector<size_t> group_sizes;
-    std::vector<bool> hyphen_joined;
-    size_t j = i;
-    while (true) {
-      size_t n = 0;
-      while (digit_at(j)) {
-        digits.push_back(j++);
-        ++n;
-      }
-      group_sizes.push_back(n);
-      size_t k = j, seps = 0;
-      bool hyphen = false;
-      while (k < cps.size() && seps < 2 && !in_email[k] && IsSeparatorCp(cps[k].c)) {
-        hyphen = hyphen || IsHyphenCp(cps[k].c);
-        ++k;
-        ++seps;
-      }
-      if (seps == 0 || !digit_at(k)) break;
-      hyphen_joined.push_back(hyphen);
-      j = k;
-    }
-    const size_t d = digits.size();
-    const size_t groups = group_sizes.size();
-    const bool plus = i > 0 && (cps[i - 1].c == '+' || cps[i - 1].c == 0xFF0B);
-    bool postal_mark = i > 0 && cps[i - 1].c == 0x3012;  // 〒
-    if (!postal_mark && i > 1 && cps[i - 2].c == 0x3012 &&
-        (cps[i - 1].c == ' ' || cps[i - 1].c == 0x3000))
-      postal_mark = true;
-    const bool postal = (postal_mark && d == 7) || (groups == 2 && group_sizes[0] == 3 &&
-                                                    group_sizes[1] == 4 && hyphen_joined[0]);
-    size_t keep_head = 0, keep_tail = 0;
-    bool mask = true;
-    if (postal || (d == 12 && !plus)) {
-      // all digits
-    } else if ((d >= 10 && d <= 11 && DigitValue(cps[digits[0]].c) == '0') ||
-               (plus && d >= 10 && d <= 13)) {
-      keep_head = groups > 1 && group_sizes[0] <= 5 ? group_sizes[0] : 3;
-      keep_tail = groups > 1 && group_sizes.back() <= 4 ? group_sizes.back() : 4;
-    } else if (d >= 10) {
-      keep_tail = 4;  // card-like (13–16 digits) and other long numbers
-    } else {
-      mask = false;
-    }
-    if (mask)
-      for (size_t k = keep_head; k + keep_tail < d; ++k) masked[digits[k]] = true;
-    i = j;
-  }
-
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < cps.size(); ++i) {
-    auto e = emails.find(i);
-    if (e != emails.end()) {
-      out += "***@***";
-      i = e->second - 1;
-      continue;
-    }
-    if (masked[i])
-      out += '*';
-    else
-      out.append(text, cps[i].pos, cps[i].len);
-  }
-  return out;
-}
 
 std::string ReviewKey(const std::string& masked_text) {
   std::u32string folded;
@@ -459,6 +332,8 @@ void Configure(SQLite::Database& db) {
   db.setBusyTimeout(10000);
   db.exec("PRAGMA journal_mode=WAL");
   db.exec("PRAGMA synchronous=NORMAL");
+  // Deleted messages (retention) are overwritten, not left in free pages.
+  db.exec("PRAGMA secure_delete=ON");
   db.exec("PRAGMA foreign_keys=OFF");
 }
 
@@ -1181,7 +1056,10 @@ class SqliteLogStore final : public LogStore, public LogQuery {
   }
 
   void WriteEntry(const LogEntry& e) {
-    const std::string text = MaskPersonalData(e.text);
+    // The user's words are masked in full; the bot's replies come from the
+    // knowledge base, whose public window numbers and addresses stay.
+    const std::string text =
+        e.direction == "out" ? MaskBotReply(e.text) : MaskPersonalData(e.text);
     const uint32_t flags = EntryFlags(e);
     const bool in = e.direction != "out";
     const std::string excerpt = in ? Excerpt(text, kExcerptChars) : std::string();

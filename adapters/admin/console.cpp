@@ -2,6 +2,8 @@
 // API and static UI files (adapters/admin/console.h).
 #include "adapters/admin/console.h"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
@@ -232,20 +234,45 @@ struct Caller {
   std::string token;  // session cookie value
 };
 
-struct Failures {
-  int64_t count = 0;
-  int64_t last_ms = 0;
-};
-
 }  // namespace
+
+std::string ClientAddress(const Request& req, const std::string& peer,
+                          const std::vector<std::string>& trusted_proxies) {
+  auto trusted = [&](const std::string& a) {
+    return std::find(trusted_proxies.begin(), trusted_proxies.end(), a) != trusted_proxies.end();
+  };
+  if (!trusted(peer)) return peer;
+  auto it = req.find("X-Forwarded-For");
+  if (it == req.end()) return peer;
+  // Each proxy appends the address it got the request from: read from the
+  // right, past our own proxies; the first other entry is the client. An
+  // entry that is not an IP address ends the search (forged or broken).
+  std::string list(it->value().data(), it->value().size());
+  std::string client = peer;
+  size_t end = list.size();
+  while (end > 0) {
+    const size_t comma = list.rfind(',', end - 1);
+    const size_t begin = comma == std::string::npos ? 0 : comma + 1;
+    std::string entry = list.substr(begin, end - begin);
+    const auto first = entry.find_first_not_of(" \t");
+    const auto last = entry.find_last_not_of(" \t");
+    entry = first == std::string::npos ? "" : entry.substr(first, last - first + 1);
+    boost::system::error_code ec;
+    const auto addr = boost::asio::ip::make_address(entry, ec);
+    if (ec) break;
+    client = addr.to_string();
+    if (!trusted(client) || comma == std::string::npos) break;
+    end = comma;
+  }
+  return client;
+}
 
 struct Console::Impl {
   ConsoleOptions opt;
   store::LogStore* logs = nullptr;
   store::LogQuery* query = nullptr;
   std::unique_ptr<store::AdminStore> admin;
-  std::mutex throttle_mu;
-  std::unordered_map<std::string, Failures> failures;  // "n:name" / "a:address"
+  std::mutex throttle_mu;  // one throttle decision at a time
 
   int64_t Now() const {
     if (opt.clock) return opt.clock();
@@ -364,16 +391,20 @@ struct Console::Impl {
     return c;
   }
 
-  // Seconds until `key` may try again (0 = now).
-  int64_t ThrottleWait(const std::string& key, int64_t now) {
-    auto it = failures.find(key);
-    if (it == failures.end() || it->second.count < opt.max_failed_logins) return 0;
-    const int64_t excess = std::min<int64_t>(it->second.count - opt.max_failed_logins, 20);
+  // Seconds until a key with `t` failures may try again (0 = now): after
+  // `allowed` failures, 2^(n-allowed) s after the last one, at most 15 min.
+  static int64_t ThrottleWait(const store::AdminStore::Throttle& t, int allowed, int64_t now) {
+    if (t.count < allowed) return 0;
+    const int64_t excess = std::min<int64_t>(t.count - allowed, 20);
     const int64_t delay_s = std::min<int64_t>(int64_t{1} << excess, kMaxThrottleSeconds);
-    const int64_t until = it->second.last_ms + delay_s * 1000;
+    const int64_t until = t.last_ms + delay_s * 1000;
     return until > now ? (until - now + 999) / 1000 : 0;
   }
 
+  // Throttling that cannot be turned against staff: failures count per
+  // account AND client address, and per client address — never per account
+  // alone, so someone else's failures never refuse a correct password from
+  // another address. The state is in the admin store (survives restarts).
   Response Login(const Request& req, const RequestContext& ctx) {
     if (!SameOrigin(req)) return Error(req, http::status::forbidden, "csrf check failed");
     if (!JsonContent(req))
@@ -387,10 +418,16 @@ struct Console::Impl {
     if (name.empty() || name.size() > 64 || password.size() > 1024)
       return Error(req, http::status::unauthorized, "invalid name or password");
     const int64_t now = Now();
-    const std::string name_key = "n:" + name, addr_key = "a:" + ctx.remote_address;
+    const std::string pair_key = "na:" + ctx.remote_address + " " + name;
+    const std::string addr_key = "a:" + ctx.remote_address;
     {
       std::lock_guard lk(throttle_mu);
-      const int64_t wait = std::max(ThrottleWait(name_key, now), ThrottleWait(addr_key, now));
+      auto pair = admin->GetThrottle(pair_key);
+      auto addr = admin->GetThrottle(addr_key);
+      if (!pair.ok()) return Internal(req, pair.error());
+      if (!addr.ok()) return Internal(req, addr.error());
+      const int64_t wait = std::max(ThrottleWait(*pair, opt.max_failed_logins, now),
+                                    ThrottleWait(*addr, opt.max_failed_logins_per_address, now));
       if (wait > 0) {
         Audit(name, "login_throttled", "", "retry after " + std::to_string(wait) + " s", ctx);
         Response res =
@@ -405,26 +442,29 @@ struct Console::Impl {
       int64_t count = 0;
       {
         std::lock_guard lk(throttle_mu);
-        if (failures.size() > 10000) {
-          for (auto it = failures.begin(); it != failures.end();)
-            it = now - it->second.last_ms > kDayMs ? failures.erase(it) : std::next(it);
-        }
-        for (const std::string& key : {name_key, addr_key}) {
-          Failures& f = failures[key];
-          ++f.count;
-          f.last_ms = now;
-          count = std::max(count, f.count);
+        for (const std::string& key : {pair_key, addr_key}) {
+          auto t = admin->AddThrottleFailure(key, now);
+          if (!t.ok()) {
+            std::fprintf(stderr, "yorisoi admin: %s\n", t.error().c_str());
+          } else if (key == pair_key) {
+            count = t->count;
+          }
         }
       }
       auto stored = admin->RecordFailedLogin(name, now);
       if (!stored.ok()) std::fprintf(stderr, "yorisoi admin: %s\n", stored.error().c_str());
-      Audit(name, "login_failed", "", "consecutive failures: " + std::to_string(count), ctx);
+      Audit(name, "login_failed", "",
+            "consecutive failures from this address: " + std::to_string(count), ctx);
       return Error(req, http::status::unauthorized, "invalid name or password");
     }
     {
       std::lock_guard lk(throttle_mu);
-      failures.erase(name_key);
-      failures.erase(addr_key);
+      // The address proved it knows a password: its own failures are
+      // forgiven (other addresses keep theirs).
+      for (const std::string& key : {pair_key, addr_key}) {
+        if (Status c = admin->ClearThrottle(key); !c.ok())
+          std::fprintf(stderr, "yorisoi admin: %s\n", c.message().c_str());
+      }
     }
     const int64_t ttl_ms = static_cast<int64_t>(opt.session_ttl_minutes) * 60 * 1000;
     auto session = admin->CreateSession(name, now, ttl_ms);
@@ -502,6 +542,12 @@ struct Console::Impl {
     f.flag = get("flag");
     f.q = get("q");
     if (CharCount(f.q) > 200) return Error(req, http::status::bad_request, "q too long");
+    for (unsigned char ch : f.q) {
+      // A NUL or other control character is never part of a search (it
+      // used to reach SQLite's FTS and give 500).
+      if (ch < 0x20 || ch == 0x7f)
+        return Error(req, http::status::bad_request, "q: control characters are not allowed");
+    }
     if (!f.flag.empty() && f.flag != "reviewed" && f.flag != "unreviewed" &&
         store::FlagFromName(f.flag) == 0)
       return Error(req, http::status::bad_request, "unknown flag");
@@ -926,7 +972,9 @@ Result<std::unique_ptr<Console>> Console::Open(const ConsoleOptions& options,
 
 Response Console::Handle(const Request& req, const RequestContext& ctx) {
   try {
-    return impl_->Handle(req, ctx);
+    RequestContext client = ctx;
+    client.remote_address = ClientAddress(req, ctx.remote_address, impl_->opt.trusted_proxies);
+    return impl_->Handle(req, client);
   } catch (const std::exception& e) {
     return impl_->Internal(req, std::string("unhandled: ") + e.what());
   } catch (...) {

@@ -14,11 +14,17 @@
 //     must carry the session's CSRF token in X-CSRF-Token (returned by login
 //     and GET /admin/api/me), a JSON Content-Type, and no foreign Origin.
 // Missing or invalid credentials → 401 {"error":"unauthorized"}. After
-// max_failed_logins consecutive failures for a name or a client address,
-// further attempts are refused with 429 and Retry-After for 2^(n-max)
-// seconds (capped at 15 minutes) after the last failure; failures are
-// counted per account and written to the audit log. Error bodies are fixed
-// strings: they never contain logged text.
+// max_failed_logins failures for one account from one client address, or
+// max_failed_logins_per_address failures from one address (any account),
+// further attempts from there are refused with 429 and Retry-After for
+// 2^(n-max) seconds (capped at 15 minutes) after the last failure. Never
+// per account alone: a correct password from another address is not
+// refused because of someone else's failures. The state is kept in the
+// admin store across restarts; every failure is in the audit log. The
+// client address is the peer's, or — only when the peer is one of
+// `trusted_proxies` — the last address in X-Forwarded-For that is not a
+// trusted proxy. Error bodies are fixed strings: they never contain logged
+// text.
 //
 // Endpoints:
 //   POST /admin/api/login, POST /admin/api/logout, GET /admin/api/me
@@ -46,6 +52,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "adapters/http_types.h"
 #include "knowledge/result.h"
@@ -59,7 +66,9 @@ struct ConsoleOptions {
   std::string admin_db_path;  // staff accounts, sessions, audit (store::AdminStorePath)
   std::string admin_token;    // bearer token for scripts; "" disables token access
   int session_ttl_minutes = 8 * 60;
-  int max_failed_logins = 5;
+  int max_failed_logins = 5;              // per account + client address
+  int max_failed_logins_per_address = 20;  // per client address, any account
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
   int pbkdf2_iterations = store::kDefaultPbkdf2Iterations;  // for the admin store
   std::function<int64_t()> clock;                           // epoch ms; default: the system clock
   // Display names for ids in the logs (e.g. "kunitachi" → "国立市",
@@ -67,6 +76,11 @@ struct ConsoleOptions {
   // a name are shown as they are.
   std::map<std::string, std::string> municipality_names, program_names;
 };
+
+// The client address of a request (see above): `peer`, or from
+// X-Forwarded-For when `peer` is a trusted proxy.
+std::string ClientAddress(const Request& req, const std::string& peer,
+                          const std::vector<std::string>& trusted_proxies);
 
 class Console {
  public:

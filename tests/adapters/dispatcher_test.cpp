@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -38,12 +40,15 @@ class FakeSender : public ReplySender {
   }
   // Completes the i-th send.
   void Complete(std::size_t i, SendResult::Outcome outcome) {
+    CompleteWith(i, SendResult{outcome, 200, ""});
+  }
+  void CompleteWith(std::size_t i, SendResult result) {
     std::function<void(SendResult)> done;
     {
       std::lock_guard<std::mutex> lock(mu_);
       done = std::move(sends_.at(i).done);
     }
-    done(SendResult{outcome, 200, ""});
+    done(std::move(result));
   }
   SendRequest Request(std::size_t i) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -192,38 +197,166 @@ TEST_F(DispatcherTest, ResumedEventResendsWithoutRunningTheEngine) {
 }
 
 TEST_F(DispatcherTest, OutcomesDecideWhatStaysUnfinished) {
+  using O = SendResult::Outcome;
   struct Case {
     const char* name;
-    SendResult::Outcome outcome;
+    SendResult result;
     int64_t unfinished;
+    bool sent_again;      // the same answer offered to the sender again
+    bool undelivered;     // reported as 未送信
   };
   const Case kCases[] = {
-      {"replied", SendResult::Outcome::kReplied, 0},
-      {"pushed", SendResult::Outcome::kPushed, 0},
-      {"failed (given up, logged)", SendResult::Outcome::kFailed, 0},
-      {"aborted by shutdown (kept for the next start)", SendResult::Outcome::kAborted, 1},
+      {"replied", {O::kReplied, 200, ""}, 0, false, false},
+      {"pushed", {O::kPushed, 200, ""}, 0, false, false},
+      {"pushed, 409 on a retried key", {O::kPushed, 409, "already_accepted"}, 0, false, false},
+      {"4xx: given up for good", {O::kFailed, 400, "client_error"}, 0, false, true},
+      {"no push target", {O::kFailed, 0, "no_target"}, 0, false, true},
+      {"5xx exhausted: kept and sent again", {O::kFailed, 500, "exhausted"}, 1, true, false},
+      {"429 exhausted: kept and sent again", {O::kFailed, 429, "rate_limited"}, 1, true, false},
+      {"send queue full: kept and sent again", {O::kFailed, 0, "queue_full"}, 1, true, false},
+      {"aborted by shutdown (kept for the next start)", {O::kAborted, 0, "aborted"}, 1, false,
+       false},
   };
   int n = 0;
   for (const Case& c : kCases) {
     SCOPED_TRACE(c.name);
     SetUp();
     FakeSender sender;
+    Metrics metrics;
+    std::mutex mu;
+    std::vector<Undelivered> undelivered;
     DispatcherOptions o;
     o.workers = 1;
+    o.retry_initial = 1ms;
+    o.retry_max = 1ms;
+    o.on_undelivered = [&](const Undelivered& u) {
+      std::lock_guard<std::mutex> lock(mu);
+      undelivered.push_back(u);
+    };
     Dispatcher d(
         o, inbox_.get(), [this](const bot::Incoming& in) { return engine_(in); }, &sender,
-        &metrics_);
+        &metrics);
+    const auto calls_before = engine_.calls().size();
     for (auto& e : Store({Event("x" + std::to_string(n++), "u", "hi")})) d.Submit(std::move(e));
     ASSERT_TRUE(sender.WaitFor(1));
-    sender.Complete(0, c.outcome);
-    ASSERT_TRUE(d.WaitIdle(kWait));
+    sender.CompleteWith(0, c.result);
+    if (c.sent_again) {
+      ASSERT_TRUE(sender.WaitFor(2));
+      const SendRequest first = sender.Request(0), again = sender.Request(1);
+      EXPECT_EQ(again.messages, first.messages);
+      EXPECT_EQ(again.retry_key, first.retry_key);  // a repeated push is refused with 409
+      EXPECT_TRUE(again.resumed);
+      EXPECT_EQ(engine_.calls().size(), calls_before + 1);  // the engine ran once
+      EXPECT_EQ(metrics.Counter("yorisoi_line_delivery_rescheduled_total"), 1u);
+      EXPECT_EQ(d.backlog(), 1u);
+      d.Stop();
+    } else {
+      ASSERT_TRUE(d.WaitIdle(kWait));
+    }
     EXPECT_EQ(*inbox_->CountUnfinished(), c.unfinished);
     if (c.unfinished) {
       auto left = inbox_->Unfinished();
       ASSERT_TRUE(left.ok());
       EXPECT_EQ((*left)[0].state, store::InboxEvent::State::kSending);
     }
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_EQ(undelivered.size(), c.undelivered ? 1u : 0u);
+    if (c.undelivered) {
+      EXPECT_EQ(undelivered[0].user, "u");
+      EXPECT_NE(undelivered[0].reason.find(c.result.reason), std::string::npos)
+          << undelivered[0].reason;
+      EXPECT_EQ(metrics.Counter("yorisoi_line_replies_failed_total",
+                                "reason=\"" + c.result.reason + "\""),
+                1u);
+    }
   }
+}
+
+// Sent again with backoff until it gets through: delivered once, done.
+TEST_F(DispatcherTest, PassingFailuresAreSentAgainUntilDelivered) {
+  DispatcherOptions o;
+  o.workers = 1;
+  o.retry_initial = 1ms;
+  o.retry_max = 2ms;
+  Dispatcher d(
+      o, inbox_.get(), [this](const bot::Incoming& in) { return engine_(in); }, &sender_,
+      &metrics_);
+  for (auto& e : Store({Event("e1", "u1", "hi"), Event("e2", "u1", "next")})) {
+    d.Submit(std::move(e));
+  }
+  for (std::size_t i = 0; i < 5; ++i) {
+    ASSERT_TRUE(sender_.WaitFor(i + 1));
+    EXPECT_EQ(sender_.Request(i).messages, sender_.Request(0).messages) << i;
+    sender_.CompleteWith(i, {SendResult::Outcome::kFailed, 500, "exhausted"});
+  }
+  ASSERT_TRUE(sender_.WaitFor(6));
+  sender_.Complete(5, SendResult::Outcome::kPushed);
+  // Only then the user's next event.
+  ASSERT_TRUE(sender_.WaitFor(7));
+  EXPECT_NE(sender_.Request(6).messages.find("echo:next"), std::string::npos);
+  sender_.Complete(6, SendResult::Outcome::kReplied);
+  ASSERT_TRUE(d.WaitIdle(kWait));
+  EXPECT_EQ(*inbox_->CountUnfinished(), 0);
+  EXPECT_EQ(engine_.calls(), (std::vector<std::string>{"hi", "next"}));
+  EXPECT_EQ(metrics_.Counter("yorisoi_line_delivery_rescheduled_total"), 5u);
+}
+
+// Past the delivery window (counted from when the event was received, so
+// also across restarts) a passing failure ends the attempt: 未送信.
+TEST_F(DispatcherTest, EndOfTheDeliveryWindowIsUndelivered) {
+  std::atomic<int64_t> now{2000};
+  std::vector<Undelivered> undelivered;
+  std::mutex mu;
+  DispatcherOptions o;
+  o.workers = 1;
+  o.now_ms = [&] { return now.load(); };
+  o.delivery_window = 10s;
+  o.retry_initial = 1ms;
+  o.retry_max = 1ms;
+  o.on_undelivered = [&](const Undelivered& u) {
+    std::lock_guard<std::mutex> lock(mu);
+    undelivered.push_back(u);
+  };
+  Dispatcher d(
+      o, inbox_.get(), [this](const bot::Incoming& in) { return engine_(in); }, &sender_,
+      &metrics_);
+  for (auto& e : Store({Event("e1", "u1", "hi")})) d.Submit(std::move(e));  // received at 1500
+  ASSERT_TRUE(sender_.WaitFor(1));
+  sender_.CompleteWith(0, {SendResult::Outcome::kFailed, 500, "exhausted"});
+  ASSERT_TRUE(sender_.WaitFor(2));
+  now = 1500 + 10'000;
+  sender_.CompleteWith(1, {SendResult::Outcome::kFailed, 503, "exhausted"});
+  ASSERT_TRUE(d.WaitIdle(kWait));
+  EXPECT_EQ(*inbox_->CountUnfinished(), 0);
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(undelivered.size(), 1u);
+  EXPECT_EQ(undelivered[0].reason, "expired after 10 s (last: exhausted (HTTP 503))");
+  EXPECT_EQ(metrics_.Counter("yorisoi_line_replies_failed_total", "reason=\"expired\""), 1u);
+}
+
+// Never more than max_in_flight events between the engine and a finished
+// send: the others wait (they are in the inbox) and none is dropped.
+TEST_F(DispatcherTest, InFlightIsBoundedAndNothingIsDropped) {
+  DispatcherOptions o;
+  o.workers = 2;
+  o.max_in_flight = 3;
+  Dispatcher d(
+      o, inbox_.get(), [this](const bot::Incoming& in) { return engine_(in); }, &sender_,
+      &metrics_);
+  std::vector<store::InboxEvent> events;
+  for (int i = 0; i < 20; ++i) {
+    events.push_back(Event("e" + std::to_string(i), "u" + std::to_string(i), "hi"));
+  }
+  for (auto& e : Store(std::move(events))) d.Submit(std::move(e));
+  for (std::size_t done = 0; done < 20; ++done) {
+    ASSERT_TRUE(sender_.WaitFor(done + 1));
+    std::this_thread::sleep_for(2ms);  // give an over-eager worker a chance to exceed the bound
+    EXPECT_LE(sender_.count(), done + 3);
+    sender_.Complete(done, SendResult::Outcome::kReplied);
+  }
+  ASSERT_TRUE(d.WaitIdle(kWait));
+  EXPECT_EQ(sender_.count(), 20u);
+  EXPECT_EQ(*inbox_->CountUnfinished(), 0);
 }
 
 TEST_F(DispatcherTest, CompletionAfterStopIsStillRecorded) {

@@ -445,6 +445,18 @@ TEST(ServeStartup, ErrorsAreOneLineAndNonZero) {
   std::ofstream(file) << "x";
   std::ofstream(dir.path() + "/bad.json") << "{ not json";
   std::ofstream(dir.path() + "/badfield.json") << R"({"port":"eighty"})";
+  // Out of range (issue 15): each must be refused with the key named, not
+  // wrapped (4294986304 listened on 19008) or aborted (100,000 threads).
+  const std::pair<const char*, const char*> kOutOfRange[] = {
+      {"port", "4294986304"},       {"port", "0"},          {"io_threads", "100000"},
+      {"worker_threads", "0"},      {"worker_threads", "257"}, {"body_limit", "1023"},
+      {"header_timeout_s", "0"},    {"body_timeout_s", "0"},   {"idle_timeout_s", "0"},
+      {"delivery_window_s", "0"},   {"line_max_connections", "0"},
+  };
+  for (const auto& [key, value] : kOutOfRange) {
+    std::ofstream(dir.path() + "/range-" + key + value + ".json")
+        << "{\"" << key << "\":" << value << "}";
+  }
   // A port that is in use.
   net::io_context ioc;
   tcp::acceptor busy(ioc, {net::ip::make_address("127.0.0.1"), 0});
@@ -489,8 +501,14 @@ TEST(ServeStartup, ErrorsAreOneLineAndNonZero) {
        "line_api_base"},
       {"unknown argument", {{"YORISOI_DATA_DIR", data}}, {"--verbose"}, "--verbose"},
   };
-  for (const Case& c : kCases) {
-    SCOPED_TRACE(c.name);
+  std::vector<Case> cases(std::begin(kCases), std::end(kCases));
+  for (const auto& [key, value] : kOutOfRange) {
+    cases.push_back({"out of range", {{"YORISOI_DATA_DIR", data}},
+                     {"--config", dir.path() + "/range-" + key + value + ".json"},
+                     std::string("\"") + key + "\": " + value + " is out of range"});
+  }
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.name) + " " + c.must_mention);
     ServerProcess p(dir.path(), c.env, c.args);
     EXPECT_EQ(p.WaitListening(), 0) << p.stdout_text();
     EXPECT_NE(p.Wait(), 0);

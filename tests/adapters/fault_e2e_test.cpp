@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -154,6 +155,17 @@ class LineEmulator {
     fail_status_ = status;
     retry_after_ = std::move(retry_after);
   }
+  // Every request is answered `status` (not executed) for `d` from now: an
+  // outage by time, as seen from outside.
+  void FailFor(std::chrono::milliseconds d, int status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    fail_until_ = Clock::now() + d;
+    fail_status_ = status;
+  }
+  bool failing() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return Clock::now() < fail_until_;
+  }
   // The next `n` requests are read and never answered (until Release():
   // then 500, not executed).
   void HangNext(int n) {
@@ -236,8 +248,8 @@ class LineEmulator {
       --hanging_;
       return {500, R"({"message":"Internal error"})"};
     }
-    if (fail_left_ > 0) {
-      --fail_left_;
+    if (fail_left_ > 0 || Clock::now() < fail_until_) {
+      if (fail_left_ > 0) --fail_left_;
       ++faults_;
       FakeResponse f{fail_status_, fail_status_ == 429 ? R"({"message":"Too Many Requests"})"
                                                        : R"({"message":"Internal error"})"};
@@ -275,6 +287,7 @@ class LineEmulator {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   int fail_left_ = 0, fail_status_ = 500, hang_left_ = 0;
+  Clock::time_point fail_until_{};
   std::string retry_after_;
   bool released_ = false;
   std::chrono::milliseconds delay_{0};
@@ -515,7 +528,11 @@ TEST_F(FaultApi, FloodWhileDownIsBounded) {
     port = taken.port();
   }
   line_ = std::make_unique<LineEmulator>(/*listen=*/false);
-  StartServer("http://127.0.0.1:" + std::to_string(port));
+  // Sends that failed are tried again from the inbox (issue 15): short
+  // waits between rounds, so that the recovery is seen within the test.
+  const std::string config = dir_.path() + "/retry.json";
+  std::ofstream(config) << R"({"delivery_retry_initial_ms": 500, "delivery_retry_max_s": 2})";
+  StartServer("http://127.0.0.1:" + std::to_string(port), {"--config", config});
   const auto t0 = Clock::now();
   const auto tokens = SendEvents(port_, "flood", kEvents, kPerWebhook);
   const double ack_s = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -928,6 +945,366 @@ TEST(FaultKill, UnderLoad) {
   EXPECT_GE(line.accepted(), acked.size());
   EXPECT_LE(line.accepted(), acked.size() + unacked.size());
   EXPECT_NE(b.stderr_text().find("resuming"), std::string::npos) << b.stderr_text();
+}
+
+// --- Reliability (issue 15): acknowledged ⇒ answered or visibly failed.
+
+// An outage of the Messaging API (every call answered 500) for `outage`:
+// each acknowledged event is answered exactly once after the recovery — by
+// reply while its token is young, else by push under its retry key.
+struct OutageFigures {
+  std::size_t answered = 0, replies = 0, pushes = 0, twice = 0, failed = 0;
+};
+
+OutageFigures RunOutage(const std::string& tag, int events, std::chrono::milliseconds outage,
+                        const std::string& extra_config) {
+  OutageFigures f;
+  TempDir dir;
+  LineEmulator line;
+  const std::string config = dir.path() + "/outage.json";
+  std::ofstream(config) << R"({"delivery_retry_initial_ms": 500, "delivery_retry_max_s": 3)"
+                        << extra_config << "}";
+  line.FailFor(outage, 500);
+  ServerProcess p(dir.path(), LineEnv(dir.path() + "/data", line.base()), {"--config", config});
+  const int port = p.WaitListening();
+  EXPECT_NE(port, 0) << p.stderr_text();
+  if (port == 0) return f;
+  const auto tokens = SendEvents(port, tag, events, 10);
+  EXPECT_TRUE(WaitUntil([&] { return !line.failing(); }, outage + kWait));
+  auto answered_once = [&](int i) {
+    return line.Replies(tokens[i]) + line.PushesTo(UserId(tag, i));
+  };
+  EXPECT_TRUE(WaitUntil([&] {
+    for (int i = 0; i < events; ++i) {
+      if (answered_once(i) == 0) return false;
+    }
+    return true;
+  })) << line.accepted() << " of " << events << " answered\n"
+      << p.stderr_text();
+  const std::string m = Get(port, "/metrics").body;
+  EXPECT_EQ(p.Signal(SIGTERM), 0) << p.stderr_text();
+  for (int i = 0; i < events; ++i) {
+    const int n = answered_once(i);
+    if (n > 0) ++f.answered;
+    if (n > 1) ++f.twice;
+    f.replies += line.Replies(tokens[i]);
+    f.pushes += line.PushesTo(UserId(tag, i));
+  }
+  f.failed = static_cast<std::size_t>(MetricSum(m, "yorisoi_line_replies_failed_total"));
+  EXPECT_GT(Metric(m, "yorisoi_line_delivery_rescheduled_total"), 0) << m;
+  EXPECT_EQ(line.duplicates(), 0u);
+  std::printf("%s: %d events acknowledged during a %.0f s outage: %zu answered after recovery "
+              "(%zu by reply, %zu by push), %zu twice, %zu failed\n",
+              tag.c_str(), events, std::chrono::duration<double>(outage).count(), f.answered,
+              f.replies, f.pushes, f.twice, f.failed);
+  return f;
+}
+
+// The outage of the security test: 200 events, 500 for 60 s (longer than a
+// reply token lives: the answers go out by push).
+TEST(Reliability, SixtySecondOutageEveryAnswerDeliveredOnce) {
+  constexpr int kEvents = 200;
+  const OutageFigures f = RunOutage("out60", kEvents, 60s, "");
+  EXPECT_EQ(f.answered, static_cast<std::size_t>(kEvents));
+  EXPECT_EQ(f.twice, 0u);
+  EXPECT_EQ(f.failed, 0u);
+  EXPECT_GT(f.pushes, 0u);
+}
+
+// The same, shorter, with short-lived reply tokens: some answers by reply,
+// the rest by push.
+TEST(Reliability, ShortOutageWithShortTokensDeliveredOnce) {
+  constexpr int kEvents = 50;
+  const OutageFigures f = RunOutage("out6", kEvents, 6s, R"(, "reply_token_max_age_s": 3)");
+  EXPECT_EQ(f.answered, static_cast<std::size_t>(kEvents));
+  EXPECT_EQ(f.twice, 0u);
+  EXPECT_EQ(f.failed, 0u);
+}
+
+// Acknowledged during an outage, the server stopped (kill -9) before the
+// API recovers, restarted on the same data: every answer still goes out once.
+TEST(Reliability, OutageAcrossARestart) {
+  constexpr int kEvents = 20;
+  TempDir dir;
+  const std::string data = dir.path() + "/data";
+  const std::string config = dir.path() + "/c.json";
+  std::ofstream(config)
+      << R"({"delivery_retry_initial_ms": 200, "delivery_retry_max_s": 1, "reply_token_max_age_s": 1})";
+  LineEmulator line;
+  line.FailFor(3600s, 500);
+  std::vector<std::string> tokens;
+  {
+    ServerProcess a(dir.path(), LineEnv(data, line.base()), {"--config", config});
+    const int port = a.WaitListening();
+    ASSERT_NE(port, 0) << a.stderr_text();
+    tokens = SendEvents(port, "restart", kEvents, 5);
+    ASSERT_TRUE(WaitUntil([&] {
+      return Metric(Get(port, "/metrics").body, "yorisoi_line_delivery_rescheduled_total") >=
+             kEvents;
+    }));
+    EXPECT_EQ(a.Signal(SIGKILL), 128 + SIGKILL);
+  }
+  EXPECT_EQ(line.accepted(), 0u);
+  line.FailFor(0ms, 500);
+  ServerProcess b(dir.path(), LineEnv(data, line.base()), {"--config", config});
+  const int port_b = b.WaitListening();
+  ASSERT_NE(port_b, 0) << b.stderr_text();
+  EXPECT_TRUE(WaitUntil([&] { return line.accepted() >= static_cast<std::size_t>(kEvents); }))
+      << b.stderr_text();
+  EXPECT_TRUE(WaitUntil([&] {
+    return json::parse(Get(port_b, "/healthz").body).value("inbox_unfinished", -1) == 0;
+  }));
+  EXPECT_EQ(b.Signal(SIGTERM), 0) << b.stderr_text();
+  for (int i = 0; i < kEvents; ++i) {
+    EXPECT_EQ(line.Replies(tokens[i]) + line.PushesTo(UserId("restart", i)), 1) << i;
+  }
+  EXPECT_NE(b.stderr_text().find("resuming"), std::string::npos);
+}
+
+// A 4xx other than 429 ends the attempt at once: counted, and the
+// conversation log (the console's transcript) shows 未送信 with the reason.
+TEST(Reliability, RejectedAnswerIsVisiblyUndelivered) {
+  TempDir dir;
+  LineEmulator line;
+  line.FailFor(3600s, 403);
+  auto env = LineEnv(dir.path() + "/data", line.base());
+  env["YORISOI_ADMIN_TOKEN"] = "e2e-admin-token-0123456789abcdef";
+  ServerProcess p(dir.path(), env);
+  const int port = p.WaitListening();
+  ASSERT_NE(port, 0) << p.stderr_text();
+  SendEvents(port, "rejected", 1);
+  std::string m;
+  ASSERT_TRUE(WaitUntil([&] {
+    m = Get(port, "/metrics").body;
+    return Metric(m, "yorisoi_line_replies_failed_total{reason=\"client_error\"}") == 1;
+  })) << m;
+  EXPECT_EQ(Metric(m, "yorisoi_line_backlog"), 0) << m;
+  bool shown = false;
+  WaitUntil([&] {
+    Client c(port);
+    auto list = c.Request(http::verb::get, "/admin/api/conversations", "",
+                          {{"Authorization", "Bearer e2e-admin-token-0123456789abcdef"}});
+    json j = json::parse(list.body, nullptr, false);
+    if (!j.is_object() || !j.contains("items")) return false;
+    for (const json& item : j["items"]) {
+      auto t = c.Request(http::verb::get,
+                         "/admin/api/conversations/" + std::to_string(item.value("id", 0)), "",
+                         {{"Authorization", "Bearer e2e-admin-token-0123456789abcdef"}});
+      if (t.body.find("未送信") != std::string::npos &&
+          t.body.find("client_error (HTTP 403)") != std::string::npos)
+        shown = true;
+    }
+    return shown;
+  });
+  EXPECT_TRUE(shown);
+  EXPECT_EQ(p.Signal(SIGTERM), 0) << p.stderr_text();
+  EXPECT_NE(p.stderr_text().find("未送信"), std::string::npos) << p.stderr_text();
+}
+
+// 12,000 events against a slow API and a small send queue (the security
+// test: 2 s per call, 1,976 answers dropped). Nothing is dropped: the queue
+// fills, the rest waits in the inbox, every event is answered once.
+TEST(Reliability, TwelveThousandEventsSlowApiAllAnswered) {
+  constexpr int kEvents = 12'000, kPerWebhook = 100;
+  TempDir dir;
+  LineEmulator line;
+  line.SetDelay(20ms);
+  const std::string config = dir.path() + "/c.json";
+  std::ofstream(config) << R"({"line_send_queue": 100, "line_max_connections": 16,)"
+                        << R"( "reply_token_max_age_s": 3600, "delivery_retry_initial_ms": 200,)"
+                        << R"( "delivery_retry_max_s": 2})";
+  ServerProcess p(dir.path(), LineEnv(dir.path() + "/data", line.base()), {"--config", config});
+  const int port = p.WaitListening();
+  ASSERT_NE(port, 0) << p.stderr_text();
+  const auto t0 = Clock::now();
+  const auto tokens = SendEvents(port, "slow", kEvents, kPerWebhook);
+  double peak_queue = 0;
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        peak_queue = std::max(peak_queue, Metric(Get(port, "/metrics").body,
+                                                 "yorisoi_line_send_queue"));
+        return line.AllAnswered(tokens);
+      },
+      5min))
+      << line.accepted() << " of " << kEvents << " answered";
+  const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+  const std::string m = Get(port, "/metrics").body;
+  EXPECT_EQ(p.Signal(SIGTERM), 0);
+  std::size_t twice = 0;
+  for (const auto& t : tokens) twice += line.Replies(t) > 1;
+  std::printf("%d events, slow API (20 ms per call), send queue 100: %zu answered in %.0f s, "
+              "peak send queue %.0f, %zu twice\n",
+              kEvents, line.accepted(), s, peak_queue, twice);
+  EXPECT_EQ(line.accepted(), static_cast<std::size_t>(kEvents));
+  EXPECT_EQ(twice, 0u);
+  EXPECT_LE(peak_queue, 100);
+  EXPECT_EQ(MetricSum(m, "yorisoi_line_replies_failed_total"), 0) << m;
+  EXPECT_EQ(p.stderr_text().find("dropped"), std::string::npos);
+}
+
+// A login flood (unauthenticated, PBKDF2 for every attempt) from 100
+// loopback addresses, 4 attempts each (under the per-address throttle):
+// signed webhooks are still acknowledged quickly, because password hashing
+// runs on the console's own low-priority worker pool, never on the I/O
+// threads. The security test measured 30 s without an answer.
+std::vector<double> WebhookLatenciesMs(int port, const std::string& tag, int n) {
+  std::vector<double> ms;
+  Client c(port);
+  for (int i = 0; i < n; ++i) {
+    const std::string id = tag + "-" + std::to_string(i);
+    const std::string body =
+        Payload({TextEvent("ev-" + id, UserId(tag, i), "tok-" + id, "こんにちは")});
+    const auto t0 = Clock::now();
+    const int status = c.Request(http::verb::post, "/callback", body,
+                                 {{"X-Line-Signature", adapters::LineSignature(kSecret, body)}})
+                           .status;
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    EXPECT_EQ(status, 200) << i;
+    std::this_thread::sleep_for(20ms);
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms;
+}
+
+double P99(const std::vector<double>& sorted) {
+  return sorted.empty() ? 0 : sorted[std::min(sorted.size() - 1, sorted.size() * 99 / 100)];
+}
+
+// One login attempt from a given loopback source address; the status.
+int LoginFrom(int port, const std::string& from, const std::string& name) {
+  try {
+    net::io_context ioc;
+    tcp::socket s(ioc);
+    s.open(tcp::v4());
+    s.bind({net::ip::make_address(from), 0});
+    s.connect({net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+    http::request<http::string_body> req{http::verb::post, "/admin/api/login", 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::content_type, "application/json");
+    req.body() = json{{"name", name}, {"password", "wrong password"}}.dump();
+    req.prepare_payload();
+    http::write(s, req);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(s, buf, res);
+    return res.result_int();
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+TEST(Reliability, WebhookAcknowledgedQuicklyUnderALoginFlood) {
+  TempDir dir;
+  LineEmulator line;
+  ServerProcess p(dir.path(), LineEnv(dir.path() + "/data", line.base()));
+  const int port = p.WaitListening();
+  ASSERT_NE(port, 0) << p.stderr_text();
+  WebhookLatenciesMs(port, "warm", 10);
+  const std::vector<double> base = WebhookLatenciesMs(port, "base", 100);
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> logins{0}, refused{0}, unexpected{0};
+  std::vector<std::thread> flood;
+  for (int t = 0; t < 16; ++t) {
+    flood.emplace_back([&, t] {
+      for (int k = t; !stop && k < 400; k += 16) {
+        const int address = 2 + k % 100;  // 127.0.0.2 … 127.0.0.101, 4 attempts each
+        const int status = LoginFrom(port, "127.0.0." + std::to_string(address),
+                                     "staff" + std::to_string(k % 7));
+        ++logins;
+        if (status == 503) {
+          ++refused;  // the pool's queue is full: refused at once
+        } else if (status != 401) {
+          ++unexpected;
+        }
+      }
+    });
+  }
+  // The flood is on: hashing has started.
+  EXPECT_TRUE(WaitUntil([&] { return logins >= 2; }));
+  const std::vector<double> under = WebhookLatenciesMs(port, "flood", 200);
+  stop = true;
+  for (auto& th : flood) th.join();
+  const std::string m = Get(port, "/metrics").body;
+  EXPECT_EQ(p.Signal(SIGTERM), 0) << p.stderr_text();
+  std::printf("webhook ack p50/p99: %.1f/%.1f ms alone, %.1f/%.1f ms during a login flood "
+              "(%d logins from 100 addresses, %d refused 503)\n",
+              base[base.size() / 2], P99(base), under[under.size() / 2], P99(under),
+              logins.load(), refused.load());
+  EXPECT_EQ(unexpected, 0);
+  EXPECT_GE(logins, 2);
+  // The property: the flood does not hold the webhook up. (A machine
+  // already too slow without any flood cannot show it; then the flood must
+  // at least not make it worse than 3×.)
+  if (P99(base) < 15) {
+    EXPECT_LT(P99(under), 50) << "p99 alone " << P99(base);
+  } else {
+    EXPECT_LT(P99(under), 3 * P99(base) + 50) << "p99 alone " << P99(base);
+  }
+}
+
+// Degrade, don't die: a corrupt log, state and admin store — the bot still
+// answers, /healthz says "degraded" naming each file, the console says it
+// is unavailable; data files are private (0600, directory 0700); repeated
+// unsigned requests are logged once with a count.
+TEST(Reliability, CorruptStoresDegradeAndFilesArePrivate) {
+  struct Case {
+    const char* name;
+    std::vector<std::string> corrupt;  // files filled with garbage before the start
+  };
+  const Case kCases[] = {
+      {"all three", {"log.sqlite", "state.sqlite", "admin.sqlite"}},
+      {"admin only", {"admin.sqlite"}},
+      {"none", {}},
+  };
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    TempDir dir;
+    const std::string data = dir.path() + "/data";
+    fs::create_directories(data);
+    ::chmod(data.c_str(), 0755);
+    for (const std::string& f : c.corrupt) {
+      std::ofstream(data + "/" + f) << std::string(8192, 'x') << "this is not a database";
+    }
+    LineEmulator line;
+    ServerProcess p(dir.path(), LineEnv(data, line.base()));
+    const int port = p.WaitListening();
+    ASSERT_NE(port, 0) << p.stderr_text();
+    const auto tokens = SendEvents(port, std::string("degrade-") + c.name, 2);
+    EXPECT_TRUE(WaitUntil([&] { return line.AllAnswered(tokens); })) << p.stderr_text();
+    json h = json::parse(Get(port, "/healthz").body, nullptr, false);
+    ASSERT_TRUE(h.is_object());
+    EXPECT_EQ(h.value("status", ""), c.corrupt.empty() ? "ok" : "degraded") << h.dump();
+    for (const std::string& f : c.corrupt) {
+      EXPECT_NE(h.dump().find(f), std::string::npos) << f << " not named: " << h.dump();
+    }
+    const HttpResult admin = Get(port, "/admin/api/me");
+    if (c.corrupt.empty()) {
+      EXPECT_EQ(admin.status, 401);
+    } else {
+      EXPECT_EQ(admin.status, 503);
+      EXPECT_NE(admin.body.find("unavailable"), std::string::npos) << admin.body;
+    }
+    for (int i = 0; i < 50; ++i) {
+      Client u(port);
+      EXPECT_EQ(u.Request(http::verb::post, "/callback", Payload({})).status, 401);
+    }
+    EXPECT_EQ(p.Signal(SIGTERM), 0) << p.stderr_text();
+    const std::string err = p.stderr_text();
+    std::size_t lines = 0;
+    for (std::size_t at = 0; (at = err.find("without x-line-signature", at)) != std::string::npos;
+         ++at)
+      ++lines;
+    EXPECT_EQ(lines, 1u) << err;
+    struct stat st {};
+    ASSERT_EQ(::stat(data.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
+    for (const auto& e : fs::directory_iterator(data)) {
+      if (!e.is_regular_file()) continue;
+      ASSERT_EQ(::stat(e.path().c_str(), &st), 0);
+      EXPECT_EQ(st.st_mode & 0777, 0600u) << e.path();
+    }
+  }
 }
 
 }  // namespace

@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -136,6 +140,56 @@ TEST(Inbox, DoneClearsPersonalDataAndPurgeHonoursTtl) {
   }
   EXPECT_FALSE(*(*inbox)->Contains("old"));  // after the TTL a redelivery is new again
   EXPECT_TRUE(*(*inbox)->Contains("pending"));
+}
+
+// Issue 15: a done event keeps no message text and no LINE id anywhere in
+// the files once the WAL is checkpointed (secure_delete overwrites what
+// was cleared instead of leaving it in free space).
+TEST(Inbox, DoneEventLeavesNoTextOrLineIdInTheFiles) {
+  TempDir dir;
+  const std::string path = dir.path() + "/inbox.sqlite";
+  const std::string kText = "PRIVATE-TEXT-児童扶養手当の相談です";
+  const std::string kLineId = "U0123456789abcdef0123456789abcdef";
+  const std::string kUserKey = "PSEUDONYM-USER-KEY";
+  auto read_all = [&] {
+    std::string all;
+    for (const char* suffix : {"", "-wal", "-journal"}) {
+      std::ifstream in(path + suffix, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      all += ss.str();
+    }
+    return all;
+  };
+  {
+    auto inbox = Inbox::Open(path, 72);
+    ASSERT_TRUE(inbox.ok()) << inbox.error();
+    std::vector<InboxEvent> events;
+    for (int i = 0; i < 50; ++i) {
+      events.push_back(Ev("ev" + std::to_string(i), kUserKey,
+                          R"({"text":")" + kText + R"(","push_to":")" + kLineId + R"("})"));
+    }
+    auto s = (*inbox)->Enqueue(std::move(events), 1000);
+    ASSERT_TRUE(s.ok());
+    for (const auto& e : *s) {
+      ASSERT_TRUE((*inbox)->MarkSending(e.seq, R"([{"type":"text","text":"REPLY-TEXT"}])").ok());
+      ASSERT_TRUE((*inbox)->MarkDone(e.seq).ok());
+    }
+    EXPECT_TRUE(*(*inbox)->Contains("ev0"));  // the id stays for deduplication
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    SQLite::Statement st(db, "SELECT count(*) FROM inbox WHERE payload <> '' OR reply <> '' "
+                             "OR user_key <> ''");
+    ASSERT_TRUE(st.executeStep());
+    EXPECT_EQ(st.getColumn(0).getInt(), 0);
+  }
+  const std::string all = read_all();
+  ASSERT_GT(all.size(), 0u);
+  for (const std::string& secret : {kText, kLineId, kUserKey, std::string("REPLY-TEXT")}) {
+    EXPECT_EQ(all.find(secret), std::string::npos) << secret;
+  }
 }
 
 TEST(Inbox, OpenErrorsNameTheFile) {

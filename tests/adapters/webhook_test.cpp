@@ -7,8 +7,10 @@
 #include <sstream>
 #include <string>
 
+#include "adapters/http_types.h"
 #include "adapters/line_webhook.h"
 #include "adapters/pseudonym.h"
+#include "yorisoi_source_dir.h"
 
 namespace yorisoi::adapters {
 namespace {
@@ -193,6 +195,62 @@ TEST(ParseWebhook, OutOfRangeTimestampsReadAsAbsent) {
     ASSERT_EQ(p->events.size(), 1u);
     EXPECT_EQ(p->events[0].timestamp_ms, c.want);
   }
+}
+
+// Nesting deeper than kMaxJsonDepth is refused before the parse (issue 15:
+// postback.params nested 100,000 deep killed the process with SIGSEGV).
+// fuzz/regressions/line_events-postback-params-nested-100000 is that input.
+TEST(JsonDepth, LimitIsCheckedBeforeParsing) {
+  auto nested = [](int depth, char open, char close) {
+    return std::string(depth, open) + std::string(depth, close);
+  };
+  struct Case {
+    std::string name, body;
+    bool exceeds;
+  };
+  const Case kCases[] = {
+      {"64 arrays", nested(64, '[', ']'), false},
+      {"65 arrays", nested(65, '[', ']'), true},
+      {"100000 arrays", nested(100000, '[', ']'), true},
+      {"65 open, never closed", std::string(65, '['), true},
+      {"brackets inside a string do not count", "[\"" + std::string(1000, '[') + "\"]", false},
+      {"escaped quote keeps the string open", "[\"\\\"" + std::string(100, '{') + "\"]", false},
+      {"sibling objects do not add up",
+       [] {
+         std::string s = "[";
+         for (int i = 0; i < 1000; ++i) s += std::string(i ? "," : "") + "{\"a\":{}}";
+         return s + "]";
+       }(),
+       false},
+      {"objects 65 deep",
+       [] {
+         std::string s;
+         for (int i = 0; i < 65; ++i) s += "{\"a\":";
+         return s + "1" + std::string(65, '}');
+       }(),
+       true},
+      {"plain text", "not json at all", false},
+      {"empty", "", false},
+  };
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_EQ(JsonNestingExceeds(c.body), c.exceeds);
+  }
+  std::ifstream in(YORISOI_SOURCE_DIR
+                   "/fuzz/regressions/line_events-postback-params-nested-100000");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  ASSERT_GT(ss.str().size(), 200000u);
+  auto p = ParseWebhook(ss.str());
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error(), "JSON nested too deeply");
+  // 64 levels (the envelope's 4 included) still parse.
+  std::string ok = R"({"events":[{"type":"postback","source":{"type":"user","userId":"U1"},)"
+                   R"("postback":{"data":"x","params":)" +
+                   nested(60, '[', ']') + "}}]}";
+  auto q = ParseWebhook(ok);
+  ASSERT_TRUE(q.ok()) << q.error();
+  EXPECT_EQ(q->events.size(), 1u);
 }
 
 TEST(ParseWebhook, Errors) {
