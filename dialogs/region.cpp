@@ -239,7 +239,9 @@ void OtherPlace(Ctx& c) {
     if (w->safety_kinds.empty() || (w->safety_kinds.front() != "suicide" &&
                                     w->safety_kinds.front() != "dv"))
       continue;
-    lines.push_back("・" + w->name + " " + PhoneText(w->phones.front()));
+    const std::string phone = PhoneText(w->phones.front());
+    lines.push_back("・" + w->name +
+                    (w->name.find(w->phones.front().number) == std::string::npos ? " " + phone : ""));
     AddCallButtons(m, *w);
   }
   m.text = "全国どこからでもつながる相談先：\n" + Join(lines, "\n");
