@@ -2,6 +2,7 @@
 #include "adapters/dispatcher.h"
 
 #include <exception>
+#include <stdexcept>
 #include <utility>
 
 #include "adapters/line_messages.h"
@@ -18,7 +19,7 @@ Dispatcher::Dispatcher(DispatcherOptions options, store::Inbox* inbox, EngineFn 
       engine_(std::move(engine)),
       sender_(sender),
       metrics_(metrics) {
-  if (!options_.now_ms) options_.now_ms = [] { return NowMillis(); };
+  if (!options_.now_ms) throw std::invalid_argument("Dispatcher: no clock (now_ms) given");
   const int n = options_.workers < 1 ? 1 : options_.workers;
   for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
 }

@@ -38,7 +38,7 @@ using EngineFn = std::function<bot::Reply(const bot::Incoming&)>;
 
 struct DispatcherOptions {
   int workers = 2;
-  std::function<int64_t()> now_ms;  // clock; default: system clock
+  std::function<int64_t()> now_ms;  // clock (required; the app wires the system clock)
 };
 
 class Dispatcher {

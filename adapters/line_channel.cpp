@@ -2,6 +2,7 @@
 #include "adapters/line_channel.h"
 
 #include <chrono>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -20,7 +21,9 @@ LineWebhook::LineWebhook(std::string channel_secret, store::Inbox* inbox,
       pseudonyms_(pseudonyms),
       dispatcher_(dispatcher),
       metrics_(metrics),
-      now_ms_(now_ms ? std::move(now_ms) : [] { return NowMillis(); }) {}
+      now_ms_(std::move(now_ms)) {
+  if (!now_ms_) throw std::invalid_argument("LineWebhook: no clock (now_ms) given");
+}
 
 Handler LineWebhook::AsHandler() {
   return [this](const Request& req, const RequestContext& ctx) { return Handle(req, ctx); };

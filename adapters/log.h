@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "knowledge/time.h"
+
 namespace yorisoi::adapters {
 
 enum class LogLevel { kInfo, kWarn, kError };
@@ -12,5 +14,8 @@ enum class LogLevel { kInfo, kWarn, kError };
 void Log(LogLevel level, const std::string& component, const std::string& message);
 // Suppresses kInfo lines (tests, benchmarks).
 void SetQuietLogs(bool quiet);
+// The clock for the line's timestamp (borrowed; the app wires the system
+// clock). Without one, lines carry no timestamp.
+void SetLogClock(const Clock* clock);
 
 }  // namespace yorisoi::adapters

@@ -127,7 +127,7 @@ int CmdAdmin(const Args& args_in) {
   const std::string& name = args[1];
   auto password = ReadNewPassword(from_stdin);
   if (!password) return 2;
-  Status s = sub == "add-user" ? (*admin)->AddUser(name, *password, NowMillis())
+  Status s = sub == "add-user" ? (*admin)->AddUser(name, *password, WallClock().NowMillis())
                                : (*admin)->SetPassword(name, *password);
   if (!s.ok()) {
     std::cerr << "yorisoi admin: " << s.message() << "\n";

@@ -103,7 +103,7 @@ class Purger {
     std::unique_lock<std::mutex> lock(mu_);
     do {
       lock.unlock();
-      if (auto r = inbox_->Purge(NowMillis()); !r.ok()) {
+      if (auto r = inbox_->Purge(WallClock().NowMillis()); !r.ok()) {
         ad::Log(ad::LogLevel::kWarn, "inbox", r.error());
       }
       lock.lock();
@@ -151,6 +151,7 @@ int CmdServe(const Args& in_args) {
   std::signal(SIGXFSZ, SIG_IGN);
   RaiseFileLimit();
 
+  ad::SetLogClock(&WallClock());
   bot::RuntimeOptions ro;
   ro.data_dir = cfg.data_dir;
   ro.kb_path = cfg.KbPath();
@@ -158,6 +159,7 @@ int CmdServe(const Args& in_args) {
   ro.lexicon_dir = cfg.lexicon_dir;
   ro.state_ttl_minutes = cfg.state_ttl_minutes;
   ro.log_retention_days = cfg.log_retention_days;
+  ro.clock = &WallClock();
   auto runtime = bot::Runtime::Open(ro);
   if (!runtime.ok()) return Fail(1, runtime.error());
   bot::Runtime& rt = **runtime;
@@ -179,16 +181,19 @@ int CmdServe(const Args& in_args) {
     mo.api_base = cfg.line_api_base;
     mo.access_token = cfg.line_channel_access_token;
     mo.reply_token_max_age = std::chrono::seconds(cfg.reply_token_max_age_s);
+    mo.now_ms = [] { return WallClock().NowMillis(); };
     auto c = ad::MessagingClient::Create(std::move(mo), &metrics);
     if (!c.ok()) return Fail(2, c.error());
     client = std::move(c).value();
     ad::DispatcherOptions dopt;
     dopt.workers = cfg.worker_threads;
+    dopt.now_ms = [] { return WallClock().NowMillis(); };
     dispatcher = std::make_unique<ad::Dispatcher>(
         dopt, inbox->get(), [&rt](const bot::Incoming& m) { return rt.Handle(m); }, client.get(),
         &metrics);
     webhook = std::make_unique<ad::LineWebhook>(cfg.line_channel_secret, inbox->get(), &*pseudonyms,
-                                                dispatcher.get(), &metrics);
+                                                dispatcher.get(), &metrics,
+                                                [] { return WallClock().NowMillis(); });
     router.Add(ad::http::verb::post, "/callback", webhook->AsHandler());
   } else {
     router.Add(ad::http::verb::post, "/callback",
@@ -222,7 +227,7 @@ int CmdServe(const Args& in_args) {
         return ad::JsonResponse(req, ad::http::status::ok, j.dump());
       });
   router.Add(ad::http::verb::get, "/metrics", ad::MetricsHandler(metrics));
-  router.Add(ad::http::verb::post, "/api/v1/calc", ad::CalcApiHandler(rt.kb()));
+  router.Add(ad::http::verb::post, "/api/v1/calc", ad::CalcApiHandler(rt.kb(), WallClock()));
 
   // --- Staff console: everything under /admin.
   std::unique_ptr<ad::admin::Console> console;
@@ -231,6 +236,7 @@ int CmdServe(const Args& in_args) {
     co.ui_dir = cfg.admin_ui_dir;
     co.admin_db_path = store::AdminStorePath(cfg.data_dir);
     co.admin_token = cfg.admin_token;
+    co.clock = [] { return WallClock().NowMillis(); };
     // Staff read names, not ids ("国立市", "児童扶養手当").
     for (const auto& m : rt.kb().municipalities()) co.municipality_names[m.id] = m.name;
     for (const auto& p : rt.kb().programs()) co.program_names[p.id] = p.name;

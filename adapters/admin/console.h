@@ -61,7 +61,7 @@ struct ConsoleOptions {
   int session_ttl_minutes = 8 * 60;
   int max_failed_logins = 5;
   int pbkdf2_iterations = store::kDefaultPbkdf2Iterations;  // for the admin store
-  std::function<int64_t()> clock;                           // epoch ms; default: the system clock
+  std::function<int64_t()> clock;  // epoch ms (required; the app wires the system clock)
   // Display names for ids in the logs (e.g. "kunitachi" → "国立市",
   // "jido-fuyo-teate" → "児童扶養手当"), from the knowledge base; ids without
   // a name are shown as they are.

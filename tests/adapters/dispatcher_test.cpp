@@ -210,6 +210,7 @@ TEST_F(DispatcherTest, OutcomesDecideWhatStaysUnfinished) {
     FakeSender sender;
     DispatcherOptions o;
     o.workers = 1;
+    o.now_ms = [] { return int64_t{2000}; };
     Dispatcher d(
         o, inbox_.get(), [this](const bot::Incoming& in) { return engine_(in); }, &sender,
         &metrics_);
