@@ -250,7 +250,8 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
   const kb::Program& p = *resolved;
   const kb::LocalInfo* local = LocalFor(c, p.id);
   std::vector<const kb::FactValue*> used;
-  auto R = [&](const std::string& s) { return RenderText(c, s, &used); };
+  std::vector<std::string> missing;  // figures with no value on the message date
+  auto R = [&](const std::string& s) { return RenderText(c, s, &used, &missing); };
   auto RL = [&](const std::vector<std::string>& v) {
     std::vector<std::string> out;
     for (const auto& s : v) out.push_back(R(s));
@@ -272,13 +273,23 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
 
   if (intent == "program.overview") {
     body = R(p.summary);
-    if (!p.benefit.empty()) body += "\n内容：" + FirstSentences(R(p.benefit), 200);
-    if (!p.income_limit.empty()) body += "\n所得制限：" + FirstSentences(R(p.income_limit), 90);
+    // A section whose figures have no value on this date renders empty.
+    if (const std::string b = R(p.benefit); !b.empty())
+      body += "\n内容：" + FirstSentences(b, 200);
+    if (const std::string l = R(p.income_limit); !l.empty())
+      body += "\n所得制限：" + FirstSentences(l, 90);
     if (!p.how_to_apply.empty()) body += "\n申請：" + FirstSentences(R(p.how_to_apply), 120);
     show_window = p.category == "相談" || !p.windows.empty() || local;
   } else if (intent == "program.amount") {
-    body = p.benefit.empty() ? "金額の情報は載っていません。窓口にお問い合わせください。"
-                             : "金額・内容：" + R(p.benefit);
+    const std::string b = R(p.benefit);
+    if (p.benefit.empty()) {
+      body = "金額の情報は載っていません。窓口にお問い合わせください。";
+    } else if (b.empty()) {  // no figures for this date: say so plainly, once
+      body = NoFiguresNote(c.kb, c.today, missing);
+      missing.clear();
+    } else {
+      body = "金額・内容：" + b;
+    }
     std::vector<std::string> notes;
     if (local) {
       // A city's own figures, with their date — but not what an old page
@@ -300,9 +311,15 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     for (const std::string& t : TargetSentences(R(p.benefit))) body += "\n" + t;
     if (!p.exclusions.empty()) extra = "対象にならない場合：\n" + Bullets(RL(p.exclusions), 5);
   } else if (intent == "program.income_limit") {
-    body = p.income_limit.empty()
-               ? "所得制限についての記載はありません。くわしくは窓口にお問い合わせください。"
-               : "所得制限：" + R(p.income_limit);
+    const std::string l = R(p.income_limit);
+    if (p.income_limit.empty()) {
+      body = "所得制限についての記載はありません。くわしくは窓口にお問い合わせください。";
+    } else if (l.empty()) {  // no figures for this date: say so plainly, once
+      body = NoFiguresNote(c.kb, c.today, missing);
+      missing.clear();
+    } else {
+      body = "所得制限：" + l;
+    }
   } else if (intent == "program.apply") {
     body = FirstSentences(R(p.summary), 80);
     body +=
@@ -347,7 +364,7 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     AddCallButtons(m, *wins.front());
     c.t.last_window = wins.front()->id;
   }
-  c.Say(AsOfLine(p.source, c.today, !used.empty()));
+  c.Say(AsOfLine(c.kb, p.source, c.today, used, missing));
   c.Quick(NextQuestions(c, p, intent));
   return true;
 }
