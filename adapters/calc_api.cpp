@@ -29,9 +29,9 @@ bool WantsExplain(std::string_view target) {
 
 }  // namespace
 
-Handler CalcApiHandler(const kb::KnowledgeBase& kb) {
-  return [&kb](const Request& req, const RequestContext&) {
-    const Date today = ToJst(NowMillis()).date;
+Handler CalcApiHandler(const kb::KnowledgeBase& kb, const Clock& clock) {
+  return [&kb, &clock](const Request& req, const RequestContext&) {
+    const Date today = ToJst(clock.NowMillis()).date;
     const bool explain = WantsExplain(std::string_view(req.target().data(), req.target().size()));
     auto [status, body] = calc::RunJsonApi(req.body(), kb, today, explain);
     return JsonResponse(req, static_cast<http::status>(status), body);

@@ -6,10 +6,11 @@
 
 #include "adapters/http_types.h"
 #include "knowledge/kb.h"
+#include "knowledge/time.h"
 
 namespace yorisoi::adapters {
 
-// `kb` must outlive the handler.
-Handler CalcApiHandler(const kb::KnowledgeBase& kb);
+// `kb` and `clock` (for "today") must outlive the handler.
+Handler CalcApiHandler(const kb::KnowledgeBase& kb, const Clock& clock);
 
 }  // namespace yorisoi::adapters

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <exception>
 #include <random>
+#include <stdexcept>
 #include <utility>
 
 #include "adapters/line_messages.h"
@@ -20,7 +21,7 @@ Dispatcher::Dispatcher(DispatcherOptions options, store::Inbox* inbox, EngineFn 
       engine_(std::move(engine)),
       sender_(sender),
       metrics_(metrics) {
-  if (!options_.now_ms) options_.now_ms = [] { return NowMillis(); };
+  if (!options_.now_ms) throw std::invalid_argument("Dispatcher: no clock (now_ms) given");
   const int n = options_.workers < 1 ? 1 : options_.workers;
   if (options_.max_in_flight < 1) options_.max_in_flight = 1;
   for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });

@@ -61,7 +61,7 @@ struct Undelivered {
 
 struct DispatcherOptions {
   int workers = 2;
-  std::function<int64_t()> now_ms;  // clock; default: system clock
+  std::function<int64_t()> now_ms;  // clock (required; the app wires the system clock)
   std::chrono::milliseconds delivery_window{std::chrono::hours(24)};  // from received_ms
   std::chrono::milliseconds retry_initial{std::chrono::seconds(2)};
   std::chrono::milliseconds retry_max{std::chrono::minutes(5)};

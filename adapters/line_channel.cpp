@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -49,7 +50,9 @@ LineWebhook::LineWebhook(std::string channel_secret, store::Inbox* inbox,
       pseudonyms_(pseudonyms),
       dispatcher_(dispatcher),
       metrics_(metrics),
-      now_ms_(now_ms ? std::move(now_ms) : [] { return NowMillis(); }) {}
+      now_ms_(std::move(now_ms)) {
+  if (!now_ms_) throw std::invalid_argument("LineWebhook: no clock (now_ms) given");
+}
 
 Handler LineWebhook::AsHandler() {
   return [this](const Request& req, const RequestContext& ctx) { return Handle(req, ctx); };

@@ -29,10 +29,10 @@ namespace yorisoi::adapters {
 
 class LineWebhook {
  public:
-  // Everything borrowed must outlive the webhook. `now_ms` defaults to the
-  // system clock.
+  // Everything borrowed must outlive the webhook. `now_ms` is the clock
+  // (required; the app wires the system clock).
   LineWebhook(std::string channel_secret, store::Inbox* inbox, const Pseudonymizer* pseudonyms,
-              Dispatcher* dispatcher, Metrics* metrics, std::function<int64_t()> now_ms = nullptr);
+              Dispatcher* dispatcher, Metrics* metrics, std::function<int64_t()> now_ms);
 
   Response Handle(const Request& req, const RequestContext& ctx);
   Handler AsHandler();

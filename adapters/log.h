@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "knowledge/time.h"
+
 namespace yorisoi::adapters {
 
 enum class LogLevel { kInfo, kWarn, kError };
@@ -20,5 +22,8 @@ void LogLimited(LogLevel level, const std::string& component, const std::string&
                 const std::string& message, int64_t now_ms, int64_t interval_ms = 60'000);
 // Suppresses kInfo lines (tests, benchmarks).
 void SetQuietLogs(bool quiet);
+// The clock for the line's timestamp (borrowed; the app wires the system
+// clock). Without one, lines carry no timestamp.
+void SetLogClock(const Clock* clock);
 
 }  // namespace yorisoi::adapters

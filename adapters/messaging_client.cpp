@@ -159,7 +159,6 @@ struct MessagingClient::Impl : std::enable_shared_from_this<MessagingClient::Imp
         base(std::move(b)),
         work(net::make_work_guard(ioc)),
         rng(std::random_device{}()) {
-    if (!options.now_ms) options.now_ms = [] { return NowMillis(); };
   }
 
   int64_t TokenAgeMs(const Job& job) const { return options.now_ms() - job.req.event_time_ms; }
@@ -468,6 +467,7 @@ Result<std::unique_ptr<MessagingClient>> MessagingClient::Create(MessagingOption
   using R = Result<std::unique_ptr<MessagingClient>>;
   Result<BaseUrl> base = ParseBase(options.api_base);
   if (!base.ok()) return R(base.status());
+  if (!options.now_ms) return R::Error("messaging client: no clock (now_ms) given");
   auto impl = std::make_shared<Impl>(std::move(options), metrics, std::move(base).value());
   if (impl->base.tls) {
     try {

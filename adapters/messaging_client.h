@@ -77,7 +77,7 @@ struct MessagingOptions {
   std::size_t queue_capacity = 10'000;
   std::size_t max_connections = 8;
   std::chrono::seconds reply_token_max_age{50};
-  std::function<int64_t()> now_ms;  // clock; default: system clock
+  std::function<int64_t()> now_ms;  // clock (required; the app wires the system clock)
 };
 
 class MessagingClient final : public ReplySender {

@@ -143,7 +143,7 @@ int CmdAdmin(const Args& args_in) {
   const std::string& name = args[1];
   auto audit = [&](const std::string& action, const std::string& detail) {
     store::AuditEntry e;
-    e.at_ms = NowMillis();
+    e.at_ms = WallClock().NowMillis();
     e.actor = LocalActor();
     e.action = action;
     e.target = name;
@@ -173,7 +173,7 @@ int CmdAdmin(const Args& args_in) {
   }
   auto password = ReadNewPassword(from_stdin);
   if (!password) return 2;
-  Status s = sub == "add-user" ? (*admin)->AddUser(name, *password, NowMillis())
+  Status s = sub == "add-user" ? (*admin)->AddUser(name, *password, WallClock().NowMillis())
                                : (*admin)->SetPassword(name, *password);
   if (!s.ok()) {
     std::cerr << "yorisoi admin: " << s.message() << "\n";

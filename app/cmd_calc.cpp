@@ -39,7 +39,7 @@ int CmdCalc(const Args& in_args) {
     std::cerr << "yorisoi calc: knowledge base: " << kb.error() << "\n";
     return 1;
   }
-  const Date today = ToJst(NowMillis()).date;
+  const Date today = ToJst(WallClock().NowMillis()).date;
   const auto [status, out] = calc::RunJsonApi(body, **kb, today, explain);
   if (status != 200) {
     const nlohmann::json err = nlohmann::json::parse(out, nullptr, false);

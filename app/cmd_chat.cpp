@@ -50,6 +50,7 @@ bot::RuntimeOptions OptionsFrom(const Config& cfg, bool in_memory) {
   o.state_ttl_minutes = cfg.state_ttl_minutes;
   o.log_retention_days = cfg.log_retention_days;
   o.in_memory = in_memory;
+  o.clock = &WallClock();
   return o;
 }
 
@@ -101,7 +102,7 @@ int RunJsonl(bot::Runtime& rt) {
     in.user = j.value("user", "console");
     const std::string at = j.value("at", "");
     if (at.empty()) {
-      in.timestamp_ms = NowMillis();
+      in.timestamp_ms = WallClock().NowMillis();
     } else if (auto t = ParseIsoInstant(at)) {
       in.timestamp_ms = *t;
     } else {
@@ -155,7 +156,7 @@ int RunInteractive(bot::Runtime& rt, const std::string& user, std::optional<int6
     if (line == "/quit" || line == "/exit") break;
     bot::Incoming in;
     in.user = user;
-    in.timestamp_ms = fixed_at ? *fixed_at : NowMillis();
+    in.timestamp_ms = fixed_at ? *fixed_at : WallClock().NowMillis();
     in.kind = bot::Incoming::Kind::kText;
     in.text = line;
     if (line == "/follow") {

@@ -2,6 +2,7 @@
 // cases through the engine (state and logs in memory, no network) and prints
 // each case's pass/fail and the accuracy. Exit 1 when the accuracy is below
 // --min, 2 on bad input.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -58,6 +59,12 @@ int CmdEval(const Args& args_in) {
   o.state_ttl_minutes = cfg->state_ttl_minutes;
   o.log_retention_days = cfg->log_retention_days;
   o.in_memory = true;
+  // The cases replay recorded instants: the server clock is the latest of
+  // them, so no case's timestamp is mistaken for an implausible one.
+  int64_t latest = 0;
+  for (const bot::eval::Case& c : cases) latest = std::max(latest, c.at_ms);
+  const FakeClock clock(latest);
+  o.clock = &clock;
   auto rt = bot::Runtime::Open(o);
   if (!rt.ok()) {
     std::cerr << "yorisoi eval: " << rt.error() << "\n";

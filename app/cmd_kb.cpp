@@ -32,7 +32,7 @@ std::string TakeOption(Args& args, const std::string& name, const std::string& f
 
 std::optional<int64_t> TakeTime(Args& args) {
   const std::string at = TakeOption(args, "--at", "");
-  if (at.empty()) return NowMillis();
+  if (at.empty()) return WallClock().NowMillis();
   return ParseIsoInstant(at);
 }
 
@@ -167,6 +167,10 @@ int CmdKb(const Args& in_args) {
       }
       std::cout << w->name << " @ " << FormatJstHuman(*at) << "\n  受付: " << w->hours.text << "\n";
       PrintOpenState(kb.OpenAt(*w, *at));
+      const int year = ToJst(*at).date.year;
+      if (!kb::HolidayCalendar::Confirmed(year, ToJst(WallClock().NowMillis()).date))
+        std::cout << "  注意: " << year
+                  << "年の祝日はまだ正式に決まっていません（春分の日・秋分の日は前年2月に発表）。\n";
       return 0;
     }
   } catch (const std::exception& e) {

@@ -114,7 +114,7 @@ class Purger {
     std::unique_lock<std::mutex> lock(mu_);
     do {
       lock.unlock();
-      if (auto r = inbox_->Purge(NowMillis()); !r.ok()) {
+      if (auto r = inbox_->Purge(WallClock().NowMillis()); !r.ok()) {
         ad::Log(ad::LogLevel::kWarn, "inbox", r.error());
       }
       lock.lock();
@@ -163,6 +163,7 @@ int CmdServe(const Args& in_args) {
   std::signal(SIGXFSZ, SIG_IGN);
   RaiseFileLimit();
 
+  ad::SetLogClock(&WallClock());
   bot::RuntimeOptions ro;
   ro.data_dir = cfg.data_dir;
   ro.kb_path = cfg.KbPath();
@@ -170,6 +171,7 @@ int CmdServe(const Args& in_args) {
   ro.lexicon_dir = cfg.lexicon_dir;
   ro.state_ttl_minutes = cfg.state_ttl_minutes;
   ro.log_retention_days = cfg.log_retention_days;
+  ro.clock = &WallClock();
   auto runtime = bot::Runtime::Open(ro);
   if (!runtime.ok()) return Fail(1, runtime.error());
   bot::Runtime& rt = **runtime;
@@ -193,6 +195,7 @@ int CmdServe(const Args& in_args) {
     mo.reply_token_max_age = std::chrono::seconds(cfg.reply_token_max_age_s);
     mo.queue_capacity = static_cast<std::size_t>(cfg.line_send_queue);
     mo.max_connections = static_cast<std::size_t>(cfg.line_max_connections);
+    mo.now_ms = [] { return WallClock().NowMillis(); };
     auto c = ad::MessagingClient::Create(std::move(mo), &metrics);
     if (!c.ok()) return Fail(2, c.error());
     client = std::move(c).value();
@@ -207,7 +210,7 @@ int CmdServe(const Args& in_args) {
     if (store::LogStore* log = rt.log_store()) {
       dopt.on_undelivered = [log](const ad::Undelivered& u) {
         store::LogEntry e;
-        e.at_ms = NowMillis();
+        e.at_ms = WallClock().NowMillis();
         e.user = u.user;
         e.direction = "out";
         e.text = "【未送信】この回答はLINEに届けられませんでした（理由: " + u.reason + "）";
@@ -215,11 +218,13 @@ int CmdServe(const Args& in_args) {
         log->Append(std::move(e));
       };
     }
+    dopt.now_ms = [] { return WallClock().NowMillis(); };
     dispatcher = std::make_unique<ad::Dispatcher>(
         dopt, inbox->get(), [&rt](const bot::Incoming& m) { return rt.Handle(m); }, client.get(),
         &metrics);
     webhook = std::make_unique<ad::LineWebhook>(cfg.line_channel_secret, inbox->get(), &*pseudonyms,
-                                                dispatcher.get(), &metrics);
+                                                dispatcher.get(), &metrics,
+                                                [] { return WallClock().NowMillis(); });
     router.Add(ad::http::verb::post, "/callback", webhook->AsHandler());
   } else {
     router.Add(ad::http::verb::post, "/callback",
@@ -241,6 +246,7 @@ int CmdServe(const Args& in_args) {
     co.admin_db_path = store::AdminStorePath(cfg.data_dir);
     co.admin_token = cfg.admin_token;
     co.trusted_proxies = cfg.trusted_proxies;
+    co.clock = [] { return WallClock().NowMillis(); };
     // Staff read names, not ids ("国立市", "児童扶養手当").
     for (const auto& m : rt.kb().municipalities()) co.municipality_names[m.id] = m.name;
     for (const auto& p : rt.kb().programs()) co.program_names[p.id] = p.name;
@@ -296,7 +302,7 @@ int CmdServe(const Args& in_args) {
         return ad::JsonResponse(req, ad::http::status::ok, j.dump());
       });
   router.Add(ad::http::verb::get, "/metrics", ad::MetricsHandler(metrics));
-  router.Add(ad::http::verb::post, "/api/v1/calc", ad::CalcApiHandler(rt.kb()));
+  router.Add(ad::http::verb::post, "/api/v1/calc", ad::CalcApiHandler(rt.kb(), WallClock()));
 
   // --- Server
   ad::ServerOptions so;

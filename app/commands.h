@@ -6,9 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "knowledge/time.h"
+
 namespace yorisoi::app {
 
 using Args = std::vector<std::string>;
+
+// The real clock. The app's wiring is the only place that reads it; every
+// component gets it (or a FakeClock in tests) injected.
+const Clock& WallClock();
 
 int CmdServe(const Args& args);  // app/cmd_serve.cpp
 int CmdChat(const Args& args);   // app/cmd_chat.cpp

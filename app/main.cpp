@@ -23,6 +23,13 @@ void Usage() {
 
 }  // namespace
 
+namespace yorisoi::app {
+const Clock& WallClock() {
+  static const SystemClock clock;
+  return clock;
+}
+}  // namespace yorisoi::app
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     Usage();

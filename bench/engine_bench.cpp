@@ -63,6 +63,10 @@ std::unique_ptr<bot::Runtime> OpenRuntime(const TempDir& dir) {
   o.knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
   o.lexicon_dir = YORISOI_SOURCE_DIR "/bot/data";
   o.in_memory = false;  // state.sqlite and log.sqlite on disk
+  // The events are dated 2026 and later (one a second); a clock far ahead keeps
+  // them all plausible.
+  static const FakeClock clock(FromJst(Date{2100, 1, 1}, 0));
+  o.clock = &clock;
   auto r = bot::Runtime::Open(o);
   if (!r.ok()) {
     std::fprintf(stderr, "Runtime::Open: %s\n", r.error().c_str());

@@ -569,7 +569,7 @@ class Dataset {
     if (ec) Die(dir_.string() + ": " + ec.message());
     db_ = (dir_ / "log.sqlite").string();
     // Retention 0: the generated period is fixed, not relative to today.
-    auto s = store::OpenSqliteLogStore(db_, 0);
+    auto s = store::OpenSqliteLogStore(db_, 0, clock_);
     if (!s.ok()) Die(s.status().message());
     store_ = std::move(s).value();
     query_ = store::AsLogQuery(store_.get());
@@ -661,6 +661,7 @@ class Dataset {
 
  private:
   fs::path dir_;
+  FakeClock clock_{FromJst(Date{2026, 12, 1}, 0)};  // unused: retention is off
   std::string db_;
   std::unique_ptr<store::LogStore> store_;
   store::LogQuery* query_ = nullptr;

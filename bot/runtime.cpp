@@ -2,7 +2,10 @@
 // state store and the log store, and wires the engine to them.
 #include "bot/runtime.h"
 
+#include <atomic>
+#include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "bot/yorisoi_engine.h"
 #include "dialogs/lexicon.h"
@@ -22,6 +25,7 @@ struct Runtime::Impl {
   std::unique_ptr<store::LogStore> log;
   std::unique_ptr<Engine> engine;
   std::vector<std::string> degraded;
+  std::atomic<bool> logged_future{false}, logged_past{false};  // timestamp warnings, once each
 };
 
 Runtime::Runtime() : impl_(std::make_unique<Impl>()) {}
@@ -35,6 +39,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   Impl& im = *rt->impl_;
   im.options = options;
   RuntimeOptions& o = im.options;
+  if (o.clock == nullptr) return R::Error("runtime: no clock given");
 #ifdef YORISOI_SOURCE_DIR
   if (o.knowledge_source_dir.empty()) o.knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
   if (o.lexicon_dir.empty()) o.lexicon_dir = YORISOI_SOURCE_DIR "/bot/data";
@@ -69,12 +74,12 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   }
   im.state = std::move(state).value();
   if (!o.in_memory && o.state_ttl_minutes > 0) {
-    (void)im.state->Purge(NowMillis() - static_cast<int64_t>(o.state_ttl_minutes) * 60 * 1000);
+    (void)im.state->Purge(o.clock->NowMillis() - static_cast<int64_t>(o.state_ttl_minutes) * 60 * 1000);
   }
 
   if (!o.in_memory) {
     const std::string log_path = o.data_dir + "/log.sqlite";
-    auto log = store::OpenSqliteLogStore(log_path, o.log_retention_days);
+    auto log = store::OpenSqliteLogStore(log_path, o.log_retention_days, *o.clock);
     if (log.ok()) {
       im.log = std::move(log).value();
     } else {
@@ -94,6 +99,7 @@ const std::vector<std::string>& Runtime::degraded() const { return impl_->degrad
 Engine& Runtime::engine() { return *impl_->engine; }
 store::LogStore* Runtime::log_store() { return impl_->log.get(); }
 store::StateStore& Runtime::state_store() { return *impl_->state; }
+const Clock& Runtime::clock() const { return *impl_->options.clock; }
 
 namespace {
 
@@ -135,7 +141,40 @@ store::LogEntry Entry(const Incoming& in, const ReplyMeta& m, std::string direct
 
 }  // namespace
 
-Reply Runtime::Handle(const Incoming& in) {
+int64_t CheckedTimestamp(int64_t timestamp_ms, int64_t now_ms, TimestampIssue* issue) {
+  static const int64_t kEarliest = FromJst(Date{2000, 1, 1}, 0);
+  constexpr int64_t kMaxAheadMs = int64_t{24} * 60 * 60 * 1000;
+  if (timestamp_ms > now_ms + kMaxAheadMs) {
+    if (issue) *issue = TimestampIssue::kFuture;
+    return now_ms;
+  }
+  if (timestamp_ms < kEarliest) {
+    if (issue) *issue = TimestampIssue::kBefore2000;
+    return now_ms;
+  }
+  if (issue) *issue = TimestampIssue::kNone;
+  return timestamp_ms;
+}
+
+Reply Runtime::Handle(const Incoming& event) {
+  TimestampIssue issue = TimestampIssue::kNone;
+  const int64_t at = CheckedTimestamp(event.timestamp_ms, impl_->options.clock->NowMillis(), &issue);
+  std::optional<Incoming> fixed;
+  if (issue != TimestampIssue::kNone) {
+    std::atomic<bool>& logged =
+        issue == TimestampIssue::kFuture ? impl_->logged_future : impl_->logged_past;
+    if (!logged.exchange(true)) {
+      std::fprintf(stderr,
+                   "yorisoi runtime: event timestamp %s %s; answering with the server clock "
+                   "(logged once)\n",
+                   FormatJstIso(event.timestamp_ms).c_str(),
+                   issue == TimestampIssue::kFuture ? "is more than 24 h ahead of the server clock"
+                                                    : "is before 2000-01-01");
+    }
+    fixed = event;
+    fixed->timestamp_ms = at;
+  }
+  const Incoming& in = fixed ? *fixed : event;
   Reply reply = impl_->engine->Handle(in);
   if (store::LogStore* log = impl_->log.get()) {
     log->Append(Entry(in, reply.meta, "in", InboundText(in)));

@@ -11,6 +11,7 @@
 #include "bot/engine.h"
 #include "knowledge/kb.h"
 #include "knowledge/result.h"
+#include "knowledge/time.h"
 
 namespace yorisoi::store {
 class LogStore;
@@ -27,7 +28,18 @@ struct RuntimeOptions {
   int state_ttl_minutes = 60 * 24 * 7;
   int log_retention_days = 365;
   bool in_memory = false;              // eval/tests: state and logs in memory
+  // "Now" for the state purge, the log retention and checking event
+  // timestamps. Required (borrowed; must outlive the runtime): the app's
+  // wiring passes the system clock, tests a FakeClock.
+  const Clock* clock = nullptr;
 };
+
+// Why an event's timestamp was not used as the clock.
+enum class TimestampIssue { kNone, kFuture, kBefore2000 };
+// The instant to answer an event at: its timestamp, unless that is more than
+// 24 h ahead of `now_ms` or before 2000-01-01 JST — then `now_ms` (the server
+// clock). `issue` (optional) says which.
+int64_t CheckedTimestamp(int64_t timestamp_ms, int64_t now_ms, TimestampIssue* issue = nullptr);
 
 class Runtime {
  public:
@@ -42,11 +54,14 @@ class Runtime {
   // The bot still answers.
   const std::vector<std::string>& degraded() const;
   // Handles one message: runs the engine and logs inbound + outbound
-  // messages (masked). Thread-safe across users; serialize per user.
+  // messages (masked). Thread-safe across users; serialize per user. The
+  // event timestamp is the clock unless implausible (see CheckedTimestamp);
+  // then the server clock is used and that is logged once per kind.
   Reply Handle(const Incoming& in);
   Engine& engine();
   store::LogStore* log_store();      // may be null (in_memory without logging)
   store::StateStore& state_store();
+  const Clock& clock() const;
 
  private:
   Runtime();

@@ -335,8 +335,8 @@ void Compute(Ctx& c, bool assumed_support, const std::string& prefix = "") {
     }
     medical |= pr.program == "hitorioya_iryo";
   }
-  std::string summary = prefix + GivenText(s, k.children) + "で計算した目安です（" +
-                        JpDate(c.today) + "時点）。\n" + Join(rows, "\n");
+  std::string summary =
+      prefix + GivenText(s, k.children) + "で計算した目安です。\n" + Join(rows, "\n");
   if (paid > 0) {
     summary += "\n手当の合計：月" + kb::FormatYen(total) + "円";
     if (medical) summary += "（医療費助成を除く）";
@@ -378,10 +378,13 @@ void Compute(Ctx& c, bool assumed_support, const std::string& prefix = "") {
         pr.name.substr(pr.name.find(' ') == std::string::npos ? 0 : pr.name.find(' ') + 1));
   }
   const calc::ProgramResult* main = MainResult(k);
-  std::string asof = "金額は" + JpDate(c.today) + "時点の制度によります";
+  // The as-of date is the date the figures took effect, never the message
+  // date; past the last known fiscal year, say these are the latest figures.
+  std::string asof;
   if (main && !AsOfText(main->source).empty())
-    asof += "（" + main->name + "は" + AsOfText(main->source) + "）";
-  notes.push_back(asof + "。");
+    asof = "金額は" + AsOfText(main->source) + "で計算しています（" + main->name + "）。";
+  asof += LatestFiguresNote(c.kb, c.today);
+  if (!asof.empty()) notes.push_back(asof);
   if (!pubs.empty()) {
     std::vector<std::string> ps;
     for (const auto& [pub, names] : pubs) ps.push_back(pub + "（" + Join(names, "・") + "）");

@@ -39,7 +39,24 @@ struct Ctx {
 
 // --- Formatting (format.cpp)
 std::string JpDate(const Date& d);  // "2026年11月24日"
-std::string AsOfLine(const kb::Source& s, const Date& figures_date, bool dated_figures);
+// The source line of an answer. With figures (`used`: the fact values shown),
+// the as-of date is the date those figures took effect — never the message
+// date; past the last fiscal year the knowledge base knows, it says these are
+// the latest confirmed figures. With `missing` (ids with no value on `today`,
+// whose sentences were left out), it says plainly that there are no figures
+// for that date and from when there are.
+std::string AsOfLine(const kb::KnowledgeBase& kb, const kb::Source& s, const Date& today,
+                     const std::vector<const kb::FactValue*>& used,
+                     const std::vector<std::string>& missing);
+// "金額は…から適用の額です" caveat for a reply about `today` whose figures
+// took effect on `figures_from`: adds that the amounts of today's fiscal year
+// are not confirmed yet when `today` is past the knowledge base's last known
+// fiscal year. "" when nothing needs saying.
+std::string LatestFiguresNote(const kb::KnowledgeBase& kb, const Date& today);
+// Plain words for "no figures for this date": "2010年1月1日時点の金額のデータは
+// ありません。お答えできるのは2023年4月1日以降の金額です。"
+std::string NoFiguresNote(const kb::KnowledgeBase& kb, const Date& today,
+                          const std::vector<std::string>& missing);
 std::string PhoneText(const kb::Phone& p);      // "042-341-1211（内線2442）"
 std::string TelUri(const std::string& number);  // "tel:0423411211", "#8008" → "tel:%238008"
 LinkButton CallButton(const kb::Phone& p);
@@ -56,8 +73,11 @@ std::string ShortProgramName(const kb::Program& p);
 
 // KnowledgeBase::Render at the message date, except that a rate written as
 // "{{id}}%" (rates are fractions: 0.6) is shown as a percentage ("60%").
+// Sentences whose figures have no value on the date are left out (their ids
+// go to `missing`): a placeholder never reaches a parent.
 std::string RenderText(const Ctx& c, const std::string& text,
-                       std::vector<const kb::FactValue*>* used = nullptr);
+                       std::vector<const kb::FactValue*>* used = nullptr,
+                       std::vector<std::string>* missing = nullptr);
 
 // --- Region handling (region.cpp)
 // Applies a municipality/prefecture named in the message to the tracker;

@@ -1,5 +1,6 @@
 // Formatting helpers shared by the flows.
 #include <cstdio>
+#include <optional>
 
 #include "dialogs/flows.h"
 #include "knowledge/time.h"
@@ -17,8 +18,8 @@ void Ctx::Quick(std::vector<QuickReply> q) {
 }
 
 std::string RenderText(const Ctx& c, const std::string& text,
-                       std::vector<const kb::FactValue*>* used) {
-  return c.kb.Render(text, c.today, used);
+                       std::vector<const kb::FactValue*>* used, std::vector<std::string>* missing) {
+  return c.kb.Render(text, c.today, used, missing);
 }
 
 std::string JpDate(const Date& d) {
@@ -26,14 +27,39 @@ std::string JpDate(const Date& d) {
          "日";
 }
 
-std::string AsOfLine(const kb::Source& s, const Date& figures_date, bool dated_figures) {
+namespace {
+int FiscalYear(const Date& d) { return d.month >= 4 ? d.year : d.year - 1; }
+}  // namespace
+
+std::string LatestFiguresNote(const kb::KnowledgeBase& kb, const Date& today) {
+  const int last = FiscalYear(kb.LatestFigureDate());
+  if (FiscalYear(today) <= last) return {};
+  return "これは確認できている最新の金額です。" + std::to_string(FiscalYear(today)) +
+         "年度の金額はまだ確認できていません。";
+}
+
+std::string NoFiguresNote(const kb::KnowledgeBase& kb, const Date& today,
+                          const std::vector<std::string>& missing) {
+  std::string note = JpDate(today) + "時点の金額のデータはありません。";
+  if (auto from = kb.FiguresFrom(missing))
+    note += "お答えできるのは" + JpDate(*from) + "以降の金額です。";
+  return note;
+}
+
+std::string AsOfLine(const kb::KnowledgeBase& kb, const kb::Source& s, const Date& today,
+                     const std::vector<const kb::FactValue*>& used,
+                     const std::vector<std::string>& missing) {
   std::string line = "出典：" + s.title;
   if (!s.url.empty()) line += "（" + s.url + "）";
-  if (dated_figures) {
-    line += "。金額は" + JpDate(figures_date) + "時点のものです。";
+  std::optional<Date> in_force;  // the latest date any figure shown took effect
+  for (const kb::FactValue* v : used)
+    if (!in_force || v->from > *in_force) in_force = v->from;
+  if (in_force) {
+    line += "。金額は" + JpDate(*in_force) + "から適用の額です。" + LatestFiguresNote(kb, today);
   } else if (auto d = Date::Parse(s.as_of)) {
     line += "（" + JpDate(*d) + "時点の情報）";
   }
+  if (!missing.empty()) line += "\n" + NoFiguresNote(kb, today, missing);
   return line;
 }
 

@@ -307,7 +307,8 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
   const kb::Program& p = *resolved;
   const kb::LocalInfo* local = LocalFor(c, p.id);
   std::vector<const kb::FactValue*> used;
-  auto R = [&](const std::string& s) { return RenderText(c, s, &used); };
+  std::vector<std::string> missing;  // figures with no value on the message date
+  auto R = [&](const std::string& s) { return RenderText(c, s, &used, &missing); };
   auto RL = [&](const std::vector<std::string>& v) {
     std::vector<std::string> out;
     for (const auto& s : v) out.push_back(R(s));
@@ -333,12 +334,15 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
   std::string extra;  // a second message
   bool show_window = true;
   std::vector<QuickReply> related_q;
-  auto missing = [&](const std::string& what) { return MissingFacet(c, p, what); };
+  auto missing_facet = [&](const std::string& what) { return MissingFacet(c, p, what); };
 
   if (intent == "program.overview") {
     body = R(p.summary);
-    if (!p.benefit.empty()) body += "\n内容：" + FirstSentences(R(p.benefit), 200);
-    if (!p.income_limit.empty()) body += "\n所得制限：" + FirstSentences(R(p.income_limit), 90);
+    // A section whose figures have no value on this date renders empty.
+    if (const std::string b = R(p.benefit); !b.empty())
+      body += "\n内容：" + FirstSentences(b, 200);
+    if (const std::string l = R(p.income_limit); !l.empty())
+      body += "\n所得制限：" + FirstSentences(l, 90);
     if (!p.how_to_apply.empty()) body += "\n申請：" + FirstSentences(R(p.how_to_apply), 120);
     std::vector<std::string> rel;
     for (const std::string& id : p.related) {
@@ -348,8 +352,15 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     if (!rel.empty()) body += "\n関連する制度：" + Join(rel, "、");
   } else if (intent == "program.amount") {
     if (const auto n = ChildCount(c)) lead = ChildTotalLine(c, p, *n);
-    body = p.benefit.empty() ? missing("金額") : "金額・内容：" + R(p.benefit);
-    if (p.benefit.empty() && !p.loan.empty()) body = R(p.loan);
+    const std::string b = R(p.benefit);
+    if (p.benefit.empty()) {
+      body = p.loan.empty() ? missing_facet("金額") : R(p.loan);
+    } else if (b.empty()) {  // no figures for this date: say so plainly, once
+      body = NoFiguresNote(c.kb, c.today, missing);
+      missing.clear();
+    } else {
+      body = "金額・内容：" + b;
+    }
     std::vector<std::string> notes;
     if (local) {
       // A city's own figures, with their date — but not what an old page
@@ -373,21 +384,29 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     if (!p.exclusions.empty()) extra = "対象にならない場合：\n" + Bullets(RL(p.exclusions), 5);
   } else if (intent == "program.income_limit") {
     if (const auto n = ChildCount(c)) lead = IncomeLimitLine(c, p, *n);
-    body = p.income_limit.empty() ? missing("所得制限") : "所得制限：" + R(p.income_limit);
-    // What the limit is for: who gets it and how much.
-    if (!p.benefit.empty() && HasDigit(p.benefit))
-      body += "\n金額：" + FirstSentences(R(p.benefit), 120);
-    if (!p.summary.empty()) body += "\n" + FirstSentences(R(p.summary), 80);
+    const std::string l = R(p.income_limit);
+    if (p.income_limit.empty()) {
+      body = missing_facet("所得制限");
+    } else if (l.empty()) {  // no figures for this date: say so plainly, once
+      body = NoFiguresNote(c.kb, c.today, missing);
+      missing.clear();
+    } else {
+      body = "所得制限：" + l;
+      // What the limit is for: who gets it and how much.
+      if (const std::string b = R(p.benefit); !b.empty() && HasDigit(p.benefit))
+        body += "\n金額：" + FirstSentences(b, 120);
+      if (!p.summary.empty()) body += "\n" + FirstSentences(R(p.summary), 80);
+    }
   } else if (intent == "program.apply") {
     body = FirstSentences(R(p.summary), 80);
     body += "\n申請・利用の方法：" +
-            (p.how_to_apply.empty() ? missing("申請の方法") : R(p.how_to_apply));
+            (p.how_to_apply.empty() ? missing_facet("申請の方法") : R(p.how_to_apply));
     if (!p.documents.empty()) extra = "主な必要書類：\n" + Bullets(RL(p.documents), 5);
   } else if (intent == "program.documents") {
-    body = p.documents.empty() ? missing("必要書類") : "必要書類：\n" + Bullets(RL(p.documents), 8);
+    body = p.documents.empty() ? missing_facet("必要書類") : "必要書類：\n" + Bullets(RL(p.documents), 8);
   } else if (intent == "program.payment_date") {
     lead = PaymentLine(c, p);
-    body = p.payment.empty() ? missing("支給日・支払方法") : "支給日・支払方法：" + R(p.payment);
+    body = p.payment.empty() ? missing_facet("支給日・支払方法") : "支給日・支払方法：" + R(p.payment);
     if (!lead.empty() && p.pay_schedule.day == 0 && !p.payment.empty()) {
       // Only the months are known: the months line says it all.
     }
@@ -398,11 +417,11 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
       if (p.renewal.empty() &&
           (ca.find("現況届") != std::string::npos || ca.find("更新") != std::string::npos))
         found.push_back(R(ca));
-    body = found.empty() ? missing("現況届・更新の手続き") : "現況届・更新：" + Join(found, "\n");
+    body = found.empty() ? missing_facet("現況届・更新の手続き") : "現況届・更新：" + Join(found, "\n");
   } else if (intent == "program.reduction") {
-    body = p.reduction.empty() ? missing("減額") : "減額について：" + R(p.reduction);
+    body = p.reduction.empty() ? missing_facet("減額") : "減額について：" + R(p.reduction);
   } else if (intent == "program.loan") {
-    body = p.loan.empty() ? missing("貸付の限度額・利子・返済") : "貸付の条件：" + R(p.loan);
+    body = p.loan.empty() ? missing_facet("貸付の限度額・利子・返済") : "貸付の条件：" + R(p.loan);
   } else if (intent == "program.related") {
     std::vector<std::string> rows;
     for (const std::string& id : p.related) {
@@ -411,7 +430,7 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
       rows.push_back("・" + ShortProgramName(*r) + "：" + FirstSentences(R(r->summary), 60));
       if (related_q.size() < 3) related_q.push_back(Q(ShortProgramName(*r), r->name + "について"));
     }
-    body = rows.empty() ? missing("関連する制度") : "関連する制度：\n" + Join(rows, "\n");
+    body = rows.empty() ? missing_facet("関連する制度") : "関連する制度：\n" + Join(rows, "\n");
   } else {  // program.window
     body = FirstSentences(R(p.summary), 80);
     if (!p.how_to_apply.empty()) body += "\n" + FirstSentences(R(p.how_to_apply), 150);
@@ -468,7 +487,7 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
   } else if (show_window) {
     c.out.messages.back().text += "\n" + NoWindowLine(c, p);
   }
-  c.Say(AsOfLine(p.source, c.today, !used.empty()));
+  c.Say(AsOfLine(c.kb, p.source, c.today, used, missing));
   std::vector<QuickReply> q;
   if (cut) {
     const std::string what = FacetWord(intent);
@@ -578,7 +597,11 @@ bool CombinedTotal(Ctx& c, const kb::Program* first) {
                      kb::FormatYen(total) + "円です。\n" + Join(rows, "\n");
   if (const kb::Window* w = PrimaryWindow(c)) text += "\n" + ShortWindowLine(*w);
   c.Say(text);
-  c.Say(AsOfLine(ps.front()->source, c.today, true));
+  // The totals come from the same figures as the programs' amount texts.
+  std::vector<const kb::FactValue*> used;
+  std::vector<std::string> missing;
+  for (const kb::Program* p : ps) (void)RenderText(c, p->benefit, &used, &missing);
+  c.Say(AsOfLine(c.kb, ps.front()->source, c.today, used, missing));
   c.Quick({Q("自分の場合を計算", "手当を計算したい"), P("メニュー", "menu=main")});
   return true;
 }
@@ -666,7 +689,7 @@ bool Programs(Ctx& c, const std::string& intent) {
           "にお住まいの方は対象になりません。" + c.t.other_place +
           "に同じような制度があるかは、" + c.t.other_place +
           "のひとり親（子育て）担当の窓口にお問い合わせください。");
-    c.Say(AsOfLine(p.source, c.today, false));
+    c.Say(AsOfLine(c.kb, p.source, c.today, {}, {}));
     c.Quick({P("国の制度を見る", "cat=手当・給付金"), P("メニュー", "menu=main")});
     return true;
   }

@@ -65,8 +65,14 @@ std::string OpenNowLine(const Ctx& c, const kb::Window& w) {
       const bool off_hours = st.reason.rfind("受付時間外", 0) == 0;
       std::string s =
           now + (off_hours ? "は受付時間外です。" : "は受付していません（" + st.reason + "）。");
-      if (st.next_open_ms)
+      if (st.next_open_ms) {
         s += "次に受け付けるのは" + WhenText(*st.next_open_ms, c.today) + "からです。";
+        // A year whose holidays are not announced yet (春分・秋分 are fixed
+        // each February for the next year): the day is computed, not confirmed.
+        const int year = ToJst(*st.next_open_ms).date.year;
+        if (!kb::HolidayCalendar::Confirmed(year, c.today))
+          s += "（" + std::to_string(year) + "年の祝日はまだ正式に決まっていないため、変わることがあります）";
+      }
       return s;
     }
     case kb::OpenStatus::kUnknown:

@@ -17,16 +17,30 @@ int NthWeekdayDay(int year, int month, int weekday, int nth) {
   return 1 + (weekday - first + 7) % 7 + (nth - 1) * 7;
 }
 
-int Shunbun(int y) {
-  return static_cast<int>(20.8431 + 0.242194 * (y - 1980) - std::floor((y - 1980) / 4.0));
+// 春分日・秋分日 (day of March / September) by the usual approximation of the
+// equinox; the official days are announced each February for the next year
+// (国立天文台 暦要項). The constants hold for 1980–2099 and 2100–2150; outside
+// that range there is no estimate (nullopt).
+std::optional<int> Equinox(int y, double base_1980_2099, double base_2100_2150) {
+  double base = 0;
+  if (y >= 1980 && y <= 2099) {
+    base = base_1980_2099;
+  } else if (y >= 2100 && y <= 2150) {
+    base = base_2100_2150;
+  } else {
+    return std::nullopt;
+  }
+  return static_cast<int>(base + 0.242194 * (y - 1980) - std::floor((y - 1980) / 4.0));
 }
-int Shubun(int y) {
-  return static_cast<int>(23.2488 + 0.242194 * (y - 1980) - std::floor((y - 1980) / 4.0));
-}
+std::optional<int> Shunbun(int y) { return Equinox(y, 20.8431, 21.8510); }
+std::optional<int> Shubun(int y) { return Equinox(y, 23.2488, 24.2488); }
 
+// 国民の祝日 by the rules of the 祝日法 in force in year `d.year` (from 1980
+// on; fixed and Happy Monday days for any later year, 春分/秋分 while the
+// estimate holds).
 std::optional<std::string> StatutoryHoliday(const Date& d) {
   const int y = d.year, m = d.month, day = d.day, wd = d.Weekday();
-  if (y < 1980 || y > 2099) return std::nullopt;  // formula range for 春分/秋分
+  if (y < 1980) return std::nullopt;  // the rules below start in 1980
   auto happy_monday = [&](int nth) { return wd == 1 && day == NthWeekdayDay(y, m, 1, nth); };
   switch (m) {
     case 1:
@@ -38,7 +52,7 @@ std::optional<std::string> StatutoryHoliday(const Date& d) {
       if (y >= 2020 && day == 23) return "天皇誕生日";
       break;
     case 3:
-      if (day == Shunbun(y)) return "春分の日";
+      if (day == Shunbun(y)) return "春分の日";  // nullopt never equals a day
       break;
     case 4:
       if (day == 29) return y >= 2007 ? "昭和の日" : (y >= 1989 ? "みどりの日" : "天皇誕生日");
@@ -160,17 +174,30 @@ std::optional<std::string> HolidayCalendar::BaseHoliday(const Date& d) const {
   return StatutoryHoliday(d);
 }
 
+bool HolidayCalendar::IsShukujitsu(const Date& d) const {
+  const std::optional<std::string> base = BaseHoliday(d);
+  return base && *base != "振替休日" && *base != "国民の休日";
+}
+
 std::optional<std::string> HolidayCalendar::HolidayName(const Date& d) const {
   if (auto base = BaseHoliday(d)) return base;
-  // 振替休日: the first non-holiday day after a holiday falling on Sunday.
+  // 振替休日 (祝日法 第3条第2項): when a 国民の祝日 falls on a Sunday, the
+  // nearest following day that is not a 国民の祝日. Walk back over the run of
+  // 国民の祝日 just before `d` (a 振替休日 itself ends the run: 2021-08-10 is
+  // an ordinary day after the 振替休日 of 2021-08-09).
   Date p = d.AddDays(-1);
-  for (int i = 0; i < 7 && BaseHoliday(p); ++i, p = p.AddDays(-1)) {
+  for (int i = 0; i < 7 && IsShukujitsu(p); ++i, p = p.AddDays(-1)) {
     if (p.Weekday() == 0) return "振替休日";
   }
-  // 国民の休日: a day (not Sunday) between two holidays.
-  if (d.Weekday() != 0 && BaseHoliday(d.AddDays(-1)) && BaseHoliday(d.AddDays(1)))
+  // 国民の休日 (第3条第3項): a day between two 国民の祝日 that is not one.
+  if (d.Weekday() != 0 && IsShukujitsu(d.AddDays(-1)) && IsShukujitsu(d.AddDays(1)))
     return "国民の休日";
   return std::nullopt;
+}
+
+bool HolidayCalendar::Confirmed(int year, const Date& today) {
+  // 春分・秋分 of `year` are announced in February of the year before.
+  return Date{year - 1, 2, 1} <= today;
 }
 
 bool HolidayCalendar::IsYearEnd(const Date& d) {

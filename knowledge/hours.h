@@ -30,9 +30,16 @@ class HolidayCalendar {
   bool IsHoliday(const Date& d) const { return HolidayName(d).has_value(); }
   // 12/29–1/3.
   static bool IsYearEnd(const Date& d);
+  // Whether the holidays of `year` are officially fixed as seen on `today`:
+  // 春分の日・秋分の日 are announced each February for the next year, so a
+  // year more than about a year ahead is computed, not confirmed (and the law
+  // may change before then). Replies about such dates must say so.
+  static bool Confirmed(int year, const Date& today);
 
  private:
   std::optional<std::string> BaseHoliday(const Date& d) const;  // before 振替/国民の休日
+  // A 国民の祝日 (or a day the law treats as one), not a 振替休日/国民の休日.
+  bool IsShukujitsu(const Date& d) const;
   std::vector<Override> overrides_;
 };
 

@@ -226,8 +226,7 @@ Status KnowledgeBase::Build(const std::string& source_dir, const std::string& db
         SQLite::Statement st(db, "INSERT INTO meta(key, value) VALUES(:k, :v)");
         for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
                  {"content_hash", s.content_hash},
-                 {"schema_version", std::to_string(kSchemaVersion)},
-                 {"built_at", FormatJstIso(NowMillis())}}) {
+                 {"schema_version", std::to_string(kSchemaVersion)}}) {
           st.bind(":k", k);
           st.bind(":v", v);
           st.exec();
@@ -516,15 +515,81 @@ const Fact* KnowledgeBase::FindFact(std::string_view id) const {
   return FindIn(impl_->fact_by_id, id);
 }
 
+namespace {
+
+// Splits `text` after each "。" and each line break (the separators stay
+// with the sentence before them).
+std::vector<std::string_view> Sentences(std::string_view text) {
+  static constexpr std::string_view kMaru = "\xE3\x80\x82";  // 。
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size();) {
+    size_t end = std::string_view::npos;
+    if (text[i] == '\n') end = i + 1;
+    else if (text.substr(i, kMaru.size()) == kMaru) end = i + kMaru.size();
+    if (end != std::string_view::npos) {
+      out.push_back(text.substr(start, end - start));
+      start = i = end;
+    } else {
+      ++i;
+    }
+  }
+  if (start < text.size()) out.push_back(text.substr(start));
+  return out;
+}
+
+}  // namespace
+
 std::string KnowledgeBase::Render(std::string_view text, const Date& date,
-                                  std::vector<const FactValue*>* used) const {
+                                  std::vector<const FactValue*>* used,
+                                  std::vector<std::string>* missing) const {
+  if (text.find("{{") == std::string_view::npos) return std::string(text);
+  std::string out;
+  for (std::string_view sentence : Sentences(text)) {
+    std::vector<const FactValue*> sentence_used;
+    bool complete = true;
+    std::string rendered = RenderSentence(sentence, date, &sentence_used, &complete, missing);
+    if (!complete) continue;  // no figure for this date: the sentence is left out
+    if (used) used->insert(used->end(), sentence_used.begin(), sentence_used.end());
+    out += rendered;
+  }
+  return out;
+}
+
+std::optional<Date> KnowledgeBase::FiguresFrom(const std::vector<std::string>& ids) const {
+  std::optional<Date> from;
+  for (const std::string& id : ids) {
+    const Fact* f = FindFact(id);
+    if (!f || f->values.empty()) return std::nullopt;
+    if (!from || f->values.front().from > *from) from = f->values.front().from;
+  }
+  return from;
+}
+
+Date KnowledgeBase::LatestFigureDate() const {
+  Date latest{1970, 1, 1};
+  for (const Fact& f : facts()) {
+    for (const FactValue& v : f.values) latest = std::max(latest, v.from);
+    if (auto d = Date::Parse(f.source.as_of)) latest = std::max(latest, *d);
+  }
+  return latest;
+}
+
+std::string KnowledgeBase::RenderSentence(std::string_view text, const Date& date,
+                                          std::vector<const FactValue*>* used, bool* complete,
+                                          std::vector<std::string>* missing) const {
   std::string out;
   size_t pos = 0;
   while (true) {
     const size_t open = text.find("{{", pos);
     const size_t close = open == std::string_view::npos ? open : text.find("}}", open + 2);
     if (close == std::string_view::npos) {
-      out.append(text.substr(pos));
+      std::string_view rest = text.substr(pos);
+      if (rest.find("{{") != std::string_view::npos) {
+        *complete = false;  // an unclosed "{{" is never shown either
+        return out;
+      }
+      out.append(rest);
       return out;
     }
     out.append(text.substr(pos, open - pos));
@@ -532,7 +597,8 @@ std::string KnowledgeBase::Render(std::string_view text, const Date& date,
     const Fact* f = FindFact(id);
     const FactValue* v = f ? FactAt(id, date) : nullptr;
     if (!v) {
-      out.append(text.substr(open, close + 2 - open));
+      *complete = false;
+      if (missing) missing->emplace_back(id);
     } else {
       if (used) used->push_back(v);
       if (f->unit == "table") {

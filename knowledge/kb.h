@@ -97,11 +97,20 @@ class KnowledgeBase : public FactTable {
   const std::vector<Fact>& facts() const;
   const Fact* FindFact(std::string_view id) const override;
   // Replaces every "{{fact.id}}" with its value on `date` (yen/count as
-  // "48,050"; a rate fact 0.6 as "60", so texts write "{{jiritsu.rate}}%"). Unknown ids are
-  // left visible as "{{id}}" (kb check refuses them). Appends each value used
-  // to `used` when given.
+  // "48,050"; a rate fact 0.6 as "60", so texts write "{{jiritsu.rate}}%").
+  // A placeholder never reaches the output: a sentence (up to "。" or a line
+  // break) holding an id with no value on `date` (before its first value, or
+  // unknown — kb check refuses those) is left out, and the id is appended to
+  // `missing` when given. Appends each value used to `used` when given.
   std::string Render(std::string_view text, const Date& date,
-                     std::vector<const FactValue*>* used = nullptr) const;
+                     std::vector<const FactValue*>* used = nullptr,
+                     std::vector<std::string>* missing = nullptr) const;
+  // The first date from which every fact in `ids` has a value; nullopt when
+  // one of them is unknown.
+  std::optional<Date> FiguresFrom(const std::vector<std::string>& ids) const;
+  // The latest `from` of any fact value (or source date): the knowledge base
+  // knows figures up to the end of that date's fiscal year (April–March).
+  Date LatestFigureDate() const;
 
   // --- Search: FTS5 trigram over names, aliases, keywords and texts of
   // programs and windows that apply to `municipality` ("" = all), best first.
@@ -112,6 +121,9 @@ class KnowledgeBase : public FactTable {
 
  private:
   KnowledgeBase();
+  std::string RenderSentence(std::string_view text, const Date& date,
+                             std::vector<const FactValue*>* used, bool* complete,
+                             std::vector<std::string>* missing) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -182,7 +182,7 @@ const char* WeekdayKanji(int weekday) {
   return weekday >= 0 && weekday < 7 ? kNames[weekday] : "?";
 }
 
-int64_t NowMillis() {
+int64_t SystemClock::NowMillis() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();

@@ -1,8 +1,11 @@
 // Calendar and clock helpers in Japan Standard Time. All time-dependent
-// answers take an explicit instant (the event timestamp); nothing here reads
-// the system clock except NowMillis().
+// answers take an explicit instant (the event timestamp); the only reader of
+// the system clock is SystemClock, which only the app's wiring creates.
+// Everything else that needs "now" (state purge, log retention, inbox TTL,
+// reply-token age, session expiry, the calc API's "today") takes a Clock.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,7 +52,30 @@ std::string FormatJstIso(int64_t epoch_ms);
 std::string FormatJstHuman(int64_t epoch_ms);
 // Japanese weekday character for 0..6 ("日", "月", …).
 const char* WeekdayKanji(int weekday);
-// The system clock; only used at the edges (defaulting a missing date).
-int64_t NowMillis();
+// A source of "now" (UTC epoch milliseconds). Injected everywhere a
+// component needs the current time, so tests can fix it.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual int64_t NowMillis() const = 0;
+};
+
+// The real (system) clock. Created only by the app's wiring (app/).
+class SystemClock final : public Clock {
+ public:
+  int64_t NowMillis() const override;
+};
+
+// A settable clock for tests. Thread-safe.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(int64_t now_ms = 0) : now_(now_ms) {}
+  int64_t NowMillis() const override { return now_.load(); }
+  void Set(int64_t now_ms) { now_.store(now_ms); }
+  void Advance(int64_t ms) { now_.fetch_add(ms); }
+
+ private:
+  std::atomic<int64_t> now_;
+};
 
 }  // namespace yorisoi

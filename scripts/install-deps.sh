@@ -4,7 +4,8 @@
 # Run as root or via sudo.
 #   --test   also install what the test suite needs beyond building
 #            (Debian's chromium and chromium-driver for the staff-console
-#            browser test, and a Japanese font for its screenshot).
+#            browser test, a Japanese font for its screenshot, and faketime
+#            for running the suite at future dates: scripts/test-faketime.sh).
 #   --sanitize also install clang and its sanitizer/libFuzzer runtimes
 #            (scripts/sanitize.sh, scripts/fuzz.sh).
 set -euo pipefail
@@ -26,7 +27,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev ca-certificates
 )
 if [[ $with_test -eq 1 ]]; then
-  packages+=(chromium chromium-driver fonts-ipafont-gothic)
+  packages+=(chromium chromium-driver fonts-ipafont-gothic faketime)
 fi
 if [[ $with_sanitize -eq 1 ]]; then
   packages+=(clang libclang-rt-14-dev)

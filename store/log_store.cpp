@@ -177,12 +177,6 @@ std::vector<std::string> FlagNames(uint32_t flags) {
 
 namespace {
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 int64_t JstDay(int64_t ms) {
   const int64_t v = ms + kJstOffsetMs;
   return v >= 0 ? v / kDayMs : -((-v + kDayMs - 1) / kDayMs);
@@ -367,8 +361,8 @@ struct ConvState {
 
 class SqliteLogStore final : public LogStore, public LogQuery {
  public:
-  SqliteLogStore(std::string path, int retention_days)
-      : path_(std::move(path)), retention_days_(retention_days) {}
+  SqliteLogStore(std::string path, int retention_days, const Clock& clock)
+      : path_(std::move(path)), retention_days_(retention_days), clock_(clock) {}
 
   ~SqliteLogStore() override {
     {
@@ -944,7 +938,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
   void WriterLoop() {
     int64_t next_retention = 0;
     while (true) {
-      const int64_t now = NowMs();
+      const int64_t now = clock_.NowMillis();
       if (retention_days_ > 0 && now >= next_retention) {
         next_retention = now + kHourMs;
         try {
@@ -1215,6 +1209,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
 
   const std::string path_;
   const int retention_days_;
+  const Clock& clock_;
 
   std::mutex mu_;
   std::condition_variable wake_, done_;
@@ -1238,8 +1233,9 @@ class SqliteLogStore final : public LogStore, public LogQuery {
 
 }  // namespace
 
-Result<std::unique_ptr<LogStore>> OpenSqliteLogStore(const std::string& path, int retention_days) {
-  auto store = std::make_unique<SqliteLogStore>(path, retention_days);
+Result<std::unique_ptr<LogStore>> OpenSqliteLogStore(const std::string& path, int retention_days,
+                                                     const Clock& clock) {
+  auto store = std::make_unique<SqliteLogStore>(path, retention_days, clock);
   Status s = store->Init();
   if (!s.ok()) return s;
   return std::unique_ptr<LogStore>(std::move(store));

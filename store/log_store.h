@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "knowledge/result.h"
+#include "knowledge/time.h"
 
 namespace yorisoi::store {
 
@@ -60,7 +61,8 @@ class LogStore {
 };
 
 // Opens (creating) `path` (SQLite). `retention_days` is applied hourly by the
-// writer thread.
-Result<std::unique_ptr<LogStore>> OpenSqliteLogStore(const std::string& path, int retention_days);
+// writer thread, relative to `clock` (borrowed; must outlive the store).
+Result<std::unique_ptr<LogStore>> OpenSqliteLogStore(const std::string& path, int retention_days,
+                                                     const Clock& clock);
 
 }  // namespace yorisoi::store

@@ -274,12 +274,7 @@ struct Console::Impl {
   std::unique_ptr<store::AdminStore> admin;
   std::mutex throttle_mu;  // one throttle decision at a time
 
-  int64_t Now() const {
-    if (opt.clock) return opt.clock();
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
+  int64_t Now() const { return opt.clock(); }
 
   // ---- responses
 
@@ -957,6 +952,7 @@ Result<std::unique_ptr<Console>> Console::Open(const ConsoleOptions& options,
   store::LogQuery* query = logs ? store::AsLogQuery(logs) : nullptr;
   if (!query)
     return Result<std::unique_ptr<Console>>::Error("admin console: no queryable log store");
+  if (!options.clock) return Result<std::unique_ptr<Console>>::Error("admin console: no clock");
   if (options.ui_dir.empty() || !fs::is_directory(options.ui_dir))
     return Result<std::unique_ptr<Console>>::Error("admin console: ui_dir '" + options.ui_dir +
                                                    "' is not a directory");

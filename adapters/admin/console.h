@@ -70,7 +70,7 @@ struct ConsoleOptions {
   int max_failed_logins_per_address = 20;  // per client address, any account
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
   int pbkdf2_iterations = store::kDefaultPbkdf2Iterations;  // for the admin store
-  std::function<int64_t()> clock;                           // epoch ms; default: the system clock
+  std::function<int64_t()> clock;  // epoch ms (required; the app wires the system clock)
   // Display names for ids in the logs (e.g. "kunitachi" → "国立市",
   // "jido-fuyo-teate" → "児童扶養手当"), from the knowledge base; ids without
   // a name are shown as they are.

@@ -43,6 +43,18 @@ class Figures {
     if (!latest_ || v->from > *latest_) latest_ = v->from;
     return std::llround(v->number);
   }
+  void Missing(std::string_view id) { missing_.emplace_back(id); }
+  // The first date on which every missing figure has a value (nullopt when
+  // one of them has none at all).
+  std::optional<Date> AvailableFrom() const {
+    std::optional<Date> from;
+    for (const std::string& id : missing_) {
+      const kb::Fact* f = table_.FindFact(id);
+      if (!f || f->values.empty()) return std::nullopt;
+      if (!from || f->values.front().from > *from) from = f->values.front().from;
+    }
+    return from;
+  }
   bool ok() const { return missing_.empty(); }
   const std::vector<std::string>& missing() const { return missing_; }
   std::string as_of() const { return latest_ ? latest_->ToString() : std::string(); }
@@ -88,12 +100,13 @@ void Finish(ProgramResult& r, const Figures& f) {
 
 bool MissingFigures(ProgramResult& r, const Figures& f) {
   if (f.ok()) return false;
-  std::string ids;
-  for (const std::string& id : f.missing()) ids += (ids.empty() ? "" : "、") + id;
   r.eligible = false;
   r.status = "ineligible";
-  r.reasons.push_back(JaDate(f.date()) +
-                      "時点で使える金額・基準のデータがないため計算できません（" + ids + "）。");
+  // Plain words for the parent (no fact ids): the date and the window.
+  std::string reason = JaDate(f.date()) + "時点の金額・基準のデータがないため計算できません。";
+  if (const auto from = f.AvailableFrom(); from && *from > f.date())
+    reason += "計算できるのは" + JaDate(*from) + "以降の分です。";
+  r.reasons.push_back(reason);
   return true;
 }
 
@@ -165,19 +178,29 @@ struct Salary {
   long long kojo = 0;
 };
 
-// 給与所得 for the income year used on `f.date()`; appends the step.
+// 給与所得 for the income year used on `f.date()` (所得税法 別表第五 of that
+// year); appends the step and the table row used. The one conversion every
+// program that takes 所得 from a salary uses.
 Salary SalaryShotoku(const Household& h, Figures& f, std::vector<std::string>* steps) {
   Salary s;
   const long long salary = h.parent.salary_income;
   if (salary <= 0) return s;
   const int year = IncomeYear(f.date());
-  const kb::FactValue* table = f.ValueAt("tax.kyuyo_kojo", Date{year, 1, 1}, /*track=*/false);
+  const kb::FactValue* table = f.ValueAt("tax.kyuyo_shotoku", Date{year, 1, 1}, /*track=*/false);
   if (!table) return s;
-  s.kojo = KyuyoKojo(KojoTable(*table), salary);
-  s.shotoku = salary - s.kojo;
-  if (steps)
+  const KyuyoShotoku k = KyuyoShotokuFor(ShotokuTable(*table), salary);
+  if (!k.row) {
+    f.Missing("tax.kyuyo_shotoku");  // an unreadable table is missing data, not 0 yen
+    return s;
+  }
+  s.shotoku = k.shotoku;
+  s.kojo = k.kojo;
+  if (steps) {
     steps->push_back("給与収入 " + Yen(salary) + " − 給与所得控除 " + Yen(s.kojo) + "（" +
-                     EraYear(year) + "分の表）= 給与所得 " + Yen(s.shotoku));
+                     EraYear(year) + "分）= 給与所得 " + Yen(s.shotoku));
+    steps->push_back("（所得税法 別表第五 " + EraYear(year) + "分: " + DescribeShotokuRow(k) +
+                     "）");
+  }
   return s;
 }
 

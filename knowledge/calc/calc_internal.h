@@ -33,17 +33,41 @@ std::string JaDate(const Date& d);
 std::string FormatRate(double r);
 std::string Yen(long long yen);  // "48,050円"
 
-// One bracket of the 給与所得控除 table fact (tax.kyuyo_kojo).
-struct KojoBracket {
-  std::optional<long long> upto;  // inclusive upper bound of 給与収入; none = above all
-  std::optional<long long> fixed;
+// One row of the 給与所得 table fact (tax.kyuyo_shotoku): 所得税法 別表第五
+// (給与等の収入金額 below 6,600,000) and the formulas of 第28条 above it.
+// The row applies to salaries from the previous row's `upto` + 1 up to its
+// own `upto` (inclusive; none = no upper bound). 給与所得 is
+//   kFixed: `shotoku`;
+//   kMinus: salary − `minus` (never below 0);
+//   kRate:  A × `rate` + `add`, fractions of a yen dropped, where A is the
+//           salary rounded down to a multiple of `step` (別表第五's 4,000-yen
+//           steps; step 0 = the salary itself).
+struct ShotokuRow {
+  enum class Kind { kFixed, kMinus, kRate };
+  std::optional<long long> upto;
+  Kind kind = Kind::kFixed;
+  long long shotoku = 0;
+  long long minus = 0;
+  long long step = 0;
   double rate = 0;
   long long add = 0;
 };
-// Parses {"brackets":[...]} (cached per fact value, thread-safe). Empty on error.
-const std::vector<KojoBracket>& KojoTable(const kb::FactValue& v);
-// 給与所得控除 for `salary` (never more than the salary; fractions of a yen dropped).
-long long KyuyoKojo(const std::vector<KojoBracket>& table, long long salary);
+// Parses {"rows":[...]} (cached per fact value, thread-safe). Empty on error.
+const std::vector<ShotokuRow>& ShotokuTable(const kb::FactValue& v);
+
+struct KyuyoShotoku {
+  long long shotoku = 0;          // 給与所得 (0..salary)
+  long long kojo = 0;             // salary − shotoku: the 給与所得控除 it amounts to
+  long long from = 0;             // the row used: salaries from … to …
+  std::optional<long long> upto;  //   (none = no upper bound)
+  long long a = 0;                // kRate: the A used (salary rounded down to the step)
+  const ShotokuRow* row = nullptr;  // null for an empty table or salary ≤ 0
+};
+// 給与所得 for `salary` by the table.
+KyuyoShotoku KyuyoShotokuFor(const std::vector<ShotokuRow>& table, long long salary);
+// The row used, in Japanese: "1,628,000円〜1,799,999円の行: A（4,000円未満切り捨て）
+// 1,628,000円 × 0.6 ＋ 100,000円".
+std::string DescribeShotokuRow(const KyuyoShotoku& k);
 
 // full − ((diff × k) + 10), rounded to the nearest 10 yen (10円未満四捨五入),
 // computed in fixed point so that e.g. 44,079.6 → 44,080 exactly.

@@ -1,4 +1,5 @@
 // Date, money and table helpers of the calculator (see calc_internal.h).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -12,19 +13,39 @@ bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 constexpr long long kScale = 1000000000LL;  // fixed point: 1e-9 yen
 
-std::vector<KojoBracket> ParseKojo(const std::string& text) {
-  std::vector<KojoBracket> out;
+// Rows must be in ascending `upto` order with only the last one unbounded;
+// anything else is an error (empty table), never a guess.
+std::vector<ShotokuRow> ParseShotoku(const std::string& text) {
+  std::vector<ShotokuRow> out;
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object() || !j.contains("brackets") || !j["brackets"].is_array()) return {};
-  for (const auto& b : j["brackets"]) {
-    if (!b.is_object()) return {};
-    KojoBracket k;
-    if (b.contains("upto") && b["upto"].is_number()) k.upto = b["upto"].get<long long>();
-    if (b.contains("fixed") && b["fixed"].is_number()) k.fixed = b["fixed"].get<long long>();
-    if (b.contains("rate") && b["rate"].is_number()) k.rate = b["rate"].get<double>();
-    if (b.contains("add") && b["add"].is_number()) k.add = b["add"].get<long long>();
-    if (!k.fixed && !b.contains("rate")) return {};
-    out.push_back(k);
+  if (!j.is_object() || !j.contains("rows") || !j["rows"].is_array()) return {};
+  auto integer = [](const nlohmann::json& o, const char* k) -> std::optional<long long> {
+    if (!o.contains(k) || !o[k].is_number_integer()) return std::nullopt;
+    return o[k].get<long long>();
+  };
+  for (const auto& r : j["rows"]) {
+    if (!r.is_object()) return {};
+    if (!out.empty() && !out.back().upto) return {};  // a row after the unbounded one
+    ShotokuRow row;
+    row.upto = integer(r, "upto");
+    if (r.contains("upto") && !row.upto) return {};
+    if (row.upto && !out.empty() && *row.upto <= *out.back().upto) return {};
+    if (auto v = integer(r, "shotoku")) {
+      row.kind = ShotokuRow::Kind::kFixed;
+      row.shotoku = *v;
+    } else if (auto m = integer(r, "minus")) {
+      row.kind = ShotokuRow::Kind::kMinus;
+      row.minus = *m;
+    } else if (r.contains("rate") && r["rate"].is_number()) {
+      row.kind = ShotokuRow::Kind::kRate;
+      row.rate = r["rate"].get<double>();
+      row.add = integer(r, "add").value_or(0);
+      row.step = integer(r, "step").value_or(0);
+      if (row.step < 0) return {};
+    } else {
+      return {};
+    }
+    out.push_back(row);
   }
   return out;
 }
@@ -76,38 +97,78 @@ std::string FormatRate(double r) {
 
 std::string Yen(long long yen) { return kb::FormatYen(yen) + "円"; }
 
-const std::vector<KojoBracket>& KojoTable(const kb::FactValue& v) {
+const std::vector<ShotokuRow>& ShotokuTable(const kb::FactValue& v) {
   struct Entry {
     const kb::FactValue* key;
     std::string json;
-    std::vector<KojoBracket> table;
+    std::vector<ShotokuRow> table;
   };
   thread_local std::vector<Entry> cache;
   for (const Entry& e : cache) {
     if (e.key == &v && e.json == v.json) return e.table;
   }
   if (cache.size() >= 16) cache.clear();
-  cache.push_back(Entry{&v, v.json, ParseKojo(v.json)});
+  cache.push_back(Entry{&v, v.json, ParseShotoku(v.json)});
   return cache.back().table;
 }
 
-long long KyuyoKojo(const std::vector<KojoBracket>& table, long long salary) {
-  if (salary <= 0) return 0;
-  long long kojo = 0;
-  for (const KojoBracket& b : table) {
-    if (b.upto && salary > *b.upto) continue;
-    if (b.fixed) {
-      kojo = *b.fixed;
-    } else {
-      // rate has at most a few decimals; fixed point avoids 0.3 × 2,500,000 = 749,999.99…
-      const long long rate_n = std::llround(b.rate * 1e6);
-      kojo = static_cast<long long>((static_cast<__int128>(salary) * rate_n) / 1000000) + b.add;
+KyuyoShotoku KyuyoShotokuFor(const std::vector<ShotokuRow>& table, long long salary) {
+  KyuyoShotoku k;
+  if (salary <= 0) return k;
+  long long from = 0;
+  for (const ShotokuRow& row : table) {
+    if (row.upto && salary > *row.upto) {
+      from = *row.upto + 1;
+      continue;
     }
-    break;
+    k.row = &row;
+    k.from = from;
+    k.upto = row.upto;
+    long long v = 0;
+    switch (row.kind) {
+      case ShotokuRow::Kind::kFixed:
+        v = row.shotoku;
+        break;
+      case ShotokuRow::Kind::kMinus:
+        v = salary - row.minus;
+        break;
+      case ShotokuRow::Kind::kRate: {
+        k.a = row.step > 0 ? salary / row.step * row.step : salary;
+        // rates have at most a few decimals; fixed point avoids 0.7 × A = …99.99
+        const long long rate_n = std::llround(row.rate * 1e6);
+        v = static_cast<long long>((static_cast<__int128>(k.a) * rate_n) / 1000000) + row.add;
+        break;
+      }
+    }
+    k.shotoku = std::clamp(v, 0LL, salary);
+    k.kojo = salary - k.shotoku;
+    return k;
   }
-  if (kojo > salary) kojo = salary;
-  if (kojo < 0) kojo = 0;
-  return kojo;
+  return k;  // no row (empty table): no 給与所得 can be given
+}
+
+std::string DescribeShotokuRow(const KyuyoShotoku& k) {
+  if (!k.row) return {};
+  std::string range = k.upto ? Yen(k.from) + "〜" + Yen(*k.upto) : Yen(k.from) + "以上";
+  std::string how;
+  switch (k.row->kind) {
+    case ShotokuRow::Kind::kFixed:
+      how = "給与所得 " + Yen(k.row->shotoku);
+      break;
+    case ShotokuRow::Kind::kMinus:
+      how = "給与収入 − " + Yen(k.row->minus);
+      break;
+    case ShotokuRow::Kind::kRate: {
+      const std::string a =
+          k.row->step > 0
+              ? "A（" + kb::FormatYen(k.row->step) + "円未満切り捨て）" + Yen(k.a)
+              : "給与収入 " + Yen(k.a);
+      const std::string add = k.row->add >= 0 ? " ＋ " + Yen(k.row->add) : " − " + Yen(-k.row->add);
+      how = a + " × " + FormatRate(k.row->rate) + add + "（1円未満切り捨て）";
+      break;
+    }
+  }
+  return range + "の行: " + how;
 }
 
 namespace {

@@ -141,6 +141,7 @@ SendResult SendOnce(const std::string& base) {
   MessagingOptions o;
   o.api_base = base;
   o.access_token = "tls-test-token";
+  o.now_ms = [] { return int64_t{1795446000000}; };  // reply tokens are not used here
   o.max_attempts = 2;
   o.backoff_initial = 1ms;
   o.backoff_max = 1ms;

@@ -39,7 +39,7 @@ class ConsoleTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    auto logs = store::OpenSqliteLogStore((dir_ / "log.sqlite").string(), 0);
+    auto logs = store::OpenSqliteLogStore((dir_ / "log.sqlite").string(), 0, log_clock_);
     ASSERT_TRUE(logs.ok()) << logs.error();
     logs_ = std::move(logs).value();
     Seed();
@@ -136,6 +136,7 @@ class ConsoleTest : public ::testing::Test {
 
   fs::path dir_;
   int64_t now_ = kDay0 + 3 * kDay;
+  FakeClock log_clock_{kDay0 + 3 * kDay};  // the log store's (retention is off)
   std::unique_ptr<store::LogStore> logs_;
   std::unique_ptr<Console> console_;
 };

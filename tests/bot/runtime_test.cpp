@@ -38,6 +38,7 @@ class RuntimeTest : public ::testing::Test {
     o.lexicon_dir = YORISOI_SOURCE_DIR "/bot/data";
     o.state_ttl_minutes = ttl_minutes;
     o.in_memory = in_memory;
+    o.clock = &clock_;
     auto r = Runtime::Open(o);
     EXPECT_TRUE(r.ok()) << r.error();
     return r.ok() ? std::move(r).value() : nullptr;
@@ -60,6 +61,9 @@ class RuntimeTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  // The server clock: the morning of the conversations below, never the
+  // real date (state is purged relative to it when the runtime opens).
+  FakeClock clock_{*ParseIsoInstant("2026-11-24T10:30:00+09:00")};
 };
 
 TEST_F(RuntimeTest, StateSurvivesRestart) {

@@ -118,12 +118,14 @@ TEST(JfaTest, OfficialAndQuestionExamples) {
        R"({"date":"2026-11-24","parent":{"salary_income":2500000},
            "children":[{"birth_date":"2015-04-10"},{"birth_date":"2019-08-01"}]})",
        1490000, "partial", 58160},
-      // 2026-10 still uses 令和6年分 income and its 給与所得控除 table:
-      // 1,810,000 × 0.3 + 80,000 = 623,000 → 所得額 1,247,000 → 43,366.69 → 43,370.
-      {"official household one month earlier (old kojo table)",
+      // 2026-10 still uses 令和6年分 income and its table (所得税法 別表第五):
+      // A = 1,808,000 (4,000-yen step) × 0.7 − 80,000 = 給与所得 1,185,600 →
+      // 所得額 1,245,600 → 48,050 − (175,600 × 0.0264029 + 10) = 43,403.65 → 43,400.
+      // (The continuous formula gave 1,247,000 and 43,370.)
+      {"official household one month earlier (old table)",
        R"({"date":"2026-10-31","parent":{"salary_income":1810000,"child_support":300000},
            "children":[{"birth_date":"2016-05-01"}]})",
-       1247000, "partial", 43370},
+       1245600, "partial", 43400},
       {"low income full",
        R"({"date":"2026-11-24","parent":{"salary_income":1000000},
            "children":[{"birth_date":"2016-05-01"},{"birth_date":"2018-05-01"}]})",
@@ -547,7 +549,11 @@ TEST(JfaTest, DatesBeforeTheDataSayNoFigures) {
   ASSERT_NE(r, nullptr);
   EXPECT_FALSE(r->eligible);
   ASSERT_FALSE(r->reasons.empty());
-  EXPECT_NE(r->reasons[0].find("jfa.full.first"), std::string::npos) << r->reasons[0];
+  // Plain words that name the date and the window, never a fact id.
+  EXPECT_NE(r->reasons[0].find("2023年3月31日時点の金額・基準のデータがない"), std::string::npos)
+      << r->reasons[0];
+  EXPECT_NE(r->reasons[0].find("2023年4月1日以降"), std::string::npos) << r->reasons[0];
+  EXPECT_EQ(r->reasons[0].find("jfa."), std::string::npos) << r->reasons[0];
 }
 
 TEST(JfaTest, RoundingToTenYen) {

@@ -40,6 +40,10 @@ Runtime& SharedRuntime() {
     o.knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
     o.lexicon_dir = YORISOI_SOURCE_DIR "/bot/data";
     o.in_memory = true;
+    // In-memory state is never purged at open; the server clock only bounds
+    // plausible event timestamps, and every case's instant lies before it.
+    static const FakeClock clock(*ParseIsoInstant("2100-01-01T00:00:00+09:00"));
+    o.clock = &clock;
     auto r = Runtime::Open(o);
     if (!r.ok()) {
       fprintf(stderr, "Runtime::Open: %s\n", r.error().c_str());

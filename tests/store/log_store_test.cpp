@@ -103,7 +103,7 @@ class LogStoreTest : public ::testing::Test {
   }
   void Open(int retention_days = 0) {
     store_.reset();
-    auto r = OpenSqliteLogStore((dir_ / "log.sqlite").string(), retention_days);
+    auto r = OpenSqliteLogStore((dir_ / "log.sqlite").string(), retention_days, clock_);
     ASSERT_TRUE(r.ok()) << r.error();
     store_ = std::move(r).value();
     query_ = AsLogQuery(store_.get());
@@ -134,6 +134,7 @@ class LogStoreTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  FakeClock clock_{kDay0};  // declared before the store, which borrows it
   std::unique_ptr<LogStore> store_;
   LogQuery* query_ = nullptr;
 };
@@ -268,9 +269,8 @@ TEST_F(LogStoreTest, RetentionTrimsAConversationAcrossTheCutoff) {
 }
 
 TEST_F(LogStoreTest, RetentionRunsOnOpen) {
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = kDay0 + 3 * kDayMs;
+  clock_.Set(now);
   store_->Append(In("old", now - 40 * kDayMs, "古い"));
   store_->Append(In("new", now - 1 * kDayMs, "新しい"));
   ASSERT_TRUE(store_->Flush().ok());

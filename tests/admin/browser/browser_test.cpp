@@ -297,7 +297,8 @@ class Cdp {
 // Log data: last night's conversations in kunitachi and kodaira, one of them
 // with a phone number, and a question the bot could not answer.
 void SeedLogs(const fs::path& data_dir, int64_t now_ms) {
-  auto r = store::OpenSqliteLogStore((data_dir / "log.sqlite").string(), 365);
+  const FakeClock clock(now_ms);
+  auto r = store::OpenSqliteLogStore((data_dir / "log.sqlite").string(), 365, clock);
   ASSERT_TRUE(r.ok()) << r.error();
   std::unique_ptr<store::LogStore> logs = std::move(r).value();
   const int64_t h = 60 * 60 * 1000;

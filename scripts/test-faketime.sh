@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the whole CTest suite of an existing build again with the system
+# clock moved ahead (libfaketime, Debian package `faketime`): no test may
+# depend on the real date. Monotonic clocks (timeouts, Asio/Beast timers)
+# stay real; every process the tests start (the server, Chromium) inherits
+# the faked wall clock.
+#   ./scripts/test-faketime.sh [OFFSET ...]    default: +365d +1826d
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${YORISOI_TEST_BUILD_DIR:-build}
+if ! command -v faketime >/dev/null 2>&1; then
+  echo "test-faketime: faketime is not installed (./scripts/install-deps.sh --test)" >&2
+  exit 1
+fi
+offsets=("$@")
+[[ ${#offsets[@]} -eq 0 ]] && offsets=(+365d +1826d)
+for offset in "${offsets[@]}"; do
+  echo "test-faketime: whole suite with the clock at ${offset}: $(FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$offset" date -u +%FT%TZ)"
+  FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$offset" \
+    ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 600
+done
