@@ -235,7 +235,7 @@ bool Dialogs::Impl::MenuWord(Ctx& c, const std::string& text) const {
 
 void Dialogs::Impl::Text(Ctx& c, const std::string& text) const {
   const std::string separated = SeparateAmounts(text);
-  const text::Understanding u = nlu.Understand(separated, c.today);
+  const text::Understanding u = nlu.Understand(separated, c.today, c.now_ms);
   c.u = &u;
   c.canon = nlu.Canonical(separated);
   c.out.meta.intent = u.intent;
@@ -314,6 +314,14 @@ void Dialogs::Impl::Route(Ctx& c, const std::string& intent) const {
     if (!pc.program && (intent == "program.window" || consult) && Windows(c, "program.window"))
       return;
   }
+  // Lead: drop this mapping when the dialogs answer the facets themselves
+  // (engineer C, issue 14); until then they get the nearest older facet.
+  static const std::map<std::string, std::string> kNearest = {
+      {"program.renewal", "program.apply"},
+      {"program.reduction", "program.amount"},
+      {"program.loan", "program.amount"},
+      {"program.related", "program.list"}};
+  if (auto n = kNearest.find(intent); n != kNearest.end() && Programs(c, n->second)) return;
   if (Is(intent, "program.") && Programs(c, intent)) return;
   // Nothing specific: a named program or window still gets an answer.
   if (Programs(c, "")) return;
