@@ -2,6 +2,12 @@
 // cases through the engine (state and logs in memory, no network) and prints
 // each case's pass/fail and the accuracy. Exit 1 when the accuracy is below
 // --min, 2 on bad input.
+//
+// `yorisoi eval --nlu [--min 0.95]`: the question-type classifier on the
+// held-out part of bot/data/train/ (accuracy per intent, the top confusions),
+// a 5-fold cross-validation mean over the training part, and every crisis
+// case (each class in Japanese, romaji and English). Exit 1 when the held-out
+// accuracy is below --min or any crisis case is wrong.
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -11,8 +17,67 @@
 #include "app/config.h"
 #include "bot/eval.h"
 #include "bot/runtime.h"
+#include "dialogs/lexicon.h"
 
 namespace yorisoi::app {
+namespace {
+
+int EvalNlu(const Config& cfg, const bot::Runtime& rt, double min_accuracy) {
+  auto nlu = text::Nlu::Create(cfg.lexicon_dir, dialogs::BuildLexicon(rt.kb()));
+  if (!nlu.ok()) {
+    std::cerr << "yorisoi eval --nlu: " << nlu.error() << "\n";
+    return 2;
+  }
+  auto ev = (*nlu)->Evaluate(5);
+  if (!ev.ok()) {
+    std::cerr << "yorisoi eval --nlu: " << ev.error() << "\n";
+    return 2;
+  }
+  int total = 0;
+  for (const auto& [intent, n] : ev->corpus_size) total += n;
+  std::printf("corpus: %d messages, %zu intents, %d train / %d held out\n", total,
+              ev->corpus_size.size(), ev->train_size, ev->heldout_total);
+  std::printf("held-out accuracy per intent:\n");
+  for (const auto& row : ev->per_intent) {
+    std::printf("  %-22s %3d/%-3d %6.1f%%  (corpus %d)\n", row.intent.c_str(), row.correct,
+                row.total, row.total ? 100.0 * row.correct / row.total : 0.0,
+                ev->corpus_size[row.intent]);
+  }
+  std::printf("top confusions (expected -> got):\n");
+  for (size_t i = 0; i < ev->confusions.size() && i < 10; ++i) {
+    const auto& c = ev->confusions[i];
+    std::printf("  %d  %s -> %s", c.count, c.expected.c_str(),
+                c.got.empty() ? "(none)" : c.got.c_str());
+    for (const auto& e : c.examples) std::printf("  「%s」", e.c_str());
+    std::printf("\n");
+  }
+  std::printf("5-fold cross-validation (training part):");
+  for (double f : ev->cv_folds) std::printf(" %.1f%%", f * 100);
+  std::printf("  mean %.1f%%\n", ev->cv_mean * 100);
+  int crisis_ok = 0;
+  for (const auto& c : ev->crisis) {
+    crisis_ok += c.ok;
+    if (!c.ok) {
+      std::string got;
+      for (const auto& k : c.got) got += k + " ";
+      std::printf("  CRISIS FAIL [%s/%s] 「%s」 got language %s, kinds: %s\n", c.language.c_str(),
+                  c.kind.c_str(), c.text.c_str(), c.got_language.c_str(), got.c_str());
+    }
+  }
+  std::printf("crisis cases: %d/%zu right\n", crisis_ok, ev->crisis.size());
+  const double accuracy =
+      ev->heldout_total ? static_cast<double>(ev->heldout_correct) / ev->heldout_total : 0.0;
+  std::printf("held-out accuracy: %d/%d = %.1f%% (hand-written %d/%d = %.1f%%; min %.1f%%)\n",
+              ev->heldout_correct, ev->heldout_total, accuracy * 100, ev->heldout_hand_correct,
+              ev->heldout_hand_total,
+              ev->heldout_hand_total ? 100.0 * ev->heldout_hand_correct / ev->heldout_hand_total
+                                     : 0.0,
+              min_accuracy * 100);
+  const bool crisis_all = crisis_ok == static_cast<int>(ev->crisis.size()) && !ev->crisis.empty();
+  return accuracy + 1e-9 >= min_accuracy && crisis_all ? 0 : 1;
+}
+
+}  // namespace
 
 int CmdEval(const Args& args_in) {
   Args args = args_in;
@@ -20,6 +85,7 @@ int CmdEval(const Args& args_in) {
   if (!cfg.ok()) return 2;
   double min_accuracy = 0.95;
   bool verbose = false;
+  bool nlu = false;
   std::vector<std::string> files;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--min" && i + 1 < args.size()) {
@@ -29,6 +95,8 @@ int CmdEval(const Args& args_in) {
         std::cerr << "yorisoi eval: --min: not a number: " << args[i] << "\n";
         return 2;
       }
+    } else if (args[i] == "--nlu") {
+      nlu = true;
     } else if (args[i] == "--verbose" || args[i] == "-v") {
       verbose = true;
     } else if (!args[i].empty() && args[i][0] == '-') {
@@ -38,8 +106,9 @@ int CmdEval(const Args& args_in) {
       files.push_back(args[i]);
     }
   }
-  if (files.empty()) {
-    std::cerr << "usage: yorisoi eval FILE.jsonl... [--min 0.95] [--verbose] [--config PATH]\n";
+  if (files.empty() && !nlu) {
+    std::cerr << "usage: yorisoi eval FILE.jsonl... [--min 0.95] [--verbose] [--config PATH]\n"
+                 "       yorisoi eval --nlu [--min 0.95] [--config PATH]\n";
     return 2;
   }
   std::vector<bot::eval::Case> cases;
@@ -70,6 +139,7 @@ int CmdEval(const Args& args_in) {
     std::cerr << "yorisoi eval: " << rt.error() << "\n";
     return 1;
   }
+  if (nlu) return EvalNlu(*cfg, **rt, min_accuracy);
   int passed = 0;
   for (size_t i = 0; i < cases.size(); ++i) {
     const bot::eval::Case& c = cases[i];

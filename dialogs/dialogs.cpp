@@ -281,7 +281,7 @@ bool Dialogs::Impl::MenuWord(Ctx& c, const std::string& text) const {
 
 void Dialogs::Impl::Text(Ctx& c, const std::string& text, const text::Understanding* given) const {
   const std::string separated = SeparateAmounts(text);
-  const text::Understanding u = given ? *given : nlu.Understand(separated, c.today);
+  const text::Understanding u = given ? *given : nlu.Understand(separated, c.today, c.now_ms);
   c.u = &u;
   c.canon = nlu.Canonical(separated);
   c.out.meta.intent = u.intent;

@@ -23,7 +23,7 @@ done
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-system-dev nlohmann-json3-dev
-  libsqlitecpp-dev libsqlite3-dev libicu-dev libssl-dev
+  libsqlitecpp-dev libsqlite3-dev libicu-dev libssl-dev liblinear-dev
   libgtest-dev libgmock-dev libbenchmark-dev ca-certificates
 )
 if [[ $with_test -eq 1 ]]; then

@@ -339,6 +339,8 @@ std::optional<int> FindChildCount(u32string_view text, std::vector<NumberToken>&
     bool people = StartsWith(text, t.end, U"人") || StartsWith(text, t.end, U"名");
     if (!people || t.yen || t.big_unit || t.value <= 0 || t.value > 20) continue;
     size_t after = t.end + 1;
+    // 「3人目の加算」 is an ordinal (the third child), no count of children.
+    if (StartsWith(text, after, U"目")) continue;
     if (ChildContextBefore(text, t.begin) || ChildContextAfter(text, after)) {
       t.consumed = true;
       return static_cast<int>(t.value);
@@ -710,6 +712,58 @@ size_t ParseNumber(std::u32string_view text, size_t pos, long long* value, bool*
   return last_good - pos;
 }
 
+// An amount the parent asks about rather than states as income: followed by
+// a question or "can I get" (「6000円ですか」「3万円ってもらえる？」), or
+// named as an allowance's amount (「加算は6000円」「手当が月4万円」).
+bool AskedAmount(u32string_view text, size_t clause_start, const NumberToken& t) {
+  size_t p = t.end;
+  for (bool more = true; more;) {
+    more = false;
+    for (u32string_view skip : {U"円", U"くらい", U"ぐらい", U"程度", U"ほど", U"も", U"位"}) {
+      if (StartsWith(text, p, skip)) {
+        p += skip.size();
+        more = true;
+      }
+    }
+  }
+  for (u32string_view w : {U"ですか", U"って", U"もらえ", U"?", U"か?", U"になる", U"なの", U"ですよね",
+                           U"でしょうか", U"の加算", U"支給", U"入る", U"増え", U"あります", U"ある?",
+                           U"で合って", U"であって", U"じゃない", U"は本当", U"ほんと", U"貰え"}) {
+    if (StartsWith(text, p, w)) return true;
+  }
+  u32string_view before = text.substr(clause_start, t.begin - clause_start);
+  for (u32string_view w : {U"加算", U"手当", U"支給額", U"金額", U"給付", U"限度額", U"貸付", U"ローン"}) {
+    if (before.find(w) != u32string_view::npos) return true;
+  }
+  return false;
+}
+
+// 「受給して5年」「もらって7年以上」「5年以上もらっている」: years the
+// allowance has been received.
+std::optional<int> FindYearsReceived(u32string_view text, std::vector<NumberToken>& numbers) {
+  static const std::vector<u32string_view> kReceive = {U"受給", U"もらって", U"もらい始め", U"もらいはじめ",
+                                                     U"受け取って", U"受けて", U"もろうて", U"もろて",
+                                                     U"もらっとる", U"貰って"};
+  for (auto& t : numbers) {
+    if (t.consumed || t.yen || t.big_unit || t.value <= 0 || t.value > 30) continue;
+    if (!StartsWith(text, t.end, U"年")) continue;
+    if (StartsWith(text, t.end, U"年収") || StartsWith(text, t.end, U"年生") ||
+        StartsWith(text, t.end, U"年度") || StartsWith(text, t.end, U"年分")) {
+      continue;
+    }
+    size_t from = t.begin >= 10 ? t.begin - 10 : 0;
+    u32string_view before = text.substr(from, t.begin - from);
+    u32string_view after = text.substr(t.end, std::min<size_t>(12, text.size() - t.end));
+    bool receive = false;
+    for (u32string_view w : kReceive)
+      if (before.find(w) != u32string_view::npos || after.find(w) != u32string_view::npos) receive = true;
+    if (!receive) continue;
+    t.consumed = true;
+    return static_cast<int>(t.value);
+  }
+  return std::nullopt;
+}
+
 Entities ExtractEntities(std::u32string_view text, const Date& today) {
   Entities e;
   std::vector<NumberToken> numbers = ScanNumbers(text);
@@ -752,6 +806,7 @@ Entities ExtractEntities(std::u32string_view text, const Date& today) {
   for (const AgeHit& a : ages) e.child_ages.push_back(a.age);
 
   e.child_count = FindChildCount(text, numbers);
+  e.years_received = FindYearsReceived(text, numbers);
 
   for (auto& t : numbers) {
     if (t.consumed) continue;
@@ -762,6 +817,9 @@ Entities ExtractEntities(std::u32string_view text, const Date& today) {
     }
     Money::Kind kind = KindBefore(text, start, t.begin);
     if (kind == Money::Kind::kUnknown) kind = KindAfter(text, t.end);
+    if (kind == Money::Kind::kUnknown && (t.yen || t.big_unit) && AskedAmount(text, start, t)) {
+      kind = Money::Kind::kAsked;
+    }
     bool moneyish =
         t.yen || t.big_unit || (kind != Money::Kind::kUnknown && (t.value >= 1000 || t.value == 0));
     if (!moneyish) continue;

@@ -5,13 +5,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
 
+#include "bot/text/classifier.h"
 #include "bot/text/entities.h"
+#include "bot/text/language.h"
 #include "bot/text/trie.h"
 #include "bot/text/unicode_util.h"
 
@@ -237,6 +240,7 @@ struct Nlu::Impl {
   std::vector<CrisisRule> crisis_rules;
   KeywordTrie crisis_trie;  // value >= 0: term id; value < 0: exclusion
   int crisis_terms = 0;
+  std::set<int> abuse_terms;  // terms of strong "abuse" rules (the parent as the actor)
   double crisis_threshold = 1.0;
 
   // Lexicon.
@@ -254,6 +258,51 @@ struct Nlu::Impl {
   KeywordTrie program_trie_norm;     // value = program index
   KeywordTrie program_trie_canon;    // canonical names
   KeywordTrie program_trie_compact;  // canonical names without "の"
+
+  // The trained question-type classifier (bot/data/train/*.jsonl); null when
+  // the data directory has no corpus (keyword scores decide alone).
+  std::unique_ptr<internal::LinearClassifier> classifier;
+  double min_probability = 0.3;   // below: no intent (the fallback)
+  double ambiguity_margin = 0.15;  // top two closer than this: ask
+  double classifier_c = 4.0;
+  double override_probability = 0.85;  // the classifier overrides the keywords
+  double prefer_probability = 0.5;     // … or, for these intents, at this probability
+  std::set<std::string> preferred_intents;
+  struct Example {
+    std::string text;
+    std::string intent;
+    bool heldout = false;
+    bool hand = true;
+  };
+  std::vector<Example> corpus;
+  std::vector<internal::SparseVector> corpus_x;  // features of `corpus`
+  std::vector<int> corpus_y;                     // intent index of `corpus`
+  struct CrisisCase {
+    std::string text, language, kind;
+  };
+  std::vector<CrisisCase> crisis_cases;  // train/crisis.jsonl: checked by Evaluate()
+  Status LoadAndTrain(const std::string& data_dir);
+
+  // Everything Understand() computes before choosing the intent.
+  struct Analysis {
+    Understanding u;
+    std::vector<double> raw;  // keyword score per intent
+    double f[kFeatureCount] = {};
+    std::string canonical;
+    std::vector<TrieMatch> program_spans;  // in `canonical`
+  };
+  void Analyze(std::string_view text, const Date& today, Analysis* out) const;
+  internal::SparseVector Featurize(const Analysis& a) const;
+  void Decide(Analysis* a) const;
+  int IntentIndex(const std::string& id) const {
+    for (size_t i = 0; i < intents.size(); ++i)
+      if (intents[i].id == id) return static_cast<int>(i);
+    return -1;
+  }
+  // Trains on the examples whose index passes `use`.
+  std::unique_ptr<internal::LinearClassifier> TrainOn(const std::vector<internal::SparseVector>& x,
+                                                      const std::vector<int>& y,
+                                                      const std::vector<bool>& use) const;
 
   std::string Canonicalize(std::string_view normalized) const;
   void MatchRegions(const std::string& normalized, Understanding* u,
@@ -410,17 +459,22 @@ std::vector<std::string> Nlu::Impl::DetectCrisis(const std::string& canonical) c
   for (const TrieMatch& m : matches) {
     if (m.value < 0) excluded.push_back({m.begin, m.end});
   }
+  // The parent's own words about hurting their child (子どもに暴力をふるってしまいそう,
+  // hit my child) are no report of violence against the parent: terms of other
+  // kinds overlapping them do not count.
+  std::vector<std::pair<size_t, size_t>> own_child;
+  for (const TrieMatch& m : matches) {
+    if (m.value >= 0 && abuse_terms.count(m.value)) own_child.push_back({m.begin, m.end});
+  }
+  auto overlaps = [](const std::vector<std::pair<size_t, size_t>>& spans, const TrieMatch& m) {
+    return std::any_of(spans.begin(), spans.end(),
+                       [&](const auto& s) { return m.begin < s.second && s.first < m.end; });
+  };
   std::vector<bool> present(static_cast<size_t>(crisis_terms), false);
   for (const TrieMatch& m : matches) {
-    if (m.value < 0) continue;
-    bool inside = false;
-    for (const auto& [b, e] : excluded) {
-      if (m.begin < e && b < m.end) {
-        inside = true;
-        break;
-      }
-    }
-    if (!inside) present[static_cast<size_t>(m.value)] = true;
+    if (m.value < 0 || overlaps(excluded, m)) continue;
+    if (!abuse_terms.count(m.value) && overlaps(own_child, m)) continue;
+    present[static_cast<size_t>(m.value)] = true;
   }
   std::map<std::string, double> score;
   for (const CrisisRule& r : crisis_rules) {
@@ -436,7 +490,8 @@ std::vector<std::string> Nlu::Impl::DetectCrisis(const std::string& canonical) c
     score[r.kind] += r.weight * hits;
   }
   // Fixed order of kinds: the most urgent first.
-  static const std::vector<std::string> kOrder = {"danger", "suicide", "dv", "abuse"};
+  static const std::vector<std::string> kOrder = {"danger", "medical", "crime", "child",
+                                                  "suicide", "abuse", "dv"};
   std::vector<std::string> kinds;
   for (const std::string& k : kOrder) {
     auto it = score.find(k);
@@ -570,6 +625,28 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
         return R::Error(ErrorAt(file, "ambiguity_ratio", "not a number"));
       }
       im.ambiguity_ratio = j["ambiguity_ratio"].get<double>();
+    }
+    if (j.contains("classifier")) {
+      const json& c = j["classifier"];
+      if (!c.is_object()) return R::Error(ErrorAt(file, "classifier", "must be an object"));
+      for (auto [key, target] : {std::pair<const char*, double*>{"c", &im.classifier_c},
+                                 {"min_probability", &im.min_probability},
+                                 {"ambiguity_margin", &im.ambiguity_margin},
+                                 {"override_probability", &im.override_probability},
+                                 {"prefer_probability", &im.prefer_probability}}) {
+        if (!c.contains(key)) continue;
+        if (!c[key].is_number()) {
+          return R::Error(ErrorAt(file, std::string("classifier.") + key, "not a number"));
+        }
+        *target = c[key].get<double>();
+      }
+      if (c.contains("prefer")) {
+        if (!c["prefer"].is_array()) return R::Error(ErrorAt(file, "classifier.prefer", "must be an array of strings"));
+        for (const auto& id : c["prefer"]) {
+          if (!id.is_string()) return R::Error(ErrorAt(file, "classifier.prefer", "must be strings"));
+          im.preferred_intents.insert(id.get<std::string>());
+        }
+      }
     }
     if (!j.contains("intents") || !j["intents"].is_array()) {
       return R::Error(ErrorAt(file, "intents", "missing or not an array"));
@@ -721,7 +798,8 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
       }
       Impl::CrisisRule rule;
       rule.kind = r["kind"].get<std::string>();
-      static const std::set<std::string> kKinds = {"suicide", "dv", "abuse", "danger"};
+      static const std::set<std::string> kKinds = {"suicide", "dv",      "abuse",
+                                                   "danger",  "medical", "crime", "child"};
       if (!kKinds.count(rule.kind)) {
         return R::Error(ErrorAt(file, where + ".kind", "unknown kind \"" + rule.kind + "\""));
       }
@@ -741,6 +819,9 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
           }
           (std::string(list) == "any" ? rule.any : rule.all).push_back(term(w.get<std::string>()));
         }
+      }
+      if (rule.kind == "abuse" && rule.weight >= 1.0) {
+        im.abuse_terms.insert(rule.any.begin(), rule.any.end());
       }
       if (rule.any.empty() && rule.all.empty()) {
         return R::Error(ErrorAt(file, where, "needs \"any\" or \"all\""));
@@ -789,18 +870,178 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
       }
     }
   }
+  if (auto st = im.LoadAndTrain(data_dir); !st.ok()) return R(st);
   return R(std::move(nlu));
+}
+
+namespace {
+// The day the corpus is read against (date features only; fixed so training
+// never depends on the real date).
+constexpr Date kCorpusDay{2026, 4, 1};
+}  // namespace
+
+Status Nlu::Impl::LoadAndTrain(const std::string& data_dir) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(data_dir) / "train";
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return Status::Ok();
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const fs::path& file : files) {
+    std::ifstream in(file);
+    std::string line;
+    int n = 0;
+    const std::string name = "train/" + file.filename().string();
+    while (std::getline(in, line)) {
+      ++n;
+      if (line.empty()) continue;
+      json row;
+      try {
+        row = json::parse(line);
+      } catch (const json::exception& e) {
+        return Status::Error(name + ":" + std::to_string(n) + ": invalid JSON: " + e.what());
+      }
+      auto str = [&](const char* k) {
+        return row.contains(k) && row[k].is_string() ? row[k].get<std::string>() : std::string();
+      };
+      if (!str("crisis").empty()) {
+        crisis_cases.push_back({str("text"), str("language"), str("crisis")});
+        continue;
+      }
+      Example ex{str("text"), str("intent"), str("split") == "heldout", str("source") != "template"};
+      if (ex.text.empty() || IntentIndex(ex.intent) < 0) {
+        return Status::Error(name + ":" + std::to_string(n) + ": needs \"text\" and a known \"intent\" (got \"" +
+                             ex.intent + "\")");
+      }
+      if (str("split") != "train" && str("split") != "heldout") {
+        return Status::Error(name + ":" + std::to_string(n) + ": split must be train or heldout");
+      }
+      corpus.push_back(std::move(ex));
+    }
+  }
+  if (corpus.empty()) return Status::Ok();
+  corpus_x.reserve(corpus.size());
+  for (const Example& ex : corpus) {
+    Analysis a;
+    Analyze(ex.text, kCorpusDay, &a);
+    corpus_x.push_back(Featurize(a));
+    corpus_y.push_back(IntentIndex(ex.intent));
+  }
+  std::vector<bool> use(corpus.size());
+  for (size_t i = 0; i < corpus.size(); ++i) use[i] = !corpus[i].heldout;
+  classifier = TrainOn(corpus_x, corpus_y, use);
+  if (!classifier) return Status::Error("train/: the classifier could not be trained");
+  return Status::Ok();
+}
+
+std::unique_ptr<internal::LinearClassifier> Nlu::Impl::TrainOn(
+    const std::vector<internal::SparseVector>& x, const std::vector<int>& y,
+    const std::vector<bool>& use) const {
+  std::vector<internal::SparseVector> tx;
+  std::vector<int> ty;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (!use[i]) continue;
+    tx.push_back(x[i]);
+    ty.push_back(y[i]);
+  }
+  return internal::LinearClassifier::Train(tx, ty, static_cast<int>(intents.size()), classifier_c);
+}
+
+Result<NluEvaluation> Nlu::Evaluate(int folds) const {
+  const Impl& im = *impl_;
+  using R = Result<NluEvaluation>;
+  if (!im.classifier) return R::Error("no corpus under train/: nothing to evaluate");
+  NluEvaluation ev;
+  std::map<std::string, NluEvaluation::PerIntent> per;
+  std::map<std::pair<std::string, std::string>, NluEvaluation::Confusion> conf;
+  for (size_t i = 0; i < im.corpus.size(); ++i) {
+    const Impl::Example& ex = im.corpus[i];
+    ++ev.corpus_size[ex.intent];
+    if (!ex.heldout) {
+      ++ev.train_size;
+      continue;
+    }
+    Understanding u = Understand(ex.text, kCorpusDay);
+    const bool ok = u.intent == ex.intent;
+    NluEvaluation::PerIntent& row = per[ex.intent];
+    row.intent = ex.intent;
+    ++row.total;
+    row.correct += ok;
+    ++ev.heldout_total;
+    ev.heldout_correct += ok;
+    if (ex.hand) {
+      ++ev.heldout_hand_total;
+      ev.heldout_hand_correct += ok;
+    }
+    if (!ok) {
+      NluEvaluation::Confusion& c = conf[{ex.intent, u.intent}];
+      c.expected = ex.intent;
+      c.got = u.intent;
+      ++c.count;
+      if (c.examples.size() < 3) c.examples.push_back(ex.text);
+    }
+  }
+  for (auto& [k, v] : per) ev.per_intent.push_back(v);
+  for (auto& [k, v] : conf) ev.confusions.push_back(v);
+  std::stable_sort(ev.confusions.begin(), ev.confusions.end(),
+                   [](const auto& a, const auto& b) { return a.count > b.count; });
+  // k-fold cross-validation over the training split (the held-out part stays
+  // out): fold = position among the training examples mod k.
+  if (folds >= 2) {
+    std::vector<size_t> train_idx;
+    for (size_t i = 0; i < im.corpus.size(); ++i)
+      if (!im.corpus[i].heldout) train_idx.push_back(i);
+    for (int f = 0; f < folds; ++f) {
+      std::vector<bool> use(im.corpus.size(), false);
+      for (size_t k = 0; k < train_idx.size(); ++k)
+        use[train_idx[k]] = static_cast<int>(k % static_cast<size_t>(folds)) != f;
+      auto model = im.TrainOn(im.corpus_x, im.corpus_y, use);
+      if (!model) return R::Error("cross-validation: training failed");
+      int total = 0, correct = 0;
+      for (size_t k = 0; k < train_idx.size(); ++k) {
+        if (static_cast<int>(k % static_cast<size_t>(folds)) != f) continue;
+        const size_t i = train_idx[k];
+        std::vector<double> p = model->Predict(im.corpus_x[i]);
+        const int best = static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
+        ++total;
+        correct += best == im.corpus_y[i] && p[static_cast<size_t>(best)] >= im.min_probability;
+      }
+      ev.cv_folds.push_back(total ? static_cast<double>(correct) / total : 0.0);
+    }
+    double sum = 0;
+    for (double a : ev.cv_folds) sum += a;
+    ev.cv_mean = ev.cv_folds.empty() ? 0 : sum / static_cast<double>(ev.cv_folds.size());
+  }
+  for (const Impl::CrisisCase& c : im.crisis_cases) {
+    Understanding u = Understand(c.text, kCorpusDay);
+    NluEvaluation::CrisisRow row;
+    row.text = c.text;
+    row.language = c.language;
+    row.kind = c.kind;
+    row.got_language = u.language;
+    row.got = u.crisis_kinds;
+    row.ok = u.language == c.language && u.intent == "crisis" &&
+             std::find(u.crisis_kinds.begin(), u.crisis_kinds.end(), c.kind) != u.crisis_kinds.end();
+    ev.crisis.push_back(std::move(row));
+  }
+  return R(std::move(ev));
 }
 
 std::string Nlu::Canonical(std::string_view text) const {
   return impl_->Canonicalize(Normalize(text));
 }
 
-Understanding Nlu::Understand(std::string_view text, const Date& today) const {
-  const Impl& im = *impl_;
-  Understanding u;
+void Nlu::Impl::Analyze(std::string_view text, const Date& today, Analysis* out) const {
+  const Impl& im = *this;
+  Understanding& u = out->u;
   u.raw = std::string(text);
   u.normalized = Normalize(text);
+  u.language = internal::DetectLanguage(u.normalized);
+  // Romaji is read as the kana it spells ("shinitai" → しにたい), so every
+  // Japanese table applies to it.
+  if (u.language == "romaji") u.normalized = Normalize(internal::RomajiToHiragana(u.normalized));
   std::string canonical = im.Canonicalize(u.normalized);
 
   std::vector<TrieMatch> region_spans;
@@ -820,11 +1061,14 @@ Understanding Nlu::Understand(std::string_view text, const Date& today) const {
   u.entities = internal::ExtractEntities(internal::ToU32(canonical), today);
 
   // Features.
-  double f[kFeatureCount] = {};
+  double* f = out->f;
   const Entities& e = u.entities;
   // "養育費なし" alone (an amount of 0) is no calculation request.
-  f[kMoney] =
-      std::any_of(e.money.begin(), e.money.end(), [](const Money& m) { return m.yen > 0; }) ? 1 : 0;
+  // An amount asked about (「6000円ですか」) is no calculation request either.
+  f[kMoney] = std::any_of(e.money.begin(), e.money.end(),
+                          [](const Money& m) { return m.yen > 0 && m.kind != Money::Kind::kAsked; })
+                  ? 1
+                  : 0;
   f[kChildCount] = e.child_count ? 1 : 0;
   f[kChildAges] = e.child_ages.empty() ? 0 : 1;
   f[kDate] = e.date ? 1 : 0;
@@ -858,10 +1102,11 @@ Understanding Nlu::Understand(std::string_view text, const Date& today) const {
   // Keyword scores: per intent, keywords are taken heaviest first and a
   // keyword overlapping one already taken (番号 in 電話番号, 額は after 月額)
   // does not count again; each distinct keyword counts once.
-  std::vector<double> raw(im.intents.size(), 0.0);
-  std::vector<TrieMatch> keyword_matches = im.intent_trie.FindAll(canonical);
+  std::vector<double>& raw = out->raw;
+  raw.assign(intents.size(), 0.0);
+  std::vector<TrieMatch> keyword_matches = intent_trie.FindAll(canonical);
   auto weight_of = [&](const TrieMatch& m) {
-    return im.keyword_refs[static_cast<size_t>(m.value)].weight;
+    return keyword_refs[static_cast<size_t>(m.value)].weight;
   };
   std::stable_sort(keyword_matches.begin(), keyword_matches.end(),
                    [&](const TrieMatch& a, const TrieMatch& b) {
@@ -871,11 +1116,11 @@ Understanding Nlu::Understand(std::string_view text, const Date& today) const {
   std::vector<const TrieMatch*> taken;
   std::set<int> seen_keywords;
   for (const TrieMatch& m : keyword_matches) {
-    const Impl::KeywordRef& k = im.keyword_refs[static_cast<size_t>(m.value)];
+    const Impl::KeywordRef& k = keyword_refs[static_cast<size_t>(m.value)];
     if (k.weight > 0) {
       bool overlaps = false;
       for (const TrieMatch* o : taken) {
-        if (im.keyword_refs[static_cast<size_t>(o->value)].intent == k.intent && m.begin < o->end &&
+        if (keyword_refs[static_cast<size_t>(o->value)].intent == k.intent && m.begin < o->end &&
             o->begin < m.end) {
           overlaps = true;
           break;
@@ -887,34 +1132,248 @@ Understanding Nlu::Understand(std::string_view text, const Date& today) const {
     if (k.weight > 0) taken.push_back(&m);
     raw[static_cast<size_t>(k.intent)] += k.weight;
   }
-  for (size_t i = 0; i < im.intents.size(); ++i) {
-    for (int k = 0; k < kFeatureCount; ++k) raw[i] += im.intents[i].features[k] * f[k];
+  for (size_t i = 0; i < intents.size(); ++i) {
+    for (int k = 0; k < kFeatureCount; ++k) raw[i] += intents[i].features[k] * f[k];
   }
+  out->canonical = std::move(canonical);
+  out->program_spans = std::move(program_spans);
+}
+
+// The classifier's view of a message: character 1- to 3-grams of the
+// canonical text with program and region names replaced by one placeholder
+// each (so 「児童扶養手当はいくら」 and 「育成手当はいくら」 share their
+// n-grams) and digit runs by 0, the keyword scores of every intent, the
+// message features and its language.
+internal::SparseVector Nlu::Impl::Featurize(const Analysis& a) const {
+  std::vector<TrieMatch> spans = a.program_spans;
+  for (const TrieMatch& m : region_trie.FindAll(a.canonical)) spans.push_back(m);
+  spans = LongestNonOverlapping(std::move(spans));
+  std::string text = "\x02";
+  size_t pos = 0;
+  for (const TrieMatch& m : spans) {
+    if (m.begin < pos) continue;
+    text.append(a.canonical, pos, m.begin - pos);
+    bool program = std::find_if(a.program_spans.begin(), a.program_spans.end(), [&](const TrieMatch& p) {
+                     return p.begin == m.begin && p.end == m.end;
+                   }) != a.program_spans.end();
+    text += program ? "\x04" : "\x05";
+    pos = m.end;
+  }
+  text.append(a.canonical, pos, std::string::npos);
+  text += "\x03";
+  // Digit runs → "0"; drop spaces.
+  std::string clean;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= '0' && c <= '9') {
+      if (clean.empty() || clean.back() != '0' || i == 0 || !(text[i - 1] >= '0' && text[i - 1] <= '9'))
+        clean.push_back('0');
+      continue;
+    }
+    if (c == ' ') continue;
+    clean.push_back(c);
+  }
+  std::vector<size_t> starts;  // byte offset of every code point, plus the end
+  for (size_t i = 0; i < clean.size(); ++i)
+    if ((static_cast<unsigned char>(clean[i]) & 0xC0) != 0x80) starts.push_back(i);
+  starts.push_back(clean.size());
+  const size_t points = starts.size() - 1;
+  internal::SparseVector x;
+  x.reserve(points * 3 + intents.size() + kFeatureCount + 1);
+  size_t grams = 0;
+  static const char* kTags[] = {"", "c1", "c2", "c3"};
+  for (size_t n = 1; n <= 3; ++n) {
+    for (size_t i = 0; i + n <= points; ++i) {
+      std::string_view g(clean.data() + starts[i], starts[i + n] - starts[i]);
+      if (n == 1 && (g == "\x02" || g == "\x03")) continue;
+      x.push_back({internal::FeatureKey(kTags[n], g), 1.0});
+      ++grams;
+    }
+  }
+  const double scale = grams ? 1.0 / std::sqrt(static_cast<double>(grams)) : 0.0;
+  for (auto& kv : x) kv.second = scale;
+  for (size_t i = 0; i < intents.size(); ++i) {
+    if (a.raw[i] != 0) x.push_back({internal::FeatureKey("k", intents[i].id), std::tanh(a.raw[i] / 3.0)});
+  }
+  for (int k = 0; k < kFeatureCount; ++k) {
+    if (a.f[k] != 0) x.push_back({internal::FeatureKey("f", std::string(1, static_cast<char>('A' + k))), a.f[k]});
+  }
+  x.push_back({internal::FeatureKey("l", a.u.language), 1.0});
+  return x;
+}
+
+void Nlu::Impl::Decide(Analysis* a) const {
+  Understanding& u = a->u;
+  const std::vector<double>& raw = a->raw;
+  // The keyword scores' reading.
   std::vector<std::pair<double, size_t>> ranked;
   for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] >= im.min_score) ranked.push_back({raw[i], i});
+    if (raw[i] >= min_score) ranked.push_back({raw[i], i});
   }
   std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-
-  if (!u.crisis_kinds.empty()) {
-    u.intents.push_back({"crisis", 1.0});
-  }
+                   [](const auto& x, const auto& y) { return x.first > y.first; });
+  if (!u.crisis_kinds.empty()) u.intents.push_back({"crisis", 1.0});
   for (const auto& [score, i] : ranked) {
-    if (im.intents[i].id == "crisis" && !u.crisis_kinds.empty()) continue;
-    u.intents.push_back({im.intents[i].id, 1.0 - std::exp(-score / 2.0)});
+    if (intents[i].id == "crisis" && !u.crisis_kinds.empty()) continue;
+    u.intents.push_back({intents[i].id, 1.0 - std::exp(-score / 2.0)});
   }
   if (!u.crisis_kinds.empty()) {
     u.intent = "crisis";
     u.confidence = 1.0;
-  } else if (!ranked.empty()) {
+    return;
+  }
+  if (!ranked.empty()) {
     double top = ranked[0].first;
     double second = ranked.size() > 1 ? ranked[1].first : 0.0;
-    u.intent = im.intents[ranked[0].second].id;
+    u.intent = intents[ranked[0].second].id;
     u.confidence = (1.0 - std::exp(-top / 2.0)) * (1.0 - 0.5 * second / top);
-    u.ambiguous = ranked.size() > 1 && second >= top * im.ambiguity_ratio;
+    u.ambiguous = ranked.size() > 1 && second >= top * ambiguity_ratio;
   }
-  return u;
+  if (!classifier) return;
+  // The trained classifier decides when the keywords find nothing, when it
+  // reads one of the facets the keyword lists were never tuned for, or when
+  // it is very sure; otherwise the keyword reading (tuned on the project's
+  // conversations) stands.
+  std::vector<double> p = classifier->Predict(Featurize(*a));
+  std::vector<std::pair<double, size_t>> cl;
+  for (size_t i = 0; i < p.size(); ++i) cl.push_back({p[i], i});
+  std::stable_sort(cl.begin(), cl.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+  const double top = cl[0].first;
+  const double second = cl.size() > 1 ? cl[1].first : 0.0;
+  const std::string& best = intents[cl[0].second].id;
+  // The facets refine a program question; they never replace a window,
+  // calculation or housekeeping reading.
+  const bool preferred = preferred_intents.count(best) > 0 && top >= prefer_probability &&
+                         (u.intent.empty() || u.intent.rfind("program.", 0) == 0);
+  const bool use = (u.intent.empty() && top >= min_probability) || preferred ||
+                   (top >= override_probability && best != u.intent);
+  if (!use) return;
+  u.intents.clear();
+  for (const auto& [prob, i] : cl) {
+    if (prob < 0.05) break;
+    u.intents.push_back({intents[i].id, prob});
+  }
+  u.intent = best;
+  u.confidence = top;
+  u.ambiguous = second >= min_probability && top - second < ambiguity_margin;
+}
+
+namespace {
+
+bool HasAny(std::string_view text, std::initializer_list<std::string_view> words) {
+  for (std::string_view w : words)
+    if (text.find(w) != std::string_view::npos) return true;
+  return false;
+}
+
+// What the parent asks about time, as an instant: now (今, 今から, 今日電話
+// つながる？), until when (何時まで), the next time (次はいつ, 次の月曜), or a
+// day (明日, 年末, 12月28日, taken at noon JST so "is it open that day" finds
+// the day's hours).
+TimeQuery TimeOf(const std::string& canonical, Entities& e, const Date& today, int64_t now_ms) {
+  TimeQuery t;
+  const bool until = HasAny(canonical, {"何時まで", "なんじまで", "何時に閉", "何時に終わ", "何時までやって",
+                                        "いつまで開", "いつまでやって"});
+  const bool next = HasAny(canonical, {"次の", "次は", "つぎの", "つぎは", "今度の", "こんどの", "次回"});
+  const bool now = HasAny(canonical, {"今から", "いまから", "今やって", "いまやって", "今開いて", "今あいて",
+                                      "いまあいて", "今つなが", "いまつなが", "今電話", "今って", "今は",
+                                      "今すぐ", "いますぐ", "現在", "今行", "今日", "きょう", "本日", "今夜",
+                                      "今晩", "今の時間"});
+  auto noon = [](const Date& d) { return FromJst(d, 12 * 60); };
+  if (HasAny(canonical, {"年末", "ねんまつ"})) {
+    // The year-end closing days: Dec 29 of this year (or now, when inside them).
+    const Date d{today.month == 1 && today.day <= 3 ? today.year - 1 : today.year, 12, 29};
+    t.kind = TimeQuery::Kind::kOnDate;
+    t.at_ms = today >= d && today <= Date{d.year, 12, 31} ? now_ms : noon(d);
+    if (!e.date) e.date = d;
+    return t;
+  }
+  if (e.date && *e.date != today) {
+    t.kind = next ? TimeQuery::Kind::kNext : until ? TimeQuery::Kind::kUntilWhen : TimeQuery::Kind::kOnDate;
+    t.at_ms = noon(*e.date);
+    return t;
+  }
+  if (e.date && *e.date == today && next && !HasAny(canonical, {"今日", "きょう", "本日"})) {
+    // 次の月曜 said on a Monday: a week later.
+    e.date = today.AddDays(7);
+    t.kind = TimeQuery::Kind::kNext;
+    t.at_ms = noon(*e.date);
+    return t;
+  }
+  if (until) {
+    t.kind = TimeQuery::Kind::kUntilWhen;
+    t.at_ms = now_ms;
+  } else if (next && HasAny(canonical, {"いつ", "何日", "何曜"})) {
+    t.kind = TimeQuery::Kind::kNext;
+    t.at_ms = now_ms;
+  } else if (now || (e.date && *e.date == today)) {
+    t.kind = TimeQuery::Kind::kNow;
+    t.at_ms = now_ms;
+  }
+  return t;
+}
+
+// A place name the lexicon does not know: a run of kanji ending in
+// 都/道/府/県/市/区/町/村 (札幌市, 北海道札幌市 → 札幌市), at least two
+// characters before the suffix, not a general word (市区町村, 政令市).
+std::string UnknownPlace(const std::string& normalized, const internal::KeywordTrie& regions) {
+  std::u32string u = internal::ToU32(normalized);
+  static const std::u32string kSuffix = U"都道府県市区町村";
+  static const std::vector<std::u32string> kNotPlaces = {
+      U"市区町村", U"市町村", U"都道府県", U"区市町村", U"政令市", U"政令指定都市", U"大都市", U"首都",
+      U"地区",     U"学区",   U"校区",     U"他市",     U"他県",   U"各市",         U"同市", U"当市",
+      U"本市",     U"全市",   U"市外",     U"県外",     U"都内",   U"他の市",       U"城下町", U"下町",
+      U"町村",     U"都市",   U"選挙区",   U"特別区",   U"行政区", U"住所の市"};
+  const std::vector<internal::TrieMatch> known = regions.FindAll(normalized);
+  size_t i = 0;
+  while (i < u.size()) {
+    if (!internal::IsHan(u[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < u.size() && internal::IsHan(u[j])) ++j;
+    // Candidates: every suffix position inside the run, longest stem first.
+    for (size_t k = j; k-- > i;) {
+      if (kSuffix.find(u[k]) == std::u32string::npos) continue;
+      // Start after the last inner prefecture-like suffix (北海道札幌市 → 札幌市).
+      size_t start = i;
+      for (size_t m = i; m + 1 < k; ++m)
+        if (u[m] == U'道' || u[m] == U'府' || u[m] == U'県' || u[m] == U'都') start = m + 1;
+      if (k - start < 2) break;
+      std::u32string name = u.substr(start, k - start + 1);
+      bool general = false;
+      for (const auto& w : kNotPlaces)
+        if (name.size() >= w.size() && name.compare(name.size() - w.size(), w.size(), w) == 0) general = true;
+      if (general) break;
+      // Byte span of the name: a lexicon region inside it makes it known.
+      const std::string before = internal::ToUtf8(std::u32string_view(u).substr(0, start));
+      const std::string utf8 = internal::ToUtf8(name);
+      const size_t b = before.size(), e = b + utf8.size();
+      bool is_known = std::any_of(known.begin(), known.end(), [&](const internal::TrieMatch& m) {
+        return m.begin < e && b < m.end;
+      });
+      if (!is_known) return utf8;
+      break;
+    }
+    i = j;
+  }
+  return "";
+}
+
+}  // namespace
+
+Understanding Nlu::Understand(std::string_view text, const Date& today) const {
+  return Understand(text, today, FromJst(today, 12 * 60));
+}
+
+Understanding Nlu::Understand(std::string_view text, const Date& today, int64_t now_ms) const {
+  Impl::Analysis a;
+  impl_->Analyze(text, today, &a);
+  impl_->Decide(&a);
+  a.u.time = TimeOf(a.canonical, a.u.entities, today, now_ms);
+  a.u.unknown_place = UnknownPlace(a.u.normalized, impl_->region_trie);
+  return std::move(a.u);
 }
 
 }  // namespace yorisoi::text

@@ -3,6 +3,7 @@
 // (municipalities, programs) as plain data. Thread-safe after construction.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -94,13 +95,56 @@ struct Lexicon {
   std::vector<LexiconEntry> programs;
 };
 
+// What `yorisoi eval --nlu` reports: the question-type classifier on the
+// held-out part of bot/data/train/, cross-validation on the training part, and
+// the crisis cases (every class in ja/romaji/en).
+struct NluEvaluation {
+  struct PerIntent {
+    std::string intent;
+    int total = 0;
+    int correct = 0;
+  };
+  std::vector<PerIntent> per_intent;  // held-out, by intent id
+  int heldout_total = 0;
+  int heldout_correct = 0;
+  int heldout_hand_total = 0;  // the hand-written part of the held-out set
+  int heldout_hand_correct = 0;
+  struct Confusion {
+    std::string expected;
+    std::string got;  // "" = no intent (fallback)
+    int count = 0;
+    std::vector<std::string> examples;
+  };
+  std::vector<Confusion> confusions;  // most frequent first
+  std::vector<double> cv_folds;       // accuracy of each fold
+  double cv_mean = 0;
+  std::map<std::string, int> corpus_size;  // examples per intent (both splits)
+  int train_size = 0;
+  struct CrisisRow {
+    std::string text, language, kind;
+    std::string got_language;
+    std::vector<std::string> got;
+    bool ok = false;
+  };
+  std::vector<CrisisRow> crisis;
+};
+
 class Nlu {
  public:
-  // `data_dir` holds intents.json and synonyms.json (bot/data). Errors name
-  // the file and field.
+  // `data_dir` holds intents.json and synonyms.json (bot/data) and, when
+  // present, the labelled corpus train/*.jsonl: the question-type classifier
+  // is trained from its training split here (deterministic, well under a
+  // second). Errors name the file and field (or line).
   static Result<std::unique_ptr<Nlu>> Create(const std::string& data_dir, const Lexicon& lexicon);
   ~Nlu();
+  // `now_ms`: the message timestamp (epoch ms); time questions
+  // (Understanding.time) are resolved against it. The first overload takes
+  // noon JST of `today` as the message time.
   Understanding Understand(std::string_view text, const Date& today) const;
+  Understanding Understand(std::string_view text, const Date& today, int64_t now_ms) const;
+  // Held-out accuracy, confusions, `folds`-fold cross-validation and the
+  // crisis cases; an error when the data directory has no corpus.
+  Result<NluEvaluation> Evaluate(int folds = 5) const;
   // Normalize() + synonym canonicalization (シンママ → ひとり親 …).
   std::string Canonical(std::string_view text) const;
 

@@ -109,6 +109,73 @@ TEST(Crisis, Table) {
   EXPECT_GE(negatives, 10);
 }
 
+// Every crisis class in Japanese, romaji and English: the class must be
+// detected, and the language told apart (the reply adds an English lead).
+struct LanguageCase {
+  std::string text;
+  std::string language;
+  std::string kind;
+};
+
+TEST(Crisis, EveryClassInEveryLanguage) {
+  const std::vector<LanguageCase> cases = {
+      // Suicidal.
+      {"もう死にたいです", "ja", "suicide"},
+      {"shinitai", "romaji", "suicide"},
+      {"mou kietai", "romaji", "suicide"},
+      {"I want to die", "en", "suicide"},
+      {"I don't want to live anymore", "en", "suicide"},
+      // DV victim.
+      {"夫に毎日殴られています", "ja", "dv"},
+      {"otto ni nagurareta", "romaji", "dv"},
+      {"My husband hits me", "en", "dv"},
+      {"I am scared of my ex, he is abusive", "en", "dv"},
+      // Fear of harming one's own child.
+      {"子どもに手をあげてしまいそうで怖い", "ja", "abuse"},
+      {"kodomo wo tataite shimaisou", "romaji", "abuse"},
+      {"I am afraid I will hurt my child", "en", "abuse"},
+      // A child in danger.
+      {"内縁の夫が子どもを殴る", "ja", "child"},
+      {"kodomo ga kaette konai", "romaji", "child"},
+      {"My boyfriend hits my son", "en", "child"},
+      {"My daughter is missing", "en", "child"},
+      // Medical emergency.
+      {"子どもが息をしていない", "ja", "medical"},
+      {"kyuukyuusha wo yonde", "romaji", "medical"},
+      {"My baby is not breathing", "en", "medical"},
+      // Crime or threat.
+      {"知らない男に後をつけられている", "ja", "crime"},
+      {"dorobou ga haitta", "romaji", "crime"},
+      {"Someone is breaking in, call the police", "en", "crime"},
+  };
+  const Nlu& nlu = testing::SharedNlu();
+  for (const auto& c : cases) {
+    Understanding u = nlu.Understand(c.text, testing::Today());
+    EXPECT_EQ(u.language, c.language) << c.text;
+    EXPECT_NE(std::find(u.crisis_kinds.begin(), u.crisis_kinds.end(), c.kind), u.crisis_kinds.end())
+        << c.text << " → " << Join(u.crisis_kinds) << " (want " << c.kind << ")";
+    EXPECT_EQ(u.intent, "crisis") << c.text;
+  }
+}
+
+TEST(Crisis, OwnChildIsNotDv) {
+  // A parent afraid of hurting their child is no DV victim: 189 comes first.
+  for (const char* text : {"子どもに暴力をふるってしまいそう", "I might hit my kid, I can't stop"}) {
+    Understanding u = testing::SharedNlu().Understand(text, testing::Today());
+    EXPECT_EQ(u.crisis_kinds, std::vector<std::string>{"abuse"}) << text << " → " << Join(u.crisis_kinds);
+  }
+}
+
+TEST(Crisis, EverydayPhrasesInEveryLanguage) {
+  for (const char* text : {"死ぬほど忙しい", "shinu hodo isogashii", "I'm dying to know the amount",
+                           "good morning", "Where is the police station?",
+                           "Is there an emergency loan for single parents?", "子どもの手当を受けられますか",
+                           "元夫が行方不明で養育費がもらえない"}) {
+    Understanding u = testing::SharedNlu().Understand(text, testing::Today());
+    EXPECT_TRUE(u.crisis_kinds.empty()) << text << " → " << Join(u.crisis_kinds);
+  }
+}
+
 TEST(Crisis, KeepsOtherUnderstanding) {
   // A crisis message still carries its municipality for routing to local lines.
   Understanding u = testing::SharedNlu().Understand("国立市です。夫に殴られた", testing::Today());
