@@ -4,6 +4,7 @@
 #include <exception>
 #include <utility>
 
+#include "adapters/line_chat.h"
 #include "adapters/line_messages.h"
 #include "adapters/line_webhook.h"
 #include "adapters/log.h"
@@ -26,6 +27,7 @@ Dispatcher::Dispatcher(DispatcherOptions options, store::Inbox* inbox, EngineFn 
 Dispatcher::~Dispatcher() { Stop(); }
 
 void Dispatcher::Submit(store::InboxEvent event) {
+  if (options_.loading) options_.loading->Watch(event);
   {
     std::lock_guard<std::mutex> lock(mu_);
     UserQueue& q = users_[event.user_key];
@@ -98,6 +100,7 @@ void Dispatcher::Process(store::InboxEvent event) {
     Log(LogLevel::kError, "dispatcher",
         "event " + std::to_string(event.seq) + ": " + task.error() + " (dropped)");
     inbox_->MarkDone(event.seq);
+    if (options_.loading) options_.loading->Done(event.seq);
     Release(event.user_key);
     return;
   }
@@ -115,7 +118,7 @@ void Dispatcher::Process(store::InboxEvent event) {
     bot::Reply reply;
     const auto t0 = std::chrono::steady_clock::now();
     try {
-      reply = engine_(in);
+      reply = AnswerTask(*task, in, engine_);  // groups: adapters/line_chat.h
     } catch (const std::exception& e) {
       Log(LogLevel::kError, "dispatcher", std::string("engine failed: ") + e.what());
     }
@@ -128,6 +131,7 @@ void Dispatcher::Process(store::InboxEvent event) {
       // Nothing to say (unfollow, empty reply) or nobody to say it to
       // (dummy token of a verify/test delivery): done.
       inbox_->MarkDone(event.seq);
+      if (options_.loading) options_.loading->Done(event.seq);
       Release(event.user_key);
       return;
     }
@@ -162,6 +166,7 @@ void Dispatcher::Process(store::InboxEvent event) {
 
 void Dispatcher::Complete(const store::InboxEvent& event, const SendResult& result) {
   using O = SendResult::Outcome;
+  if (options_.loading) options_.loading->Done(event.seq);
   if (result.outcome != O::kAborted) {
     // Given up (4xx, retries exhausted) counts as done as well: it is
     // logged and in the metrics, and retrying later would not help.

@@ -27,6 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "adapters/line_loading.h"
 #include "adapters/messaging_client.h"
 #include "adapters/metrics.h"
 #include "bot/engine.h"
@@ -39,6 +40,7 @@ using EngineFn = std::function<bot::Reply(const bot::Incoming&)>;
 struct DispatcherOptions {
   int workers = 2;
   std::function<int64_t()> now_ms;  // clock; default: system clock
+  LoadingIndicator* loading = nullptr;  // told of each event and its end (may be null)
 };
 
 class Dispatcher {

@@ -339,6 +339,7 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     for (size_t i = 0; i < wins.size() && i < 2; ++i) {
       Message& m = c.Say(WindowCard(c, *wins[i], true));
       AddCallButtons(m, *wins[i]);
+      AttachWindowCard(c, m, *wins[i]);
     }
     if (!wins.empty()) c.t.last_window = wins.front()->id;
   } else if (show_window && !wins.empty()) {
@@ -347,7 +348,7 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     AddCallButtons(m, *wins.front());
     c.t.last_window = wins.front()->id;
   }
-  c.Say(AsOfLine(p.source, c.today, !used.empty()));
+  AttachProgramCard(c, c.Say(AsOfLine(p.source, c.today, !used.empty())), p, !used.empty());
   c.Quick(NextQuestions(c, p, intent));
   return true;
 }
@@ -481,7 +482,8 @@ void ProgramList(Ctx& c, const std::string& category) {
     }
     c.out.meta.flow = "program";
     c.out.meta.answered = true;
-    c.Say("関係がありそうな制度です。\n" + Join(rows, "\n"));
+    Message& list = c.Say("関係がありそうな制度です。\n" + Join(rows, "\n"));
+    for (const kb::Program* p : hits) AttachProgramCard(c, list, *p, false);  // a carousel
     q.push_back(P("メニュー", "menu=main"));
     c.Quick(std::move(q));
     return;
@@ -518,7 +520,8 @@ void ProgramList(Ctx& c, const std::string& category) {
   std::string text = (region.empty() ? "" : region + "で利用できる") + "「" + category +
                      "」の制度は" + std::to_string(ps.size()) + "件です。\n" + Join(rows, "\n");
   if (ps.size() > kMax) text += "\n（ほか" + std::to_string(ps.size() - kMax) + "件）";
-  c.Say(text);
+  Message& list = c.Say(text);
+  for (size_t i = 0; i < ps.size() && i < kMax; ++i) AttachProgramCard(c, list, *ps[i], false);
   if (region.empty())
     c.Say(
         "国の制度を表示しています。お住まいの市区町村を教えていただくと、地域の制度もご案内できます"
