@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "adapters/line_chat.h"
 #include "adapters/line_messages.h"
 #include "adapters/line_webhook.h"
 #include "adapters/log.h"
@@ -41,6 +42,7 @@ std::string Seconds(std::chrono::milliseconds d) {
 Dispatcher::~Dispatcher() { Stop(); }
 
 void Dispatcher::Submit(store::InboxEvent event) {
+  if (options_.loading) options_.loading->Watch(event);
   {
     std::lock_guard<std::mutex> lock(mu_);
     UserQueue& q = users_[event.user_key];
@@ -143,6 +145,7 @@ void Dispatcher::Process(store::InboxEvent event, int retries) {
     Log(LogLevel::kError, "dispatcher",
         "event " + std::to_string(event.seq) + ": " + task.error() + " (dropped)");
     inbox_->MarkDone(event.seq);
+    if (options_.loading) options_.loading->Done(event.seq);
     Release(event.user_key);
     return;
   }
@@ -160,7 +163,7 @@ void Dispatcher::Process(store::InboxEvent event, int retries) {
     bot::Reply reply;
     const auto t0 = std::chrono::steady_clock::now();
     try {
-      reply = engine_(in);
+      reply = AnswerTask(*task, in, engine_);  // groups: adapters/line_chat.h
     } catch (const std::exception& e) {
       Log(LogLevel::kError, "dispatcher", std::string("engine failed: ") + e.what());
     }
@@ -173,6 +176,7 @@ void Dispatcher::Process(store::InboxEvent event, int retries) {
       // Nothing to say (unfollow, empty reply) or nobody to say it to
       // (dummy token of a verify/test delivery): done.
       inbox_->MarkDone(event.seq);
+      if (options_.loading) options_.loading->Done(event.seq);
       Release(event.user_key);
       return;
     }
@@ -212,6 +216,7 @@ void Dispatcher::Complete(Work w) {
   const store::InboxEvent& event = w.event;
   const SendResult& result = w.result;
   if (result.outcome == O::kReplied || result.outcome == O::kPushed) {
+  if (options_.loading) options_.loading->Done(event.seq);
     if (Status s = inbox_->MarkDone(event.seq); !s.ok()) {
       LogLimited(LogLevel::kError, "dispatcher", "storage", s.message(), options_.now_ms());
     }

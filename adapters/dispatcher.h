@@ -43,6 +43,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "adapters/line_loading.h"
 #include "adapters/messaging_client.h"
 #include "adapters/metrics.h"
 #include "bot/engine.h"
@@ -67,6 +68,7 @@ struct DispatcherOptions {
   std::chrono::milliseconds retry_max{std::chrono::minutes(5)};
   std::size_t max_in_flight = 10'000;
   std::function<void(const Undelivered&)> on_undelivered;  // may be empty; any thread
+  LoadingIndicator* loading = nullptr;  // told of each event and its end (may be null)
 };
 
 class Dispatcher {

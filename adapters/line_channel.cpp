@@ -85,6 +85,12 @@ Response LineWebhook::Handle(const Request& req, const RequestContext&) {
     std::optional<LineTask> task = ToTask(e, *pseudonyms_);
     if (!task) continue;
     if (task->incoming.timestamp_ms == 0) task->incoming.timestamp_ms = now;
+    if (!task->edit_of.empty()) {
+      // The edited text is a new question; the log links it to the original.
+      Log(LogLevel::kInfo, "line",
+          "messageEdited " + e.webhook_event_id + ": edit of message " + task->edit_of +
+              ", answered as a new question");
+    }
     task->retry_key = e.webhook_event_id.empty() ? RandomUuid() : RetryKeyFor(e.webhook_event_id);
     store::InboxEvent ev;
     // LINE always sends webhookEventId; without one there is nothing to

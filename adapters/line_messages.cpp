@@ -81,10 +81,148 @@ std::string ButtonsAsText(const std::string& text, const std::vector<bot::LinkBu
   return out;
 }
 
-// One OutMessage → 1 or 2 LINE messages (text, buttons template).
-// `compact`: never a template; buttons become text lines.
+// --- Flex cards (dialogs::Card → bubble). Colours: LINE green for open,
+// grey for closed, muted grey for labels and sources.
+constexpr const char* kGreen = "#06C755";
+constexpr const char* kGrey = "#8C8C8C";
+constexpr const char* kRed = "#D93025";
+
+json FlexText(const std::string& text, const char* size, const char* color = nullptr,
+              bool bold = false) {
+  json t = {{"type", "text"},
+            {"text", TruncateUtf16(text.empty() ? std::string(" ") : text, kMaxFlexTextUnits)},
+            {"size", size},
+            {"wrap", true}};
+  if (color) t["color"] = color;
+  if (bold) t["weight"] = "bold";
+  return t;
+}
+
+json FactRow(const std::string& label, const std::string& value) {
+  json label_t = FlexText(label, "sm", kGrey);
+  label_t["flex"] = 2;
+  json value_t = FlexText(value, "sm");
+  value_t["flex"] = 6;
+  return {{"type", "box"},
+          {"layout", "baseline"},
+          {"spacing", "sm"},
+          {"contents", json::array({std::move(label_t), std::move(value_t)})}};
+}
+
+// A card action as a Flex button action, or null when unusable.
+json CardActionJson(const dialogs::CardAction& a) {
+  if (!a.uri.empty()) {
+    if (!UsableUri(a.uri)) return nullptr;
+    return {{"type", "uri"}, {"label", Label(a.label, a.uri)}, {"uri", a.uri}};
+  }
+  if (!a.data.empty()) {
+    if (a.data.size() > kMaxPostbackData) return nullptr;
+    json p = {{"type", "postback"}, {"label", Label(a.label, a.text)}, {"data", a.data}};
+    if (!a.text.empty()) p["displayText"] = TruncateUtf16(a.text, kMaxActionText);
+    return p;
+  }
+  const std::string& text = a.text.empty() ? a.label : a.text;
+  if (text.empty()) return nullptr;
+  return {{"type", "message"},
+          {"label", Label(a.label, text)},
+          {"text", TruncateUtf16(text, kMaxActionText)}};
+}
+
+json Bubble(const dialogs::Card& card) {
+  using Open = dialogs::Card::Open;
+  json body = json::array();
+  body.push_back(FlexText(card.title, "lg", nullptr, true));
+  if (!card.subtitle.empty()) body.push_back(FlexText(card.subtitle, "xs", kGrey));
+  if (card.kind == dialogs::Card::Kind::kWindow && card.open != Open::kNone) {
+    const char* color = card.open == Open::kOpen || card.open == Open::kAlways ? kGreen
+                        : card.open == Open::kClosed                          ? kRed
+                                                                               : kGrey;
+    body.push_back(FlexText(card.open_text, "sm", color, true));
+  }
+  json facts = json::array();
+  for (const dialogs::CardFact& f : card.facts) facts.push_back(FactRow(f.label, f.value));
+  if (!card.hours.empty()) facts.push_back(FactRow("受付", card.hours));
+  if (!card.phone.empty()) facts.push_back(FactRow("電話", card.phone));
+  if (!card.address.empty()) facts.push_back(FactRow("場所", card.address));
+  if (!facts.empty()) {
+    body.push_back({{"type", "separator"}, {"margin", "md"}});
+    body.push_back({{"type", "box"},
+                    {"layout", "vertical"},
+                    {"margin", "md"},
+                    {"spacing", "sm"},
+                    {"contents", std::move(facts)}});
+  }
+  if (!card.source.empty()) {
+    std::string src = "出典：" + card.source;
+    if (!card.as_of.empty()) src += "（" + card.as_of + "）";
+    json t = FlexText(src, "xxs", kGrey);
+    t["margin"] = "md";
+    body.push_back(std::move(t));
+  }
+  json bubble = {
+      {"type", "bubble"},
+      {"size", "mega"},
+      {"body", {{"type", "box"}, {"layout", "vertical"}, {"spacing", "sm"}, {"contents", body}}}};
+  json buttons = json::array();
+  for (const dialogs::CardAction& a : card.actions) {
+    if (buttons.size() >= kMaxCardActions) break;
+    json action = CardActionJson(a);
+    if (action.is_null() || action["label"].get<std::string>().empty()) continue;
+    buttons.push_back({{"type", "button"},
+                       {"style", buttons.empty() ? "primary" : "secondary"},
+                       {"height", "sm"},
+                       {"action", std::move(action)}});
+  }
+  if (!buttons.empty()) {
+    bubble["footer"] = {
+        {"type", "box"}, {"layout", "vertical"}, {"spacing", "sm"}, {"contents", buttons}};
+  }
+  return bubble;
+}
+
+// The Flex message for a message with cards: a bubble, or a carousel of at
+// most 12; altText is the message text (else the card titles).
+json FlexMessage(const bot::OutMessage& m) {
+  json contents;
+  if (m.cards.size() == 1) {
+    contents = Bubble(m.cards.front());
+  } else {
+    json bubbles = json::array();
+    for (const dialogs::Card& c : m.cards) {
+      if (bubbles.size() >= kMaxBubbles) break;
+      bubbles.push_back(Bubble(c));
+    }
+    contents = {{"type", "carousel"}, {"contents", std::move(bubbles)}};
+  }
+  std::string alt = m.text;
+  if (alt.empty()) {
+    for (const dialogs::Card& c : m.cards) alt += (alt.empty() ? "" : "、") + c.title;
+  }
+  json flex = {{"type", "flex"},
+               {"altText", TruncateUtf16(alt, kMaxAltText)},
+               {"contents", std::move(contents)}};
+  // Over 50 KB (never with phone-sized cards, but the limit is LINE's):
+  // the last bubbles go; the altText still lists everything.
+  while (flex["contents"]["type"] == "carousel" && flex["contents"]["contents"].size() > 1 &&
+         flex.dump().size() > kMaxFlexBytes) {
+    flex["contents"]["contents"].erase(flex["contents"]["contents"].size() - 1);
+  }
+  return flex;
+}
+
+// One OutMessage → 1 or 2 LINE messages (text, buttons template), or one
+// Flex message when it has cards (the card replaces text and buttons).
+// `compact`: never a template or card; buttons become text lines.
 std::vector<json> Render(const bot::OutMessage& m, bool compact) {
   std::vector<json> out;
+  if (!compact && !m.cards.empty()) {
+    out.push_back(FlexMessage(m));
+    if (!m.quick_replies.empty()) {
+      json items = QuickReplyJson(m.quick_replies);
+      if (!items.empty()) out.back()["quickReply"] = {{"items", std::move(items)}};
+    }
+    return out;
+  }
   json actions = compact ? json::array() : UriActions(m.buttons);
   if (actions.empty()) {
     std::string text = compact ? ButtonsAsText(m.text, m.buttons) : m.text;

@@ -1,8 +1,12 @@
 // Tolerant LINE webhook parser and event → task mapping (adapters/line_webhook.h).
 #include "adapters/line_webhook.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "adapters/http_types.h"
 #include "adapters/pseudonym.h"
@@ -51,6 +55,64 @@ bool Bool(const json& obj, const char* key) {
   return it != obj.end() && it->is_boolean() && it->get<bool>();
 }
 
+// Byte offset in UTF-8 `s` of the UTF-16 code unit `unit` (LINE's mention
+// index and length count UTF-16 units); s.size() when past the end.
+std::size_t ByteAtUnit(const std::string& s, int64_t unit) {
+  int64_t units = 0;
+  std::size_t i = 0;
+  while (i < s.size() && units < unit) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (i + n > s.size()) n = 1;
+    units += n == 4 ? 2 : 1;
+    i += n;
+  }
+  return i;
+}
+
+std::string Trim(const std::string& s) {
+  static const char* kSpaces[] = {" ", "\t", "\n", "\r", "\u3000"};
+  std::size_t b = 0, e = s.size();
+  for (bool again = true; again;) {
+    again = false;
+    for (const char* sp : kSpaces) {
+      const std::size_t n = std::char_traits<char>::length(sp);
+      if (e - b >= n && s.compare(b, n, sp) == 0) b += n, again = true;
+      if (e - b >= n && s.compare(e - n, n, sp) == 0) e -= n, again = true;
+    }
+  }
+  return s.substr(b, e - b);
+}
+
+// mention.mentionees[] of a text message: whether the bot is among them,
+// and the text without the bot's own mentions.
+void ReadMentions(const json& m, WebhookEvent& ev) {
+  ev.text_without_self = ev.text;
+  const json& mention = Obj(m, "mention");
+  auto it = mention.find("mentionees");
+  if (it == mention.end() || !it->is_array()) {
+    ev.text_without_self = Trim(ev.text);
+    return;
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> cuts;  // byte ranges, any order
+  for (const json& who : *it) {
+    if (!who.is_object() || Str(who, "type") != "user" || !Bool(who, "isSelf")) continue;
+    ev.mentions_self = true;
+    const int64_t index = Int(who, "index"), length = Int(who, "length");
+    if (index < 0 || length <= 0) continue;
+    cuts.emplace_back(ByteAtUnit(ev.text, index), ByteAtUnit(ev.text, index + length));
+  }
+  std::sort(cuts.begin(), cuts.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::string out = ev.text;
+  std::size_t limit = out.size();
+  for (const auto& [b, e] : cuts) {  // from the end, so earlier offsets stay valid
+    if (e > limit || b >= e) continue;
+    out.erase(b, e - b);
+    limit = b;
+  }
+  ev.text_without_self = Trim(out);
+}
+
 WebhookEvent ParseEvent(const json& e) {
   WebhookEvent ev;
   ev.type = Str(e, "type");
@@ -64,11 +126,14 @@ WebhookEvent ParseEvent(const json& e) {
   ev.user_id = Str(source, "userId");
   ev.group_id = Str(source, "groupId");
   ev.room_id = Str(source, "roomId");
-  if (ev.type == "message") {
+  if (ev.type == "message" || ev.type == "messageEdited") {
     const json& m = Obj(e, "message");
     ev.message_type = Str(m, "type");
     ev.message_id = Str(m, "id");
-    if (ev.message_type == "text") ev.text = Str(m, "text");
+    if (ev.message_type == "text") {
+      ev.text = Str(m, "text");
+      ReadMentions(m, ev);
+    }
   } else if (ev.type == "postback") {
     const json& p = Obj(e, "postback");
     ev.postback_data = Str(p, "data");
@@ -109,10 +174,33 @@ std::optional<LineTask> ToTask(const WebhookEvent& event, const Pseudonymizer& p
   if (event.mode == "standby") return std::nullopt;  // another channel is in control
   LineTask t;
   t.event_type = event.type;
-  if (event.type == "message") {
+  if (event.source_type == "group" && !event.group_id.empty()) {
+    t.chat = "group";
+    t.push_to = event.group_id;
+  } else if (event.source_type == "room" && !event.room_id.empty()) {
+    t.chat = "room";
+    t.push_to = event.room_id;
+  } else if (!event.user_id.empty()) {
+    t.push_to = event.user_id;
+  } else if (!event.group_id.empty()) {  // source type missing: still answer where it came from
+    t.chat = "group";
+    t.push_to = event.group_id;
+  } else if (!event.room_id.empty()) {
+    t.chat = "room";
+    t.push_to = event.room_id;
+  } else {
+    return std::nullopt;
+  }
+  const bool shared = t.chat != "user";
+  if (event.type == "message" || event.type == "messageEdited") {
+    if (event.type == "messageEdited") {
+      if (event.message_type != "text") return std::nullopt;  // only texts can be edited
+      t.edit_of = event.message_id;
+    }
+    if (shared && !event.mentions_self) return std::nullopt;  // not addressed to the bot
     if (event.message_type == "text") {
       t.incoming.kind = bot::Incoming::Kind::kText;
-      t.incoming.text = event.text;
+      t.incoming.text = shared ? event.text_without_self : event.text;
     } else {
       t.incoming.kind = bot::Incoming::Kind::kNonText;
       t.incoming.text = event.message_type.empty() ? "unknown" : event.message_type;
@@ -120,35 +208,20 @@ std::optional<LineTask> ToTask(const WebhookEvent& event, const Pseudonymizer& p
   } else if (event.type == "postback") {
     t.incoming.kind = bot::Incoming::Kind::kPostback;
     t.incoming.text = event.postback_data;
-  } else if (event.type == "follow") {
+  } else if (event.type == "follow" && !shared) {
     t.incoming.kind = bot::Incoming::Kind::kFollow;
-  } else if (event.type == "unfollow") {
+  } else if (event.type == "unfollow" && !shared) {
     t.incoming.kind = bot::Incoming::Kind::kUnfollow;
+  } else if (event.type == "join" && shared) {
+    t.incoming.kind = bot::Incoming::Kind::kFollow;  // answered by the introduction
   } else {
     return std::nullopt;
   }
-  // Who: the person when known; otherwise the group or room as a whole.
-  // Pseudonyms of different id kinds never collide (LINE ids carry a
-  // U/C/R prefix), and the chat is answered where the event came from.
-  std::string who;
-  if (!event.user_id.empty()) {
-    who = event.user_id;
-  } else if (!event.group_id.empty()) {
-    who = event.group_id;
-  } else if (!event.room_id.empty()) {
-    who = event.room_id;
-  } else {
-    return std::nullopt;
-  }
-  t.incoming.user = pseudonyms.Id(who);
+  // Who: the person in a one-to-one chat; the chat itself in a group or
+  // room. Pseudonyms of different id kinds never collide (LINE ids carry a
+  // U/C/R prefix).
+  t.incoming.user = pseudonyms.Id(t.push_to);
   t.incoming.timestamp_ms = event.timestamp_ms;
-  if (event.source_type == "group" && !event.group_id.empty()) {
-    t.push_to = event.group_id;
-  } else if (event.source_type == "room" && !event.room_id.empty()) {
-    t.push_to = event.room_id;
-  } else {
-    t.push_to = who;
-  }
   if (!IsDummyReplyToken(event.reply_token)) t.reply_token = event.reply_token;
   return t;
 }
@@ -189,6 +262,8 @@ std::string ToJson(const LineTask& task) {
             {"text", task.incoming.text},
             {"ts", task.incoming.timestamp_ms},
             {"type", task.event_type},
+            {"chat", task.chat},
+            {"edit_of", task.edit_of},
             {"reply_token", task.reply_token},
             {"to", task.push_to},
             {"retry_key", task.retry_key}};
@@ -206,6 +281,9 @@ Result<LineTask> LineTaskFromJson(std::string_view text) {
   t.incoming.text = Str(j, "text");
   t.incoming.timestamp_ms = Int(j, "ts");
   t.event_type = Str(j, "type");
+  t.chat = Str(j, "chat");
+  if (t.chat.empty()) t.chat = "user";  // stored before groups were told apart
+  t.edit_of = Str(j, "edit_of");
   t.reply_token = Str(j, "reply_token");
   t.push_to = Str(j, "to");
   t.retry_key = Str(j, "retry_key");

@@ -35,6 +35,10 @@ struct WebhookEvent {
   std::string message_type;  // "text", "image", "video", "audio", "file", "location", "sticker", …
   std::string message_id;
   std::string text;  // text messages only
+  // mention.mentionees[]: the bot itself is mentioned (type "user" with
+  // isSelf), and the text with those mentions cut out (trimmed).
+  bool mentions_self = false;
+  std::string text_without_self;
   // postback events
   std::string postback_data;
   std::string postback_params;  // JSON text of "params" ({"date": …}), "" when absent
@@ -59,18 +63,27 @@ bool IsDummyReplyToken(std::string_view token);
 // to finish the event after a restart.
 struct LineTask {
   bot::Incoming incoming;   // user = pseudonym
-  std::string event_type;   // for logs and metrics
+  std::string event_type;   // for logs and metrics ("join": the introduction, no engine)
+  std::string chat = "user";  // "user" (one-to-one), "group" or "room"
+  std::string edit_of;        // messageEdited: the id of the message edited
   std::string reply_token;  // "" when none
   std::string push_to;      // LINE id for the push fallback (user, group or room)
   std::string retry_key;    // X-Line-Retry-Key for the push fallback (UUID)
 };
 
 // The task for an event, or nullopt when the event needs no answer:
-// standby mode, unknown types, join/leave/unsend/beacon/… and events without
+// standby mode, unknown types, leave/unsend/beacon/… and events without
 // any source id. Mapping: text message → kText; other message types →
 // kNonText with the type as text; postback → kPostback with the data;
-// follow → kFollow; unfollow → kUnfollow. The user key is the pseudonym of
-// the userId (else of the group or room id). `retry_key` is left empty.
+// follow → kFollow; unfollow → kUnfollow; messageEdited (text) → kText, the
+// edited text as a new question (edit_of = the message id).
+// Groups and rooms: the bot answers only when addressed — a text that
+// mentions it (the mention cut from the text) or a postback (from its own
+// buttons); other messages there need no answer. `join` → a task of type
+// "join" (kind kFollow) for the introduction. The user key is the pseudonym
+// of the chat (group or room id) in groups and rooms — a member's own
+// one-to-one conversation state is never used or changed there — and of the
+// userId in one-to-one chats. `retry_key` is left empty.
 std::optional<LineTask> ToTask(const WebhookEvent& event, const Pseudonymizer& pseudonyms);
 
 std::string ToJson(const LineTask& task);

@@ -35,6 +35,8 @@
 #include "adapters/line_channel.h"
 #include "adapters/log.h"
 #include "adapters/messaging_client.h"
+#include "adapters/line_api.h"
+#include "adapters/line_loading.h"
 #include "adapters/metrics.h"
 #include "adapters/pseudonym.h"
 #include "adapters/router.h"
@@ -186,6 +188,8 @@ int CmdServe(const Args& in_args) {
 
   // --- LINE
   std::unique_ptr<ad::MessagingClient> client;
+  std::unique_ptr<ad::LineApi> line_api;
+  std::unique_ptr<ad::LoadingIndicator> loading;  // outlives the dispatcher
   std::unique_ptr<ad::Dispatcher> dispatcher;
   std::unique_ptr<ad::LineWebhook> webhook;
   if (cfg.LineEnabled()) {
@@ -199,6 +203,18 @@ int CmdServe(const Args& in_args) {
     auto c = ad::MessagingClient::Create(std::move(mo), &metrics);
     if (!c.ok()) return Fail(2, c.error());
     client = std::move(c).value();
+    auto api = ad::LineApi::Create(ad::LineApiOptionsFor(cfg.line_api_base,
+                                                         cfg.line_channel_access_token));
+    if (!api.ok()) return Fail(2, api.error());
+    line_api = std::move(api).value();
+    // Answers not sent within about 1 s: LINE's loading animation (1:1 only).
+    loading = std::make_unique<ad::LoadingIndicator>(
+        std::chrono::milliseconds(1000), [api = line_api.get()](const std::string& user) {
+          ad::ApiResponse r = api->StartLoading(user, 20);
+          if (!r.ok())
+            ad::Log(ad::LogLevel::kWarn, "line",
+                    "loading indicator: " + (r.error.empty() ? std::to_string(r.status) : r.error));
+        });
     ad::DispatcherOptions dopt;
     dopt.workers = cfg.worker_threads;
     dopt.delivery_window = std::chrono::seconds(cfg.delivery_window_s);
@@ -219,6 +235,7 @@ int CmdServe(const Args& in_args) {
       };
     }
     dopt.now_ms = [] { return WallClock().NowMillis(); };
+    dopt.loading = loading.get();
     dispatcher = std::make_unique<ad::Dispatcher>(
         dopt, inbox->get(), [&rt](const bot::Incoming& m) { return rt.Handle(m); }, client.get(),
         &metrics);

@@ -22,5 +22,6 @@ int CmdKb(const Args& args);     // app/cmd_kb.cpp
 int CmdCalc(const Args& args);   // app/cmd_calc.cpp
 int CmdEval(const Args& args);   // app/cmd_eval.cpp
 int CmdAdmin(const Args& args);  // app/cmd_admin.cpp
+int CmdLine(const Args& args);   // app/cmd_line.cpp
 
 }  // namespace yorisoi::app

@@ -17,6 +17,7 @@ void Usage() {
       "  calc [--explain] [--config PATH]  eligibility calculator (JSON household on stdin)\n"
       "  eval FILE.jsonl [--config PATH]   run conversation test cases\n"
       "  admin add-user|set-password NAME [--password-stdin] | list-users   staff accounts\n"
+      "  line richmenu apply|show|draw     the LINE rich menu (create+upload+default, show)\n"
       "  version                           print the version\n",
       stderr);
 }
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
     if (cmd == "chat") return yorisoi::app::CmdChat(args);
     if (cmd == "eval") return yorisoi::app::CmdEval(args);
     if (cmd == "admin") return yorisoi::app::CmdAdmin(args);
+    if (cmd == "line") return yorisoi::app::CmdLine(args);
     if (cmd == "calc") return yorisoi::app::CmdCalc(args);
     if (cmd == "version" || cmd == "--version") {
       std::printf("yorisoi %s\n", YORISOI_VERSION);

@@ -51,7 +51,7 @@ class YorisoiEngine final : public Engine {
       Reply r;
       r.meta.flow = "error";
       r.messages.push_back(OutMessage{
-          "申し訳ありません。うまくお答えできませんでした。もう一度送ってください。", {}, {}});
+          "申し訳ありません。うまくお答えできませんでした。もう一度送ってください。", {}, {}, {}});
       return r;
     }
   }

@@ -235,7 +235,8 @@ Output Dialogs::StepWith(const Input& in, const text::Understanding* given,
         Message{"申し訳ありません。うまくお答えできませんでした。"
                 "もう一度送っていただくか、メニューから選んでください。",
                 {},
-                MenuQuickReplies()});
+                MenuQuickReplies(),
+                {}});
   }
   out.meta.municipality = tracker.municipality.empty() ? tracker.prefecture : tracker.municipality;
   if (out.messages.size() > 5) out.messages.resize(5);
@@ -256,6 +257,7 @@ void Dialogs::Impl::Postback(Ctx& c, const std::string& data) const {
   if (menu == "windows") return WindowMenu(c);
   if (menu == "help_now") return SafetyMenu(c);
   if (menu == "diagnose") return Diagnose(c, true);
+  if (menu == "region") return AskMunicipality(c, "", "");  // rich menu 「地域の設定」
   if (!get("cat").empty()) {
     size_t from = 0;
     const std::string f = get("from");

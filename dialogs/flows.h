@@ -134,6 +134,15 @@ std::string WindowCard(const Ctx& c, const kb::Window& w, bool with_hours);
 void AddCallButtons(Message& m, const kb::Window& w);
 std::string OpenNowLine(const Ctx& c, const kb::Window& w);
 
+// --- Cards (cards.cpp): typed card data on a message, for channels that
+// show cards (LINE Flex); the message text keeps saying the same.
+// A program card: name, 2–3 key facts the answer did not already give,
+// source and as-of date, 「詳しく」「窓口」「計算」.
+void AttachProgramCard(Ctx& c, Message& m, const kb::Program& p, bool dated_figures);
+// A window card: open-now state at the message time, hours, phone (tel:),
+// address with a map link.
+void AttachWindowCard(const Ctx& c, Message& m, const kb::Window& w);
+
 // --- Flows
 void Safety(Ctx& c);      // safety.cpp
 void SafetyMenu(Ctx& c);  // 困ったとき

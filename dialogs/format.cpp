@@ -8,7 +8,7 @@
 namespace yorisoi::dialogs::internal {
 
 Message& Ctx::Say(std::string text) {
-  out.messages.push_back(Message{std::move(text), {}, {}});
+  out.messages.push_back(Message{std::move(text), {}, {}, {}});
   return out.messages.back();
 }
 

@@ -476,6 +476,7 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     for (size_t i = 0; i < wins.size() && i < 2; ++i) {
       Message& m = c.Say(WindowCard(c, *wins[i], true));
       AddCallButtons(m, *wins[i]);
+      AttachWindowCard(c, m, *wins[i]);
     }
     if (!wins.empty()) c.t.last_window = wins.front()->id;
   } else if (show_window && !wins.empty()) {
@@ -487,7 +488,7 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
   } else if (show_window) {
     c.out.messages.back().text += "\n" + NoWindowLine(c, p);
   }
-  c.Say(AsOfLine(c.kb, p.source, c.today, used, missing));
+  AttachProgramCard(c, c.Say(AsOfLine(c.kb, p.source, c.today, used, missing)), p, !used.empty());
   std::vector<QuickReply> q;
   if (cut) {
     const std::string what = FacetWord(intent);
@@ -738,7 +739,8 @@ void ProgramList(Ctx& c, const std::string& category, size_t from) {
     }
     c.out.meta.flow = "program";
     c.out.meta.answered = true;
-    c.Say("関係がありそうな制度です。\n" + Join(rows, "\n"));
+    Message& list = c.Say("関係がありそうな制度です。\n" + Join(rows, "\n"));
+    for (const kb::Program* p : hits) AttachProgramCard(c, list, *p, false);  // a carousel
     q.push_back(P("メニュー", "menu=main"));
     c.Quick(std::move(q));
     return;
@@ -781,7 +783,9 @@ void ProgramList(Ctx& c, const std::string& category, size_t from) {
     text += "（" + std::to_string(from + 1) + "〜" +
             std::to_string(std::min(ps.size(), from + kPage)) + "件目）";
   text += "。\n" + Join(rows, "\n");
-  c.Say(text);
+  Message& list = c.Say(text);
+  for (size_t i = from; i < ps.size() && i < from + kPage; ++i)
+    AttachProgramCard(c, list, *ps[i], false);
   if (region.empty())
     c.Say(
         "国の制度を表示しています。お住まいの市区町村を教えていただくと、地域の制度もご案内できます"

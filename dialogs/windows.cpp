@@ -281,6 +281,7 @@ bool Windows(Ctx& c, const std::string& intent) {
     text += "\n受付：" + w->hours.text;
     card = &c.Say(text);
     AddCallButtons(*card, *w);
+    AttachWindowCard(c, *card, *w);
     if (st.status == kb::OpenStatus::kClosed) {
       const auto now = ReachableNow(c, w, 3);
       if (!now.empty()) {
@@ -298,6 +299,7 @@ bool Windows(Ctx& c, const std::string& intent) {
     if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
     card = &c.Say(text);
     AddCallButtons(*card, *w);
+    AttachWindowCard(c, *card, *w);
   } else if (intent == "window.place") {
     std::string text = "【" + w->name + "】\n";
     text += w->address.empty() ? "場所は" + PageName(c, w->source) +
@@ -308,12 +310,15 @@ bool Windows(Ctx& c, const std::string& intent) {
     text += "\n受付：" + w->hours.text;
     card = &c.Say(text);
     AddCallButtons(*card, *w);
+    AttachWindowCard(c, *card, *w);
   } else {
     card = &c.Say(WindowCard(c, *w, true));
     AddCallButtons(*card, *w);
+    AttachWindowCard(c, *card, *w);
     if (second) {
       Message& m2 = c.Say(WindowCard(c, *second, true));
       AddCallButtons(m2, *second);
+      AttachWindowCard(c, m2, *second);
     } else if (!w->notes.empty() && (intent.empty() || intent == "program.window")) {
       c.Say(FirstSentences(w->notes, 150));
     }
@@ -334,13 +339,16 @@ void WindowMenu(Ctx& c) {
   c.out.meta.flow = "windows";
   if (Region(c).empty() && c.t.prefecture.empty()) return AskMunicipality(c, "menu.windows", "");
   std::vector<std::string> rows;
+  std::vector<const kb::Window*> shown;
   for (const kb::Window* w : RegionWindows(c)) {
     if (w->is_safety || w->phones.empty()) continue;
     if (rows.size() >= 6) break;
     rows.push_back("・" + w->name + " " + PhonesText(*w));
+    shown.push_back(w);
   }
   c.out.meta.answered = true;
-  c.Say(RegionName(c) + "の主な窓口・相談先です。\n" + Join(rows, "\n"));
+  Message& list = c.Say(RegionName(c) + "の主な窓口・相談先です。\n" + Join(rows, "\n"));
+  for (const kb::Window* w : shown) AttachWindowCard(c, list, *w);  // a carousel
   c.Quick({Q("今あいている窓口", "今あいている窓口は？"), Q("人と話したい"),
            P("困ったとき", "menu=help_now"), P("メニュー", "menu=main")});
 }

@@ -68,7 +68,7 @@ TEST(ParseWebhook, EveryEventType) {
        Kind::kUnfollow, "", false},
       {"postback.json", "postback", "", "01FZ74A0TDDPYRVKNK77XKC301", "user", true, true,
        Kind::kPostback, "storeId=12345", true},
-      {"join.json", "join", "", "01FZ74A0TDDPYRVKNK77XKC3ZZ", "group", false, false, Kind::kText,
+      {"join.json", "join", "", "01FZ74A0TDDPYRVKNK77XKC3ZZ", "group", false, true, Kind::kFollow,
        "", true},
       {"leave.json", "leave", "", "01FZ74A0TDDPYRVKNK77XKC300", "group", false, false, Kind::kText,
        "", false},
@@ -88,10 +88,17 @@ TEST(ParseWebhook, EveryEventType) {
        Kind::kText, "", true},
       {"unknown_type.json", "holographicCall", "", "01FZ74A0TDDPYRVKNK77XKC308", "user", true,
        false, Kind::kText, "", true},
+      // Groups and rooms: silent unless the bot is mentioned.
       {"group_without_user.json", "message", "text", "01FZ74A0TDDPYRVKNK77XKC310", "group", false,
-       true, Kind::kText, "こんにちは", true},
-      {"room.json", "message", "text", "01FZ74A0TDDPYRVKNK77XKC311", "room", true, true,
-       Kind::kText, "hello", true},
+       false, Kind::kText, "", true},
+      {"room.json", "message", "text", "01FZ74A0TDDPYRVKNK77XKC311", "room", true, false,
+       Kind::kText, "", true},
+      {"group_mention.json", "message", "text", "01FZ74A0TDDPYRVKNK77XKC313", "group", true, true,
+       Kind::kText, "児童扶養手当はいくら？", true},
+      {"group_mention_all.json", "message", "text", "01FZ74A0TDDPYRVKNK77XKC314", "group", true,
+       false, Kind::kText, "", true},
+      {"message_edited.json", "messageEdited", "text", "01FZ74A0TDDPYRVKNK77XKC315", "group", true,
+       true, Kind::kText, "児童手当の支給日は？", true},
       {"standby.json", "message", "text", "01FZ74A0TDDPYRVKNK77XKC312", "user", true, false,
        Kind::kText, "hello", false},
   };
@@ -135,16 +142,48 @@ TEST(ParseWebhook, PostbackParamsAndRedelivery) {
 }
 
 TEST(ParseWebhook, GroupAndRoomAnswerWhereTheyCameFrom) {
-  auto group = ParseWebhook(Fixture("group_without_user.json"));
-  auto room = ParseWebhook(Fixture("room.json"));
-  ASSERT_TRUE(group.ok() && room.ok());
+  // Keyed by the chat, never by the member: a member's one-to-one state is
+  // neither used nor changed in a group.
+  auto group = ParseWebhook(Fixture("group_mention.json"));
+  auto join = ParseWebhook(Fixture("join.json"));
+  ASSERT_TRUE(group.ok() && join.ok());
   auto tg = ToTask(group->events[0], TestPseudonyms());
-  auto tr = ToTask(room->events[0], TestPseudonyms());
-  ASSERT_TRUE(tg && tr);
+  auto tj = ToTask(join->events[0], TestPseudonyms());
+  ASSERT_TRUE(tg && tj);
+  EXPECT_EQ(tg->chat, "group");
   EXPECT_EQ(tg->push_to, "Ca56f94637c000000000000000000000");
   EXPECT_EQ(tg->incoming.user, TestPseudonyms().Id("Ca56f94637c000000000000000000000"));
-  EXPECT_EQ(tr->push_to, "Ra8dbf4673c000000000000000000000");
-  EXPECT_EQ(tr->incoming.user, TestPseudonyms().Id("U4af4980629000000000000000000000"));
+  EXPECT_EQ(tj->chat, "group");
+  EXPECT_EQ(tj->event_type, "join");
+  EXPECT_EQ(tj->push_to, "C4af4980629000000000000000000000");
+  // Round trip through the inbox keeps the chat kind and the edit link.
+  auto edited = ParseWebhook(Fixture("message_edited.json"));
+  ASSERT_TRUE(edited.ok());
+  auto te = ToTask(edited->events[0], TestPseudonyms());
+  ASSERT_TRUE(te);
+  EXPECT_EQ(te->edit_of, "468789577898262530");
+  Result<LineTask> back = LineTaskFromJson(ToJson(*te));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->chat, "group");
+  EXPECT_EQ(back->edit_of, "468789577898262530");
+  EXPECT_EQ(back->incoming.text, "児童手当の支給日は？");
+}
+
+TEST(ParseWebhook, MentionCutInUtf16Units) {
+  // 「😀」 is two UTF-16 units: the mention after it starts at unit 3.
+  const std::string body =
+      R"({"events":[{"type":"message","mode":"active","timestamp":1,"replyToken":"r",)"
+      R"("source":{"type":"room","roomId":"R1","userId":"U1"},"message":{"id":"9","type":"text",)"
+      R"("text":"😀 @よりそい 窓口は？","mention":{"mentionees":[{"index":3,"length":5,)"
+      R"("type":"user","isSelf":true}]}}}]})";
+  auto p = ParseWebhook(body);
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->events[0].mentions_self);
+  EXPECT_EQ(p->events[0].text_without_self, "😀  窓口は？");
+  // In the room the engine gets the text without the mention.
+  auto t = ToTask(p->events[0], TestPseudonyms());
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->incoming.text, "😀  窓口は？");
 }
 
 TEST(ParseWebhook, MissingAndMistypedFieldsNeverFail) {

@@ -1,0 +1,175 @@
+// Blocking LINE API calls (adapters/line_api.h).
+#include "adapters/line_api.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+namespace yorisoi::adapters {
+
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+struct Base {
+  bool tls = true;
+  std::string host, port, host_header, prefix;
+};
+
+bool Loopback(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  beast::error_code ec;
+  auto a = net::ip::make_address(host, ec);
+  return !ec && a.is_loopback();
+}
+
+Result<Base> ParseBase(const std::string& url, const char* what) {
+  using R = Result<Base>;
+  Base b;
+  std::string rest;
+  if (url.rfind("https://", 0) == 0) {
+    rest = url.substr(8);
+  } else if (url.rfind("http://", 0) == 0) {
+    b.tls = false;
+    rest = url.substr(7);
+  } else {
+    return R::Error(std::string(what) + ": must start with https:// or http://");
+  }
+  const auto slash = rest.find('/');
+  const std::string authority = rest.substr(0, slash);
+  b.prefix = slash == std::string::npos ? "" : rest.substr(slash);
+  while (!b.prefix.empty() && b.prefix.back() == '/') b.prefix.pop_back();
+  if (authority.empty()) return R::Error(std::string(what) + ": missing host");
+  b.host_header = authority;
+  const auto colon = authority.rfind(':');
+  if (colon != std::string::npos && authority.find(']') == std::string::npos) {
+    b.host = authority.substr(0, colon);
+    b.port = authority.substr(colon + 1);
+  } else {
+    b.host = authority;
+    b.port = b.tls ? "443" : "80";
+  }
+  if (!b.host.empty() && b.host.front() == '[') b.host = b.host.substr(1, b.host.size() - 2);
+  if (!b.tls && !Loopback(b.host))
+    return R::Error(std::string(what) + ": plain http is only allowed for loopback hosts");
+  return b;
+}
+
+}  // namespace
+
+LineApiOptions LineApiOptionsFor(const std::string& api_base, const std::string& access_token) {
+  LineApiOptions o;
+  o.api_base = api_base;
+  o.data_base = api_base == "https://api.line.me" || api_base == "https://api.line.me/"
+                    ? "https://api-data.line.me"
+                    : api_base;
+  o.access_token = access_token;
+  return o;
+}
+
+struct LineApi::Impl {
+  LineApiOptions options;
+  Base api, data;
+};
+
+LineApi::LineApi(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LineApi::~LineApi() = default;
+
+Result<std::unique_ptr<LineApi>> LineApi::Create(LineApiOptions options) {
+  using R = Result<std::unique_ptr<LineApi>>;
+  auto api = ParseBase(options.api_base, "line_api_base");
+  if (!api.ok()) return R::Error(api.error());
+  auto data = ParseBase(options.data_base, "line_data_base");
+  if (!data.ok()) return R::Error(data.error());
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->api = *api;
+  impl->data = *data;
+  return std::unique_ptr<LineApi>(new LineApi(std::move(impl)));
+}
+
+ApiResponse LineApi::Call(const std::string& method, const std::string& path, std::string body,
+                          const std::string& content_type, bool use_data,
+                          const std::vector<std::pair<std::string, std::string>>& headers) const {
+  const Base& b = use_data ? impl_->data : impl_->api;
+  ApiResponse out;
+  http::request<http::string_body> req(http::string_to_verb(method), b.prefix + path, 11);
+  req.set(http::field::host, b.host_header);
+  req.set(http::field::authorization, "Bearer " + impl_->options.access_token);
+  req.set(http::field::user_agent, "yorisoi");
+  if (req.method() != http::verb::get) req.set(http::field::content_type, content_type);
+  for (const auto& [k, v] : headers) req.set(k, v);
+  req.body() = std::move(body);
+  req.keep_alive(false);
+  req.prepare_payload();
+
+  net::io_context ioc;
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.set_default_verify_paths();
+  ctx.set_verify_mode(ssl::verify_peer);
+  tcp::resolver resolver(ioc);
+  beast::tcp_stream tcp_stream(ioc);
+  std::optional<beast::ssl_stream<beast::tcp_stream&>> tls;
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  beast::error_code result;
+  const auto timeout = impl_->options.timeout;
+
+  auto fail = [&](beast::error_code ec) { result = ec; };
+  auto on_read = [&](beast::error_code ec, std::size_t) {
+    if (ec) return fail(ec);
+    out.status = static_cast<int>(res.result_int());
+    out.body = res.body();
+  };
+  auto on_write = [&](beast::error_code ec, std::size_t) {
+    if (ec) return fail(ec);
+    if (tls) {
+      http::async_read(*tls, buffer, res, on_read);
+    } else {
+      http::async_read(tcp_stream, buffer, res, on_read);
+    }
+  };
+  tcp_stream.expires_after(timeout);
+  resolver.async_resolve(b.host, b.port, [&](beast::error_code ec, tcp::resolver::results_type r) {
+    if (ec) return fail(ec);
+    tcp_stream.async_connect(r, [&](beast::error_code ec2, const tcp::endpoint&) {
+      if (ec2) return fail(ec2);
+      tcp_stream.expires_after(timeout);
+      if (!b.tls) return http::async_write(tcp_stream, req, on_write);
+      tls.emplace(tcp_stream, ctx);
+      if (!SSL_set_tlsext_host_name(tls->native_handle(), b.host.c_str()))
+        return fail(net::error::invalid_argument);
+      tls->set_verify_callback(ssl::host_name_verification(b.host));
+      tls->async_handshake(ssl::stream_base::client, [&](beast::error_code ec3) {
+        if (ec3) return fail(ec3);
+        http::async_write(*tls, req, on_write);
+      });
+    });
+  });
+  ioc.run();
+  if (result) out.error = result.message();
+  return out;
+}
+
+ApiResponse LineApi::StartLoading(const std::string& user_id, int seconds) const {
+  nlohmann::json body = {{"chatId", user_id}, {"loadingSeconds", seconds}};
+  return Call("POST", "/v2/bot/chat/loading/start", body.dump());
+}
+
+ApiResponse LineApi::Multicast(const std::vector<std::string>& to, const std::string& messages,
+                               const std::string& retry_key) const {
+  std::string body = R"({"to":)" + nlohmann::json(to).dump() + R"(,"messages":)" + messages + "}";
+  return Call("POST", "/v2/bot/message/multicast", std::move(body), "application/json", false,
+              {{"X-Line-Retry-Key", retry_key}});
+}
+
+}  // namespace yorisoi::adapters
