@@ -258,7 +258,11 @@ int CmdServe(const Args& in_args) {
       });
     } else {
       std::cerr << "yorisoi serve: staff console unavailable: " << c.error() << "\n";
-      if (rt.log_store() != nullptr) degraded.push_back("admin " + c.error());
+      if (rt.log_store() != nullptr) {
+        degraded.push_back("admin " + c.error());
+      } else if (auto a = store::OpenSqliteAdminStore(co.admin_db_path, 1); !a.ok()) {
+        degraded.push_back("admin " + a.error());  // unusable as well, say so
+      }
       const std::string body =
           json{{"error", "staff console unavailable: " + c.error()}}.dump();
       router.Mount("/admin", [body](const ad::Request& req, const ad::RequestContext&) {
