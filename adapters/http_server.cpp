@@ -13,10 +13,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -55,13 +51,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         acceptor(net::make_strand(ioc)),
         signals(acceptor.get_executor()),
         grace_timer(acceptor.get_executor()),
-        heavy(static_cast<std::size_t>(std::max(1, options.heavy_threads))) {
-    // The heavy workers yield the CPU to the I/O threads (Linux: nice is
-    // per thread).
-    for (int i = 0; i < std::max(1, options.heavy_threads); ++i) {
-      net::post(heavy, [] { ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10); });
-    }
-  }
+        heavy(static_cast<std::size_t>(std::max(1, options.heavy_threads))) {}
 
   void DoAccept();
   void OnAccept(error_code ec, tcp::socket socket);
@@ -238,7 +228,15 @@ class Session : public std::enable_shared_from_this<Session> {
     auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
         server_->ioc.get_executor());
     net::post(server_->heavy, [self = shared_from_this(), shared, guard]() mutable {
-      Router::Routed routed = self->server_->router.Dispatch(*shared, self->ctx_);
+      Router::Routed routed;
+      if (self->server_->stopping) {
+        // Shutting down: queued heavy work is not started.
+        routed.response = JsonResponse(*shared, http::status::service_unavailable,
+                                       R"({"error":"shutting down"})");
+        routed.route = "other";
+      } else {
+        routed = self->server_->router.Dispatch(*shared, self->ctx_);
+      }
       self->server_->heavy_load.fetch_sub(1);
       net::post(self->stream_.get_executor(),
                 [self, keep = shared->keep_alive(), routed = std::move(routed)]() mutable {

@@ -44,7 +44,7 @@ struct ServerOptions {
   std::size_t max_connections = 20'000;
   bool handle_signals = true;  // SIGINT/SIGTERM → Shutdown()
   // Heavy handlers (Router::MountHeavy) run on this many worker threads of
-  // their own (at a lower CPU priority), at most `heavy_queue` waiting;
+  // their own, at most `heavy_queue` waiting or running;
   // beyond that 503 with Retry-After. The response is written back on the
   // session's strand.
   int heavy_threads = 1;

@@ -70,10 +70,20 @@ Status CheckDataDir(const std::string& dir) {
   // Private: the directory 0700, every file in it 0600 (also files an
   // earlier version created 0644); files created later get 0600 from the
   // umask set by the caller.
+  // Only our own files (never through a symlink: a data directory such as
+  // /proc/self must not change the mode of what it points to).
   ::chmod(dir.c_str(), 0700);
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     std::error_code ignored;
-    if (entry.is_regular_file(ignored)) ::chmod(entry.path().c_str(), 0600);
+    if (entry.is_symlink(ignored) || !entry.is_regular_file(ignored)) continue;
+    const std::string name = entry.path().filename().string();
+    for (const char* suffix : {".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal", ".key"}) {
+      const std::string sfx = suffix;
+      if (name.size() > sfx.size() && name.compare(name.size() - sfx.size(), sfx.size(), sfx) == 0) {
+        ::chmod(entry.path().c_str(), 0600);
+        break;
+      }
+    }
   }
   const std::string probe = dir + "/.write-probe-" + std::to_string(::getpid());
   int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -281,7 +291,11 @@ int CmdServe(const Args& in_args) {
       });
     } else {
       std::cerr << "yorisoi serve: staff console unavailable: " << c.error() << "\n";
-      if (rt.log_store() != nullptr) degraded.push_back("admin " + c.error());
+      if (rt.log_store() != nullptr) {
+        degraded.push_back("admin " + c.error());
+      } else if (auto a = store::OpenSqliteAdminStore(co.admin_db_path, 1); !a.ok()) {
+        degraded.push_back("admin " + a.error());  // unusable as well, say so
+      }
       const std::string body =
           json{{"error", "staff console unavailable: " + c.error()}}.dump();
       router.Mount("/admin", [body](const ad::Request& req, const ad::RequestContext&) {

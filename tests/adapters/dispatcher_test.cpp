@@ -227,7 +227,7 @@ TEST_F(DispatcherTest, OutcomesDecideWhatStaysUnfinished) {
     std::vector<Undelivered> undelivered;
     DispatcherOptions o;
     o.workers = 1;
-    o.now_ms = [] { return int64_t{2000}; };
+    o.now_ms = [] { return int64_t{2000}; };  // events received at 1500: within the window
     o.retry_initial = 1ms;
     o.retry_max = 1ms;
     o.on_undelivered = [&](const Undelivered& u) {
@@ -277,6 +277,7 @@ TEST_F(DispatcherTest, OutcomesDecideWhatStaysUnfinished) {
 TEST_F(DispatcherTest, PassingFailuresAreSentAgainUntilDelivered) {
   DispatcherOptions o;
   o.workers = 1;
+  o.now_ms = [] { return int64_t{2000}; };
   o.retry_initial = 1ms;
   o.retry_max = 2ms;
   Dispatcher d(
