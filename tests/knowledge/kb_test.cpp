@@ -100,10 +100,14 @@ TEST(KbTest, RenderFacts) {
   } cases[] = {
       {"月額{{jfa.full.first}}円", {2026, 4, 1}, "月額48,050円", 1},
       {"月額{{jfa.full.first}}円", {2026, 3, 31}, "月額46,690円", 1},
-      {"{{jfa.full.first}}", {2020, 1, 1}, "{{jfa.full.first}}", 0},
+      // No value on the date: the sentence is left out, never a placeholder.
+      {"{{jfa.full.first}}", {2020, 1, 1}, "", 0},
+      {"全部支給 {{jfa.full.first}}円。窓口でご確認ください。", {2020, 1, 1},
+       "窓口でご確認ください。", 0},
       {"給付率{{jiritsu.rate}}%", {2026, 1, 1}, "給付率60%", 1},
-      {"{{unknown.fact}}と{{jiritsu.rate}}", {2026, 1, 1}, "{{unknown.fact}}と60", 1},
-      {"閉じていない{{jiritsu.rate", {2026, 1, 1}, "閉じていない{{jiritsu.rate", 0},
+      {"{{unknown.fact}}と{{jiritsu.rate}}", {2026, 1, 1}, "", 0},
+      {"{{unknown.fact}}。\n給付率{{jiritsu.rate}}%", {2026, 1, 1}, "\n給付率60%", 1},
+      {"閉じていない{{jiritsu.rate", {2026, 1, 1}, "", 0},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.text);
