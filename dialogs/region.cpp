@@ -9,67 +9,9 @@ namespace yorisoi::dialogs::internal {
 
 namespace {
 
-// Decodes one UTF-8 code point at `i` (advancing it); 0 on bad input.
-char32_t NextCodePoint(const std::string& s, size_t& i) {
-  const unsigned char c0 = static_cast<unsigned char>(s[i]);
-  const size_t len = c0 < 0x80 ? 1 : c0 < 0xE0 ? 2 : c0 < 0xF0 ? 3 : 4;
-  if (i + len > s.size()) {
-    i = s.size();
-    return 0;
-  }
-  char32_t cp = len == 1 ? c0 : len == 2 ? (c0 & 0x1F) : len == 3 ? (c0 & 0x0F) : (c0 & 0x07);
-  for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  i += len;
-  return cp;
-}
-
-bool IsKanji(char32_t cp) { return (cp >= 0x4E00 && cp <= 0x9FFF) || cp == 0x3005; }
-
-// A place name the understanding did not know: kanji ending in 都/道/府/県/
-// 市/区/町/村 that is not a known region ("札幌市", "大阪府"). Used when the
-// understanding leaves Understanding::unknown_place empty.
-std::string FindUnknownPlace(const Ctx& c) {
-  if (!c.u) return "";
-  if (!c.u->unknown_place.empty()) return c.u->unknown_place;
-  if (!c.u->municipalities.empty() || !c.u->prefectures.empty()) return "";
-  static const std::u32string kSuffix = U"都道府県市区町村";
-  static const std::vector<std::string> kNotPlaces = {
-      "市町村", "区市町村", "市区町村", "都道府県", "同市", "本市", "当市", "各市", "市区",
-      "県内", "市内", "区内", "町内", "村内", "都内", "府内", "道内"};
-  const std::string& s = c.u->raw;
-  std::vector<std::pair<size_t, char32_t>> cps;  // byte offset, code point
-  for (size_t i = 0; i < s.size();) {
-    const size_t at = i;
-    cps.push_back({at, NextCodePoint(s, i)});
-  }
-  for (size_t k = 1; k < cps.size(); ++k) {
-    if (kSuffix.find(cps[k].second) == std::u32string::npos) continue;
-    // A suffix followed by more kanji is part of a word (市役所, 県営, 町内会)
-    // unless it is 役所/役場/民.
-    size_t start = k;
-    while (start > 0 && k - start < 4 && IsKanji(cps[start - 1].second) &&
-           kSuffix.find(cps[start - 1].second) == std::u32string::npos)
-      --start;
-    if (start == k) continue;
-    const size_t end = k + 1 < cps.size() ? cps[k + 1].first : s.size();
-    const std::string name = s.substr(cps[start].first, end - cps[start].first);
-    bool skip = false;
-    for (const std::string& w : kNotPlaces) skip = skip || name.find(w) != std::string::npos;
-    if (k + 1 < cps.size() && IsKanji(cps[k + 1].second)) {
-      const std::string rest = s.substr(end, 6);
-      skip = skip || !(rest.rfind("役所", 0) == 0 || rest.rfind("役場", 0) == 0 ||
-                       rest.rfind("在住", 0) == 0 || rest.rfind("住", 0) == 0);
-    }
-    if (skip || name.size() < 6) continue;  // at least two characters
-    // Known names are the understanding's business, not an unknown place.
-    for (const kb::Municipality& m : c.kb.municipalities())
-      if (m.name == name) skip = true;
-    for (const kb::Prefecture& p : c.kb.prefectures())
-      if (p.name == name) skip = true;
-    if (!skip) return name;
-  }
-  return "";
-}
+// A place outside the knowledge base that the parent named ("札幌市"): the
+// understanding finds it (Understanding::unknown_place).
+std::string FindUnknownPlace(const Ctx& c) { return c.u ? c.u->unknown_place : ""; }
 
 }  // namespace
 
@@ -208,8 +150,7 @@ void OtherPlace(Ctx& c) {
     if (p && p->scope == "national") {
       std::string facet = "program.overview";
       for (const text::Scored& s : c.u->intents)
-        if (s.id.rfind("program.", 0) == 0 && s.id != "program.window" &&
-            s.id != "program.list") {
+        if (s.id.rfind("program.", 0) == 0 && s.id != "program.window" && s.id != "program.list") {
           facet = s.id;
           break;
         }
@@ -229,19 +170,22 @@ void OtherPlace(Ctx& c) {
     if (q.size() < 3) q.push_back(Q(ShortProgramName(p), p.name + "について"));
   }
   c.Say(place + "の窓口や独自の制度の情報は、このサービスにはまだありません。" +
-        "国の制度（全国共通）と全国の相談先でお答えします。" + place +
-        "独自の制度や窓口は、" + place + "のひとり親（子育て）担当の窓口にお問い合わせください。\n"
-        "全国共通の主な制度：\n" + Join(rows, "\n"));
+        "国の制度（全国共通）と全国の相談先でお答えします。" + place + "独自の制度や窓口は、" +
+        place +
+        "のひとり親（子育て）担当の窓口にお問い合わせください。\n"
+        "全国共通の主な制度：\n" +
+        Join(rows, "\n"));
   std::vector<std::string> lines;
   Message& m = c.Say("");
   for (const kb::Window* w : c.kb.SafetyLines()) {
     if (lines.size() >= 3 || w->phones.empty()) continue;
-    if (w->safety_kinds.empty() || (w->safety_kinds.front() != "suicide" &&
-                                    w->safety_kinds.front() != "dv"))
+    if (w->safety_kinds.empty() ||
+        (w->safety_kinds.front() != "suicide" && w->safety_kinds.front() != "dv"))
       continue;
     const std::string phone = PhoneText(w->phones.front());
-    lines.push_back("・" + w->name +
-                    (w->name.find(w->phones.front().number) == std::string::npos ? " " + phone : ""));
+    lines.push_back(
+        "・" + w->name +
+        (w->name.find(w->phones.front().number) == std::string::npos ? " " + phone : ""));
     AddCallButtons(m, *w);
   }
   m.text = "全国どこからでもつながる相談先：\n" + Join(lines, "\n");

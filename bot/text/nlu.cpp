@@ -262,7 +262,7 @@ struct Nlu::Impl {
   // The trained question-type classifier (bot/data/train/*.jsonl); null when
   // the data directory has no corpus (keyword scores decide alone).
   std::unique_ptr<internal::LinearClassifier> classifier;
-  double min_probability = 0.3;   // below: no intent (the fallback)
+  double min_probability = 0.3;    // below: no intent (the fallback)
   double ambiguity_margin = 0.15;  // top two closer than this: ask
   double classifier_c = 4.0;
   double override_probability = 0.85;  // the classifier overrides the keywords
@@ -490,8 +490,8 @@ std::vector<std::string> Nlu::Impl::DetectCrisis(const std::string& canonical) c
     score[r.kind] += r.weight * hits;
   }
   // Fixed order of kinds: the most urgent first.
-  static const std::vector<std::string> kOrder = {"danger", "medical", "crime", "child",
-                                                  "suicide", "abuse", "dv"};
+  static const std::vector<std::string> kOrder = {"danger",  "medical", "crime", "child",
+                                                  "suicide", "abuse",   "dv"};
   std::vector<std::string> kinds;
   for (const std::string& k : kOrder) {
     auto it = score.find(k);
@@ -641,9 +641,11 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
         *target = c[key].get<double>();
       }
       if (c.contains("prefer")) {
-        if (!c["prefer"].is_array()) return R::Error(ErrorAt(file, "classifier.prefer", "must be an array of strings"));
+        if (!c["prefer"].is_array())
+          return R::Error(ErrorAt(file, "classifier.prefer", "must be an array of strings"));
         for (const auto& id : c["prefer"]) {
-          if (!id.is_string()) return R::Error(ErrorAt(file, "classifier.prefer", "must be strings"));
+          if (!id.is_string())
+            return R::Error(ErrorAt(file, "classifier.prefer", "must be strings"));
           im.preferred_intents.insert(id.get<std::string>());
         }
       }
@@ -798,8 +800,8 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
       }
       Impl::CrisisRule rule;
       rule.kind = r["kind"].get<std::string>();
-      static const std::set<std::string> kKinds = {"suicide", "dv",      "abuse",
-                                                   "danger",  "medical", "crime", "child"};
+      static const std::set<std::string> kKinds = {"suicide", "dv",    "abuse", "danger",
+                                                   "medical", "crime", "child"};
       if (!kKinds.count(rule.kind)) {
         return R::Error(ErrorAt(file, where + ".kind", "unknown kind \"" + rule.kind + "\""));
       }
@@ -910,10 +912,11 @@ Status Nlu::Impl::LoadAndTrain(const std::string& data_dir) {
         crisis_cases.push_back({str("text"), str("language"), str("crisis")});
         continue;
       }
-      Example ex{str("text"), str("intent"), str("split") == "heldout", str("source") != "template"};
+      Example ex{str("text"), str("intent"), str("split") == "heldout",
+                 str("source") != "template"};
       if (ex.text.empty() || IntentIndex(ex.intent) < 0) {
-        return Status::Error(name + ":" + std::to_string(n) + ": needs \"text\" and a known \"intent\" (got \"" +
-                             ex.intent + "\")");
+        return Status::Error(name + ":" + std::to_string(n) +
+                             ": needs \"text\" and a known \"intent\" (got \"" + ex.intent + "\")");
       }
       if (str("split") != "train" && str("split") != "heldout") {
         return Status::Error(name + ":" + std::to_string(n) + ": split must be train or heldout");
@@ -1022,8 +1025,9 @@ Result<NluEvaluation> Nlu::Evaluate(int folds) const {
     row.kind = c.kind;
     row.got_language = u.language;
     row.got = u.crisis_kinds;
-    row.ok = u.language == c.language && u.intent == "crisis" &&
-             std::find(u.crisis_kinds.begin(), u.crisis_kinds.end(), c.kind) != u.crisis_kinds.end();
+    row.ok =
+        u.language == c.language && u.intent == "crisis" &&
+        std::find(u.crisis_kinds.begin(), u.crisis_kinds.end(), c.kind) != u.crisis_kinds.end();
     ev.crisis.push_back(std::move(row));
   }
   return R(std::move(ev));
@@ -1153,9 +1157,10 @@ internal::SparseVector Nlu::Impl::Featurize(const Analysis& a) const {
   for (const TrieMatch& m : spans) {
     if (m.begin < pos) continue;
     text.append(a.canonical, pos, m.begin - pos);
-    bool program = std::find_if(a.program_spans.begin(), a.program_spans.end(), [&](const TrieMatch& p) {
-                     return p.begin == m.begin && p.end == m.end;
-                   }) != a.program_spans.end();
+    bool program =
+        std::find_if(a.program_spans.begin(), a.program_spans.end(), [&](const TrieMatch& p) {
+          return p.begin == m.begin && p.end == m.end;
+        }) != a.program_spans.end();
     text += program ? "\x04" : "\x05";
     pos = m.end;
   }
@@ -1166,7 +1171,8 @@ internal::SparseVector Nlu::Impl::Featurize(const Analysis& a) const {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c >= '0' && c <= '9') {
-      if (clean.empty() || clean.back() != '0' || i == 0 || !(text[i - 1] >= '0' && text[i - 1] <= '9'))
+      if (clean.empty() || clean.back() != '0' || i == 0 ||
+          !(text[i - 1] >= '0' && text[i - 1] <= '9'))
         clean.push_back('0');
       continue;
     }
@@ -1193,10 +1199,12 @@ internal::SparseVector Nlu::Impl::Featurize(const Analysis& a) const {
   const double scale = grams ? 1.0 / std::sqrt(static_cast<double>(grams)) : 0.0;
   for (auto& kv : x) kv.second = scale;
   for (size_t i = 0; i < intents.size(); ++i) {
-    if (a.raw[i] != 0) x.push_back({internal::FeatureKey("k", intents[i].id), std::tanh(a.raw[i] / 3.0)});
+    if (a.raw[i] != 0)
+      x.push_back({internal::FeatureKey("k", intents[i].id), std::tanh(a.raw[i] / 3.0)});
   }
   for (int k = 0; k < kFeatureCount; ++k) {
-    if (a.f[k] != 0) x.push_back({internal::FeatureKey("f", std::string(1, static_cast<char>('A' + k))), a.f[k]});
+    if (a.f[k] != 0)
+      x.push_back({internal::FeatureKey("f", std::string(1, static_cast<char>('A' + k))), a.f[k]});
   }
   x.push_back({internal::FeatureKey("l", a.u.language), 1.0});
   return x;
@@ -1237,7 +1245,8 @@ void Nlu::Impl::Decide(Analysis* a) const {
   std::vector<double> p = classifier->Predict(Featurize(*a));
   std::vector<std::pair<double, size_t>> cl;
   for (size_t i = 0; i < p.size(); ++i) cl.push_back({p[i], i});
-  std::stable_sort(cl.begin(), cl.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+  std::stable_sort(cl.begin(), cl.end(),
+                   [](const auto& x, const auto& y) { return x.first > y.first; });
   const double top = cl[0].first;
   const double second = cl.size() > 1 ? cl[1].first : 0.0;
   const std::string& best = intents[cl[0].second].id;
@@ -1272,13 +1281,15 @@ bool HasAny(std::string_view text, std::initializer_list<std::string_view> words
 // the day's hours).
 TimeQuery TimeOf(const std::string& canonical, Entities& e, const Date& today, int64_t now_ms) {
   TimeQuery t;
-  const bool until = HasAny(canonical, {"何時まで", "なんじまで", "何時に閉", "何時に終わ", "何時までやって",
-                                        "いつまで開", "いつまでやって"});
-  const bool next = HasAny(canonical, {"次の", "次は", "つぎの", "つぎは", "今度の", "こんどの", "次回"});
-  const bool now = HasAny(canonical, {"今から", "いまから", "今やって", "いまやって", "今開いて", "今あいて",
-                                      "いまあいて", "今つなが", "いまつなが", "今電話", "今って", "今は",
-                                      "今すぐ", "いますぐ", "現在", "今行", "今日", "きょう", "本日", "今夜",
-                                      "今晩", "今の時間"});
+  const bool until = HasAny(canonical, {"何時まで", "なんじまで", "何時に閉", "何時に終わ",
+                                        "何時までやって", "いつまで開", "いつまでやって"});
+  const bool next =
+      HasAny(canonical, {"次の", "次は", "つぎの", "つぎは", "今度の", "こんどの", "次回"});
+  const bool now = HasAny(
+      canonical, {"今から",     "いまから", "今やって",   "いまやって", "今開いて", "今あいて",
+                  "いまあいて", "今つなが", "いまつなが", "今電話",     "今って",   "今は",
+                  "今すぐ",     "いますぐ", "現在",       "今行",       "今日",     "きょう",
+                  "本日",       "今夜",     "今晩",       "今の時間"});
   auto noon = [](const Date& d) { return FromJst(d, 12 * 60); };
   if (HasAny(canonical, {"年末", "ねんまつ"})) {
     // The year-end closing days: Dec 29 of this year (or now, when inside them).
@@ -1289,7 +1300,9 @@ TimeQuery TimeOf(const std::string& canonical, Entities& e, const Date& today, i
     return t;
   }
   if (e.date && *e.date != today) {
-    t.kind = next ? TimeQuery::Kind::kNext : until ? TimeQuery::Kind::kUntilWhen : TimeQuery::Kind::kOnDate;
+    t.kind = next    ? TimeQuery::Kind::kNext
+             : until ? TimeQuery::Kind::kUntilWhen
+                     : TimeQuery::Kind::kOnDate;
     t.at_ms = noon(*e.date);
     return t;
   }
@@ -1320,9 +1333,10 @@ std::string UnknownPlace(const std::string& normalized, const internal::KeywordT
   std::u32string u = internal::ToU32(normalized);
   static const std::u32string kSuffix = U"都道府県市区町村";
   static const std::vector<std::u32string> kNotPlaces = {
-      U"市区町村", U"市町村", U"都道府県", U"区市町村", U"政令市", U"政令指定都市", U"大都市", U"首都",
-      U"地区",     U"学区",   U"校区",     U"他市",     U"他県",   U"各市",         U"同市", U"当市",
-      U"本市",     U"全市",   U"市外",     U"県外",     U"都内",   U"他の市",       U"城下町", U"下町",
+      U"市区町村", U"市町村", U"都道府県", U"区市町村", U"政令市", U"政令指定都市",
+      U"大都市",   U"首都",   U"地区",     U"学区",     U"校区",   U"他市",
+      U"他県",     U"各市",   U"同市",     U"当市",     U"本市",   U"全市",
+      U"市外",     U"県外",   U"都内",     U"他の市",   U"城下町", U"下町",
       U"町村",     U"都市",   U"選挙区",   U"特別区",   U"行政区", U"住所の市"};
   const std::vector<internal::TrieMatch> known = regions.FindAll(normalized);
   size_t i = 0;
@@ -1340,11 +1354,22 @@ std::string UnknownPlace(const std::string& normalized, const internal::KeywordT
       size_t start = i;
       for (size_t m = i; m + 1 < k; ++m)
         if (u[m] == U'道' || u[m] == U'府' || u[m] == U'県' || u[m] == U'都') start = m + 1;
+      // Only four prefectures end in 都/道/府 (京都府 and 東京都 hold a 都
+      // themselves); any other such word is a common noun (上下水道, 政府).
+      static const std::vector<std::u32string> kToDoFu = {U"東京都", U"北海道", U"大阪府",
+                                                          U"京都府"};
+      for (const auto& p : kToDoFu)
+        if (k + 1 >= i + p.size() && u.compare(k + 1 - p.size(), p.size(), p) == 0)
+          start = k + 1 - p.size();
       if (k - start < 2) break;
       std::u32string name = u.substr(start, k - start + 1);
+      if ((u[k] == U'都' || u[k] == U'道' || u[k] == U'府') &&
+          std::find(kToDoFu.begin(), kToDoFu.end(), name) == kToDoFu.end())
+        continue;
       bool general = false;
       for (const auto& w : kNotPlaces)
-        if (name.size() >= w.size() && name.compare(name.size() - w.size(), w.size(), w) == 0) general = true;
+        if (name.size() >= w.size() && name.compare(name.size() - w.size(), w.size(), w) == 0)
+          general = true;
       if (general) break;
       // Byte span of the name: a lexicon region inside it makes it known.
       const std::string before = internal::ToUtf8(std::u32string_view(u).substr(0, start));

@@ -342,6 +342,7 @@ TEST_F(DispatcherTest, InFlightIsBoundedAndNothingIsDropped) {
   DispatcherOptions o;
   o.workers = 2;
   o.max_in_flight = 3;
+  o.now_ms = [] { return int64_t{2000}; };
   Dispatcher d(
       o, inbox_.get(), [this](const bot::Incoming& in) { return engine_(in); }, &sender_,
       &metrics_);
