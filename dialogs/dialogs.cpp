@@ -366,12 +366,18 @@ void Dialogs::Impl::Route(Ctx& c, const std::string& intent) const {
   }
   // 「…の相談って今日あいてますか」: a time question about where to go.
   if (intent == "program.window" || intent == "program.overview" || intent.empty()) {
-    const bool time_asked = c.u && (c.u->time.kind != text::TimeQuery::Kind::kNone ||
-                                    c.canon.find(c.nlu.Canonical("あいてますか")) != std::string::npos ||
-                                    c.canon.find(c.nlu.Canonical("あいてる")) != std::string::npos ||
-                                    c.canon.find(c.nlu.Canonical("開いてる")) != std::string::npos);
+    const bool time_asked =
+        c.u && (c.u->time.kind != text::TimeQuery::Kind::kNone ||
+                c.canon.find(c.nlu.Canonical("あいてますか")) != std::string::npos ||
+                c.canon.find(c.nlu.Canonical("あいてる")) != std::string::npos ||
+                c.canon.find(c.nlu.Canonical("開いてる")) != std::string::npos);
     if (time_asked && Windows(c, "window.open_now")) return;
   }
+  // 「今日電話つながる？」「Can I call now?」: the phone number and whether
+  // it is answered at that time.
+  if (intent == "window.phone" && c.u && c.u->time.kind != text::TimeQuery::Kind::kNone &&
+      Windows(c, "window.open_now"))
+    return;
   if (Is(intent, "window.") && Windows(c, intent)) return;
   {
     // 「…の窓口」「母子家庭 小平市 相談」 with no program named: a window.

@@ -71,7 +71,8 @@ std::string OpenNowLine(const Ctx& c, const kb::Window& w) {
         // each February for the next year): the day is computed, not confirmed.
         const int year = ToJst(*st.next_open_ms).date.year;
         if (!kb::HolidayCalendar::Confirmed(year, c.today))
-          s += "（" + std::to_string(year) + "年の祝日はまだ正式に決まっていないため、変わることがあります）";
+          s += "（" + std::to_string(year) +
+               "年の祝日はまだ正式に決まっていないため、変わることがあります）";
       }
       return s;
     }
@@ -108,6 +109,13 @@ std::string DayLine(const Ctx& c, const kb::Window& w, const Date& d) {
   if (st.next_open_ms)
     s += "次に受け付けるのは" + WhenText(*st.next_open_ms, c.today) + "からです。";
   return s;
+}
+
+// 「相談方法：電話、面談（要予約）」 when going there needs a booking; "".
+std::string ReservationLine(const kb::Window& w) {
+  for (const std::string& m : w.methods)
+    if (m.find("予約") != std::string::npos) return "\n相談方法：" + Join(w.methods, "、");
+  return "";
 }
 
 // The answer to the time the message asks about (Understanding::time):
@@ -278,7 +286,7 @@ bool Windows(Ctx& c, const std::string& intent) {
     const kb::OpenState st = c.kb.OpenAt(*w, c.now_ms);
     std::string text = "【" + w->name + "】\n" + TimeLine(c, *w);
     if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
-    text += "\n受付：" + w->hours.text;
+    text += "\n受付：" + w->hours.text + ReservationLine(*w);
     card = &c.Say(text);
     AddCallButtons(*card, *w);
     AttachWindowCard(c, *card, *w);
@@ -291,11 +299,7 @@ bool Windows(Ctx& c, const std::string& intent) {
     }
   } else if (intent == "window.hours") {
     std::string text = "【" + w->name + "】\n" + TimeLine(c, *w) + "\n受付：" + w->hours.text;
-    for (const std::string& m : w->methods)
-      if (m.find("予約") != std::string::npos) {
-        text += "\n相談方法：" + Join(w->methods, "、");
-        break;
-      }
+    text += ReservationLine(*w);
     if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
     card = &c.Say(text);
     AddCallButtons(*card, *w);

@@ -336,9 +336,12 @@ constexpr CountWord kCountWords[] = {{U"ひとり", 1}, {U"ふたり", 2}, {U"�
 std::optional<int> FindChildCount(u32string_view text, std::vector<NumberToken>& numbers) {
   if (ContainsAny(text, {U"ひとりっ子", U"ひとりっこ", U"一人っ子"})) return 1;
   for (auto& t : numbers) {
-    bool people = StartsWith(text, t.end, U"人") || StartsWith(text, t.end, U"名");
-    if (!people || t.yen || t.big_unit || t.value <= 0 || t.value > 20) continue;
-    size_t after = t.end + 1;
+    // 人/名, or にん written in kana (ｺﾄﾞﾓ4ﾆﾝ → こども4にん).
+    const size_t unit = StartsWith(text, t.end, U"人") || StartsWith(text, t.end, U"名") ? 1
+                        : StartsWith(text, t.end, U"にん")                               ? 2
+                                                                                         : 0;
+    if (unit == 0 || t.yen || t.big_unit || t.value <= 0 || t.value > 20) continue;
+    size_t after = t.end + unit;
     // 「3人目の加算」 is an ordinal (the third child), no count of children.
     if (StartsWith(text, after, U"目")) continue;
     if (ChildContextBefore(text, t.begin) || ChildContextAfter(text, after)) {
@@ -726,13 +729,15 @@ bool AskedAmount(u32string_view text, size_t clause_start, const NumberToken& t)
       }
     }
   }
-  for (u32string_view w : {U"ですか", U"って", U"もらえ", U"?", U"か?", U"になる", U"なの", U"ですよね",
-                           U"でしょうか", U"の加算", U"支給", U"入る", U"増え", U"あります", U"ある?",
-                           U"で合って", U"であって", U"じゃない", U"は本当", U"ほんと", U"貰え"}) {
+  for (u32string_view w :
+       {U"ですか",   U"って",       U"もらえ",   U"?",        U"か?",    U"になる", U"なの",
+        U"ですよね", U"でしょうか", U"の加算",   U"支給",     U"入る",   U"増え",   U"あります",
+        U"ある?",    U"で合って",   U"であって", U"じゃない", U"は本当", U"ほんと", U"貰え"}) {
     if (StartsWith(text, p, w)) return true;
   }
   u32string_view before = text.substr(clause_start, t.begin - clause_start);
-  for (u32string_view w : {U"加算", U"手当", U"支給額", U"金額", U"給付", U"限度額", U"貸付", U"ローン"}) {
+  for (u32string_view w :
+       {U"加算", U"手当", U"支給額", U"金額", U"給付", U"限度額", U"貸付", U"ローン"}) {
     if (before.find(w) != u32string_view::npos) return true;
   }
   return false;
@@ -741,9 +746,9 @@ bool AskedAmount(u32string_view text, size_t clause_start, const NumberToken& t)
 // 「受給して5年」「もらって7年以上」「5年以上もらっている」: years the
 // allowance has been received.
 std::optional<int> FindYearsReceived(u32string_view text, std::vector<NumberToken>& numbers) {
-  static const std::vector<u32string_view> kReceive = {U"受給", U"もらって", U"もらい始め", U"もらいはじめ",
-                                                     U"受け取って", U"受けて", U"もろうて", U"もろて",
-                                                     U"もらっとる", U"貰って"};
+  static const std::vector<u32string_view> kReceive = {
+      U"受給",   U"もらって", U"もらい始め", U"もらいはじめ", U"受け取って",
+      U"受けて", U"もろうて", U"もろて",     U"もらっとる",   U"貰って"};
   for (auto& t : numbers) {
     if (t.consumed || t.yen || t.big_unit || t.value <= 0 || t.value > 30) continue;
     if (!StartsWith(text, t.end, U"年")) continue;
@@ -756,7 +761,8 @@ std::optional<int> FindYearsReceived(u32string_view text, std::vector<NumberToke
     u32string_view after = text.substr(t.end, std::min<size_t>(12, text.size() - t.end));
     bool receive = false;
     for (u32string_view w : kReceive)
-      if (before.find(w) != u32string_view::npos || after.find(w) != u32string_view::npos) receive = true;
+      if (before.find(w) != u32string_view::npos || after.find(w) != u32string_view::npos)
+        receive = true;
     if (!receive) continue;
     t.consumed = true;
     return static_cast<int>(t.value);

@@ -1282,14 +1282,19 @@ bool HasAny(std::string_view text, std::initializer_list<std::string_view> words
 TimeQuery TimeOf(const std::string& canonical, Entities& e, const Date& today, int64_t now_ms) {
   TimeQuery t;
   const bool until = HasAny(canonical, {"何時まで", "なんじまで", "何時に閉", "何時に終わ",
-                                        "何時までやって", "いつまで開", "いつまでやって"});
+                                        "何時までやって", "いつまで開", "いつまでやって",
+                                        "until what time", "until when", "how late",
+                                        "what time do", "what time does"});
   const bool next =
       HasAny(canonical, {"次の", "次は", "つぎの", "つぎは", "今度の", "こんどの", "次回"});
   const bool now = HasAny(
       canonical, {"今から",     "いまから", "今やって",   "いまやって", "今開いて", "今あいて",
                   "いまあいて", "今つなが", "いまつなが", "今電話",     "今って",   "今は",
                   "今すぐ",     "いますぐ", "現在",       "今行",       "今日",     "きょう",
-                  "本日",       "今夜",     "今晩",       "今の時間"});
+                  "本日",       "今夜",     "今晩",       "今の時間",
+                  // English and romaji (canonical text is case-folded).
+                  "right now", "open now", "call now", "now?", "today", "tonight",
+                  "at the moment", "ima kara", "imakara", "kyou"});
   auto noon = [](const Date& d) { return FromJst(d, 12 * 60); };
   if (HasAny(canonical, {"年末", "ねんまつ"})) {
     // The year-end closing days: Dec 29 of this year (or now, when inside them).

@@ -169,7 +169,10 @@ class WebhookEval : public ::testing::Test {
 };
 
 // Raised as the product improves; never lowered to make a change pass.
-constexpr double kMinAccuracy = 0.60;
+// Cases dated more than 24 h after the server's clock are answered at the
+// server's clock (an implausible event time, issue 11), so a few
+// time-dependent cases of the samples can only pass once their date is past.
+constexpr double kMinAccuracy = 0.85;
 
 // The threshold is the one the product is held to on unseen questions; the
 // per-case lines above say what is still wrong.
