@@ -37,6 +37,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <unicode/utf8.h>
+
 #include "store/log_query.h"
 
 namespace yorisoi::store {
@@ -65,36 +67,15 @@ struct CodePoint {
 std::vector<CodePoint> Decode(const std::string& s) {
   std::vector<CodePoint> out;
   out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char b = static_cast<unsigned char>(s[i]);
-    size_t len = 1;
-    char32_t c = b;
-    if (b >= 0xF0 && b < 0xF8) {
-      len = 4;
-      c = b & 0x07;
-    } else if (b >= 0xE0) {
-      len = 3;
-      c = b & 0x0F;
-    } else if (b >= 0xC0) {
-      len = 2;
-      c = b & 0x1F;
-    } else if (b >= 0x80) {
-      len = 0;  // stray continuation byte
-    }
-    bool valid = len > 0 && i + len <= s.size();
-    for (size_t k = 1; valid && k < len; ++k) {
-      const unsigned char cb = static_cast<unsigned char>(s[i + k]);
-      if ((cb & 0xC0) != 0x80) valid = false;
-      c = (c << 6) | (cb & 0x3F);
-    }
-    if (!valid) {
-      out.push_back({0xFFFD, i, 1});  // passed through byte-for-byte
-      ++i;
-      continue;
-    }
-    out.push_back({c, i, len});
-    i += len;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const int32_t n = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < n;) {
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    // An ill-formed sequence is kept byte for byte as U+FFFD.
+    out.push_back({c < 0 ? char32_t{0xFFFD} : static_cast<char32_t>(c), static_cast<size_t>(at),
+                   static_cast<size_t>(i - at)});
   }
   return out;
 }

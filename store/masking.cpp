@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include <unicode/utf8.h>
+
 #include "store/log_store.h"
 
 namespace yorisoi::store {
@@ -27,39 +29,21 @@ struct Cp {
 std::vector<Cp> Decode(const std::string& s) {
   std::vector<Cp> out;
   out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char b = static_cast<unsigned char>(s[i]);
-    size_t len = 1;
-    char32_t c = b;
-    if (b >= 0xF0 && b < 0xF8) {
-      len = 4;
-      c = b & 0x07;
-    } else if (b >= 0xE0 && b < 0xF0) {
-      len = 3;
-      c = b & 0x0F;
-    } else if (b >= 0xC0 && b < 0xE0) {
-      len = 2;
-      c = b & 0x1F;
-    } else if (b >= 0x80) {
-      len = 0;
-    }
-    bool valid = len > 0 && i + len <= s.size();
-    for (size_t k = 1; valid && k < len; ++k) {
-      const unsigned char cb = static_cast<unsigned char>(s[i + k]);
-      if ((cb & 0xC0) != 0x80) valid = false;
-      c = (c << 6) | (cb & 0x3F);
-    }
-    if (!valid) {
-      out.push_back({0xFFFD, 0xFFFD, i, 1});  // passed through byte for byte
-      ++i;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const int32_t n = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < n;) {
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    const size_t pos = static_cast<size_t>(at), len = static_cast<size_t>(i - at);
+    if (c < 0) {
+      out.push_back({0xFFFD, 0xFFFD, pos, len});  // passed through byte for byte
       continue;
     }
-    char32_t f = c;
-    if (c >= 0xFF01 && c <= 0xFF5E) f = c - 0xFEE0;  // full-width ASCII
+    char32_t f = static_cast<char32_t>(c);
+    if (c >= 0xFF01 && c <= 0xFF5E) f = static_cast<char32_t>(c - 0xFEE0);  // full-width ASCII
     if (c == 0x3000) f = ' ';
-    out.push_back({c, f, i, len});
-    i += len;
+    out.push_back({static_cast<char32_t>(c), f, pos, len});
   }
   return out;
 }
