@@ -26,50 +26,15 @@
 #include "dialogs/lexicon.h"
 #include "knowledge/kb.h"
 #include "knowledge/time.h"
-#include "yorisoi_source_dir.h"
+#include "tests/dialogs/test_world.h"
 
 namespace yorisoi::dialogs {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct World {
-  std::unique_ptr<kb::KnowledgeBase> kb;
-  std::unique_ptr<text::Nlu> nlu;
-  std::unique_ptr<Dialogs> dialogs;
-};
-
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("yorisoi-facets-" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-const World& TheWorld() {
-  static TempDir dir;
-  static const World w = [] {
-    World w;
-    auto kb = kb::KnowledgeBase::OpenOrBuild(YORISOI_SOURCE_DIR "/knowledge/data",
-                                             (dir.path / "knowledge.sqlite").string());
-    if (!kb.ok()) {
-      fprintf(stderr, "kb: %s\n", kb.error().c_str());
-      abort();
-    }
-    w.kb = std::move(kb).value();
-    auto nlu = text::Nlu::Create(YORISOI_SOURCE_DIR "/bot/data", BuildLexicon(*w.kb));
-    if (!nlu.ok()) {
-      fprintf(stderr, "nlu: %s\n", nlu.error().c_str());
-      abort();
-    }
-    w.nlu = std::move(nlu).value();
-    w.dialogs = std::make_unique<Dialogs>(*w.kb, *w.nlu, Options{});
-    return w;
-  }();
-  return w;
-}
+using test::TheWorld;
+using test::World;
 
 // Commas, spaces and line breaks removed.
 std::string Squash(const std::string& s) {
