@@ -52,8 +52,11 @@ void LoadingIndicator::Loop() {
     auto next = pending_.begin();
     for (auto it = pending_.begin(); it != pending_.end(); ++it)
       if (it->second.due < next->second.due) next = it;
-    if (Clock::now() < next->second.due) {
-      cv_.wait_until(lock, next->second.due);
+    // A copy: Done() may erase the entry while wait_until has the lock
+    // released, and wait_until reads its deadline again on wake-up.
+    const Clock::time_point due = next->second.due;
+    if (Clock::now() < due) {
+      cv_.wait_until(lock, due);
       continue;
     }
     const std::string user = std::move(next->second.user_id);

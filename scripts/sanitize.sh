@@ -13,6 +13,7 @@ CXX=clang++ cmake -S . -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DYORISOI_BUILD_FUZZ=ON -DYORISOI_BUILD_TESTS=ON >/dev/null
 cmake --build "$asan" -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp \
   ctest --test-dir "$asan" --output-on-failure -j"$jobs" --timeout 900
 YORISOI_FUZZ_BUILD_DIR=$asan YORISOI_FUZZ_WITH_TESTS=ON ./scripts/fuzz.sh
 
