@@ -3,9 +3,10 @@
 
 #include <string_view>
 
+#include "adapters/http_types.h"
 #include "adapters/router.h"
 #include "knowledge/calc/calc.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::adapters {
 namespace {
@@ -33,8 +34,9 @@ Handler CalcApiHandler(const kb::KnowledgeBase& kb, const Clock& clock) {
   return [&kb, &clock](const Request& req, const RequestContext&) {
     const Date today = ToJst(clock.NowMillis()).date;
     const bool explain = WantsExplain(std::string_view(req.target().data(), req.target().size()));
-    auto [status, body] = calc::RunJsonApi(req.body(), kb, today, explain);
-    return JsonResponse(req, static_cast<http::status>(status), body);
+    Result<nlohmann::json> out = calc::CalculateJson(req.body(), kb, today, explain);
+    if (!out.ok()) return ErrorResponse(req, out.status());
+    return JsonResponse(req, http::status::ok, DumpJson(*out));
   };
 }
 

@@ -6,7 +6,7 @@
 
 #include "adapters/http_types.h"
 #include "knowledge/kb.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::adapters {
 

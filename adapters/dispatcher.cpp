@@ -11,7 +11,7 @@
 #include "adapters/line_messages.h"
 #include "adapters/line_webhook.h"
 #include "adapters/log.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::adapters {
 
@@ -157,10 +157,10 @@ void Dispatcher::Process(store::InboxEvent event, int retries) {
     messages = event.reply;
     resumed = true;
   } else {
-    bot::Incoming in = task->incoming;
+    Incoming in = task->incoming;
     if (in.timestamp_ms == 0) in.timestamp_ms = event.event_time_ms;
     if (in.timestamp_ms == 0) in.timestamp_ms = event.received_ms;
-    bot::Reply reply;
+    Reply reply;
     const auto t0 = std::chrono::steady_clock::now();
     try {
       reply = AnswerTask(*task, in, engine_);  // groups: adapters/line_chat.h

@@ -51,7 +51,7 @@
 
 namespace yorisoi::adapters {
 
-using EngineFn = std::function<bot::Reply(const bot::Incoming&)>;
+using EngineFn = std::function<Reply(const Incoming&)>;
 
 // An answer given up for good.
 struct Undelivered {

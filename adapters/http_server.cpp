@@ -412,16 +412,16 @@ Status HttpServer::Listen() {
   const std::string where = o.bind + ":" + std::to_string(o.port);
   error_code ec;
   auto address = net::ip::make_address(o.bind, ec);
-  if (ec) return Status::Error(where + ": invalid bind address");
+  if (ec) return Status::IOError(where + ": invalid bind address");
   tcp::endpoint ep(address, static_cast<unsigned short>(o.port));
   auto& a = impl_->acceptor;
   a.open(ep.protocol(), ec);
-  if (ec) return Status::Error(where + ": " + ec.message());
+  if (ec) return Status::IOError(where + ": " + ec.message());
   a.set_option(net::socket_base::reuse_address(true), ec);
   a.bind(ep, ec);
-  if (ec) return Status::Error(where + ": " + ec.message());
+  if (ec) return Status::IOError(where + ": " + ec.message());
   a.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) return Status::Error(where + ": " + ec.message());
+  if (ec) return Status::IOError(where + ": " + ec.message());
   return Status::Ok();
 }
 

@@ -27,7 +27,7 @@
 
 #include "adapters/metrics.h"
 #include "adapters/router.h"
-#include "knowledge/result.h"
+#include "core/status.h"
 
 namespace yorisoi::adapters {
 

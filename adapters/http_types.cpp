@@ -1,6 +1,7 @@
 // Response helpers shared by every handler (adapters/http_types.h).
 #include "adapters/http_types.h"
 
+#include <nlohmann/json.hpp>
 #include <utility>
 
 namespace yorisoi::adapters {
@@ -19,6 +20,30 @@ Response TextResponse(const Request& req, http::status status, const std::string
 
 Response JsonResponse(const Request& req, http::status status, const std::string& json_body) {
   return TextResponse(req, status, "application/json; charset=utf-8", json_body);
+}
+
+http::status HttpStatusFor(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kOk: return http::status::ok;
+    case StatusCode::kInvalidArgument: return http::status::bad_request;
+    case StatusCode::kNotFound: return http::status::not_found;
+    case StatusCode::kAlreadyExists: return http::status::conflict;
+    case StatusCode::kUnavailable: return http::status::service_unavailable;
+    case StatusCode::kIOError:
+    case StatusCode::kCorruption: return http::status::internal_server_error;
+  }
+  return http::status::internal_server_error;
+}
+
+std::string DumpJson(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Response ErrorResponse(const Request& req, const Status& s) {
+  const http::status status = HttpStatusFor(s);
+  const bool internal = status == http::status::internal_server_error;
+  return JsonResponse(req, status,
+                      DumpJson({{"error", internal ? std::string("internal error") : s.message()}}));
 }
 
 bool JsonNestingExceeds(std::string_view body, int max_depth) {

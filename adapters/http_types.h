@@ -8,6 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/status.h"
+
 namespace yorisoi::adapters {
 
 namespace http = boost::beast::http;
@@ -36,5 +40,15 @@ bool JsonNestingExceeds(std::string_view body, int max_depth = kMaxJsonDepth);
 Response JsonResponse(const Request& req, http::status status, const std::string& json_body);
 Response TextResponse(const Request& req, http::status status, const std::string& content_type,
                       std::string body);
+
+// The one mapping from a Status code to an HTTP status: invalid argument
+// 400, not found 404, already exists 409, unavailable 503, I/O error and
+// corruption 500. (413 is the server's body limit, before any handler.)
+http::status HttpStatusFor(const Status& s);
+// {"error": message} with HttpStatusFor(s). For I/O errors and corruption
+// the body says only "internal error": the message may name server paths.
+Response ErrorResponse(const Request& req, const Status& s);
+// JSON text for a response body; invalid UTF-8 is replaced, never thrown.
+std::string DumpJson(const nlohmann::json& j);
 
 }  // namespace yorisoi::adapters

@@ -42,13 +42,13 @@ Result<Base> ParseBase(const std::string& url, const char* what) {
     b.tls = false;
     rest = url.substr(7);
   } else {
-    return R::Error(std::string(what) + ": must start with https:// or http://");
+    return Status::InvalidArgument(std::string(what) + ": must start with https:// or http://");
   }
   const auto slash = rest.find('/');
   const std::string authority = rest.substr(0, slash);
   b.prefix = slash == std::string::npos ? "" : rest.substr(slash);
   while (!b.prefix.empty() && b.prefix.back() == '/') b.prefix.pop_back();
-  if (authority.empty()) return R::Error(std::string(what) + ": missing host");
+  if (authority.empty()) return Status::InvalidArgument(std::string(what) + ": missing host");
   b.host_header = authority;
   const auto colon = authority.rfind(':');
   if (colon != std::string::npos && authority.find(']') == std::string::npos) {
@@ -60,7 +60,7 @@ Result<Base> ParseBase(const std::string& url, const char* what) {
   }
   if (!b.host.empty() && b.host.front() == '[') b.host = b.host.substr(1, b.host.size() - 2);
   if (!b.tls && !Loopback(b.host))
-    return R::Error(std::string(what) + ": plain http is only allowed for loopback hosts");
+    return Status::InvalidArgument(std::string(what) + ": plain http is only allowed for loopback hosts");
   return b;
 }
 
@@ -87,9 +87,9 @@ LineApi::~LineApi() = default;
 Result<std::unique_ptr<LineApi>> LineApi::Create(LineApiOptions options) {
   using R = Result<std::unique_ptr<LineApi>>;
   auto api = ParseBase(options.api_base, "line_api_base");
-  if (!api.ok()) return R::Error(api.error());
+  if (!api.ok()) return api.status();
   auto data = ParseBase(options.data_base, "line_data_base");
-  if (!data.ok()) return R::Error(data.error());
+  if (!data.ok()) return data.status();
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   impl->api = *api;

@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "knowledge/result.h"
+#include "core/status.h"
 
 namespace yorisoi::adapters {
 

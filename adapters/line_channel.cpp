@@ -11,7 +11,7 @@
 #include "adapters/line_signature.h"
 #include "adapters/line_webhook.h"
 #include "adapters/log.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::adapters {
 namespace {

@@ -6,9 +6,9 @@
 
 namespace yorisoi::adapters {
 
-bot::Reply GroupIntroduction() {
-  bot::Reply r;
-  bot::OutMessage m;
+Reply GroupIntroduction() {
+  Reply r;
+  Message m;
   m.text =
       "グループに追加していただきありがとうございます。ひとり親家庭の制度や窓口をご案内する、"
       "情報提供のボットです。質問は@メンションを付けて送ってください。\n"
@@ -24,25 +24,25 @@ namespace {
 
 // Crisis answer → a short pointer to a private talk, with the numbers from
 // the crisis answer's call buttons (no personal words repeated).
-bot::Reply GroupCrisis(const bot::Reply& crisis) {
-  bot::Reply r;
+Reply GroupCrisis(const Reply& crisis) {
+  Reply r;
   r.meta = crisis.meta;
   r.meta.flow = "group.crisis";
-  bot::OutMessage m;
+  Message m;
   m.text = "個別にトークで相談できます。このアカウントとの1対1のトークでお話しください。";
   std::string lines;
-  for (const bot::OutMessage& cm : crisis.messages) {
-    for (const bot::LinkButton& b : cm.buttons) {
+  for (const Message& cm : crisis.messages) {
+    for (const LinkButton& b : cm.buttons) {
       if (b.uri.rfind("tel:", 0) != 0 || m.buttons.size() >= 4) continue;
       bool dup = false;
-      for (const bot::LinkButton& x : m.buttons) dup = dup || x.uri == b.uri;
+      for (const LinkButton& x : m.buttons) dup = dup || x.uri == b.uri;
       if (dup) continue;
       m.buttons.push_back(b);
     }
   }
   if (!m.buttons.empty()) {
     m.text += "\n今すぐ話したいときの相談先：";
-    for (const bot::LinkButton& b : m.buttons) {
+    for (const LinkButton& b : m.buttons) {
       std::string label = b.label;
       const std::string suffix = "に電話";
       if (label.size() > suffix.size() &&
@@ -57,11 +57,11 @@ bot::Reply GroupCrisis(const bot::Reply& crisis) {
 
 }  // namespace
 
-bot::Reply AnswerTask(const LineTask& task, const bot::Incoming& in,
-                      const std::function<bot::Reply(const bot::Incoming&)>& engine) {
+Reply AnswerTask(const LineTask& task, const Incoming& in,
+                      const std::function<Reply(const Incoming&)>& engine) {
   const bool shared = task.chat == "group" || task.chat == "room";
   if (shared && task.event_type == "join") return GroupIntroduction();
-  bot::Reply reply = engine(in);
+  Reply reply = engine(in);
   if (shared && reply.meta.crisis) return GroupCrisis(reply);
   return reply;
 }

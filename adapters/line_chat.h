@@ -13,10 +13,10 @@
 namespace yorisoi::adapters {
 
 // The introduction posted once when the bot joins a group or room.
-bot::Reply GroupIntroduction();
+Reply GroupIntroduction();
 
 // The answer to `in` (task->incoming with its timestamp filled in).
-bot::Reply AnswerTask(const LineTask& task, const bot::Incoming& in,
-                      const std::function<bot::Reply(const bot::Incoming&)>& engine);
+Reply AnswerTask(const LineTask& task, const Incoming& in,
+                      const std::function<Reply(const Incoming&)>& engine);
 
 }  // namespace yorisoi::adapters

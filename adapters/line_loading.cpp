@@ -23,7 +23,7 @@ LoadingIndicator::~LoadingIndicator() {
 void LoadingIndicator::Watch(const store::InboxEvent& event) {
   Result<LineTask> task = LineTaskFromJson(event.payload);
   if (!task.ok() || task->chat != "user" || task->reply_token.empty()) return;
-  if (task->incoming.kind == bot::Incoming::Kind::kUnfollow) return;
+  if (task->incoming.kind == Incoming::Kind::kUnfollow) return;
   if (task->push_to.empty() || task->push_to.front() != 'U') return;  // a user id
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -30,9 +30,9 @@ std::string Label(const std::string& label, const std::string& fallback) {
   return TruncateUtf16(label.empty() ? fallback : label, kMaxLabelUnits);
 }
 
-json QuickReplyJson(const std::vector<bot::QuickReply>& items) {
+json QuickReplyJson(const std::vector<QuickReply>& items) {
   json out = json::array();
-  for (const bot::QuickReply& q : items) {
+  for (const QuickReply& q : items) {
     if (out.size() >= kMaxQuickReplies) break;
     json action;
     if (!q.data.empty()) {
@@ -52,9 +52,9 @@ json QuickReplyJson(const std::vector<bot::QuickReply>& items) {
   return out;
 }
 
-json UriActions(const std::vector<bot::LinkButton>& buttons) {
+json UriActions(const std::vector<LinkButton>& buttons) {
   json out = json::array();
-  for (const bot::LinkButton& b : buttons) {
+  for (const LinkButton& b : buttons) {
     if (out.size() >= kMaxTemplateActions) break;
     if (!UsableUri(b.uri)) continue;
     std::string label = Label(b.label, b.uri);
@@ -70,9 +70,9 @@ json TextMessage(const std::string& text) {
 
 // Buttons as plain lines under the text (LINE links phone numbers and URLs
 // in text), for when templates would exceed the message count.
-std::string ButtonsAsText(const std::string& text, const std::vector<bot::LinkButton>& buttons) {
+std::string ButtonsAsText(const std::string& text, const std::vector<LinkButton>& buttons) {
   std::string out = text;
-  for (const bot::LinkButton& b : buttons) {
+  for (const LinkButton& b : buttons) {
     if (!UsableUri(b.uri)) continue;
     std::string target = b.uri.rfind("tel:", 0) == 0 ? b.uri.substr(4) : b.uri;
     if (!out.empty()) out += "\n";
@@ -81,7 +81,7 @@ std::string ButtonsAsText(const std::string& text, const std::vector<bot::LinkBu
   return out;
 }
 
-// --- Flex cards (dialogs::Card → bubble). Colours: LINE green for open,
+// --- Flex cards (Card → bubble). Colours: LINE green for open,
 // grey for closed, muted grey for labels and sources.
 constexpr const char* kGreen = "#06C755";
 constexpr const char* kGrey = "#8C8C8C";
@@ -110,7 +110,7 @@ json FactRow(const std::string& label, const std::string& value) {
 }
 
 // A card action as a Flex button action, or null when unusable.
-json CardActionJson(const dialogs::CardAction& a) {
+json CardActionJson(const CardAction& a) {
   if (!a.uri.empty()) {
     if (!UsableUri(a.uri)) return nullptr;
     return {{"type", "uri"}, {"label", Label(a.label, a.uri)}, {"uri", a.uri}};
@@ -128,19 +128,19 @@ json CardActionJson(const dialogs::CardAction& a) {
           {"text", TruncateUtf16(text, kMaxActionText)}};
 }
 
-json Bubble(const dialogs::Card& card) {
-  using Open = dialogs::Card::Open;
+json Bubble(const Card& card) {
+  using Open = Card::Open;
   json body = json::array();
   body.push_back(FlexText(card.title, "lg", nullptr, true));
   if (!card.subtitle.empty()) body.push_back(FlexText(card.subtitle, "xs", kGrey));
-  if (card.kind == dialogs::Card::Kind::kWindow && card.open != Open::kNone) {
+  if (card.kind == Card::Kind::kWindow && card.open != Open::kNone) {
     const char* color = card.open == Open::kOpen || card.open == Open::kAlways ? kGreen
                         : card.open == Open::kClosed                          ? kRed
                                                                                : kGrey;
     body.push_back(FlexText(card.open_text, "sm", color, true));
   }
   json facts = json::array();
-  for (const dialogs::CardFact& f : card.facts) facts.push_back(FactRow(f.label, f.value));
+  for (const CardFact& f : card.facts) facts.push_back(FactRow(f.label, f.value));
   if (!card.hours.empty()) facts.push_back(FactRow("受付", card.hours));
   if (!card.phone.empty()) facts.push_back(FactRow("電話", card.phone));
   if (!card.address.empty()) facts.push_back(FactRow("場所", card.address));
@@ -164,7 +164,7 @@ json Bubble(const dialogs::Card& card) {
       {"size", "mega"},
       {"body", {{"type", "box"}, {"layout", "vertical"}, {"spacing", "sm"}, {"contents", body}}}};
   json buttons = json::array();
-  for (const dialogs::CardAction& a : card.actions) {
+  for (const CardAction& a : card.actions) {
     if (buttons.size() >= kMaxCardActions) break;
     json action = CardActionJson(a);
     if (action.is_null() || action["label"].get<std::string>().empty()) continue;
@@ -182,13 +182,13 @@ json Bubble(const dialogs::Card& card) {
 
 // The Flex message for a message with cards: a bubble, or a carousel of at
 // most 12; altText is the message text (else the card titles).
-json FlexMessage(const bot::OutMessage& m) {
+json FlexMessage(const Message& m) {
   json contents;
   if (m.cards.size() == 1) {
     contents = Bubble(m.cards.front());
   } else {
     json bubbles = json::array();
-    for (const dialogs::Card& c : m.cards) {
+    for (const Card& c : m.cards) {
       if (bubbles.size() >= kMaxBubbles) break;
       bubbles.push_back(Bubble(c));
     }
@@ -196,7 +196,7 @@ json FlexMessage(const bot::OutMessage& m) {
   }
   std::string alt = m.text;
   if (alt.empty()) {
-    for (const dialogs::Card& c : m.cards) alt += (alt.empty() ? "" : "、") + c.title;
+    for (const Card& c : m.cards) alt += (alt.empty() ? "" : "、") + c.title;
   }
   json flex = {{"type", "flex"},
                {"altText", TruncateUtf16(alt, kMaxAltText)},
@@ -210,10 +210,10 @@ json FlexMessage(const bot::OutMessage& m) {
   return flex;
 }
 
-// One OutMessage → 1 or 2 LINE messages (text, buttons template), or one
+// One Message → 1 or 2 LINE messages (text, buttons template), or one
 // Flex message when it has cards (the card replaces text and buttons).
 // `compact`: never a template or card; buttons become text lines.
-std::vector<json> Render(const bot::OutMessage& m, bool compact) {
+std::vector<json> Render(const Message& m, bool compact) {
   std::vector<json> out;
   if (!compact && !m.cards.empty()) {
     out.push_back(FlexMessage(m));
@@ -275,17 +275,17 @@ std::string TruncateUtf16(std::string_view s, std::size_t max_units, bool ellips
   return out;
 }
 
-json BuildLineMessages(const bot::Reply& reply) {
+json BuildLineMessages(const Reply& reply) {
   std::vector<json> msgs;
-  for (const bot::OutMessage& m : reply.messages) {
+  for (const Message& m : reply.messages) {
     for (json& j : Render(m, false)) msgs.push_back(std::move(j));
   }
   if (msgs.size() > kMaxMessages) {
-    // Too many with templates: one text message per OutMessage, and the
+    // Too many with templates: one text message per Message, and the
     // ones beyond the limit joined into the last.
     msgs.clear();
     std::vector<json> compact;
-    for (const bot::OutMessage& m : reply.messages) {
+    for (const Message& m : reply.messages) {
       for (json& j : Render(m, true)) compact.push_back(std::move(j));
     }
     for (json& j : compact) {

@@ -1,4 +1,4 @@
-// bot::Reply → LINE Messaging API message objects, within LINE's limits:
+// Reply → LINE Messaging API message objects, within LINE's limits:
 //   1–5 messages per request; text ≤ 5,000 UTF-16 code units; quick reply
 //   ≤ 13 items; action labels ≤ 20 characters; postback data ≤ 300;
 //   buttons template: text ≤ 160, ≤ 4 actions, altText ≤ 400; uri ≤ 1,000
@@ -49,6 +49,6 @@ std::string TruncateUtf16(std::string_view utf8, std::size_t max_units, bool ell
 
 // The "messages" array for a reply or push request; empty when the reply
 // has nothing to send (the caller then sends nothing).
-nlohmann::json BuildLineMessages(const bot::Reply& reply);
+nlohmann::json BuildLineMessages(const Reply& reply);
 
 }  // namespace yorisoi::adapters

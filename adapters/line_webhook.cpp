@@ -146,15 +146,15 @@ WebhookEvent ParseEvent(const json& e) {
 }  // namespace
 
 Result<WebhookPayload> ParseWebhook(std::string_view body) {
-  if (JsonNestingExceeds(body)) return Result<WebhookPayload>::Error("JSON nested too deeply");
+  if (JsonNestingExceeds(body)) return Status::InvalidArgument("JSON nested too deeply");
   json j = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Result<WebhookPayload>::Error("invalid JSON");
-  if (!j.is_object()) return Result<WebhookPayload>::Error("not a JSON object");
+  if (j.is_discarded()) return Status::InvalidArgument("invalid JSON");
+  if (!j.is_object()) return Status::InvalidArgument("not a JSON object");
   WebhookPayload p;
   p.destination = Str(j, "destination");
   auto it = j.find("events");
   if (it == j.end() || it->is_null()) return p;
-  if (!it->is_array()) return Result<WebhookPayload>::Error("events: not an array");
+  if (!it->is_array()) return Status::InvalidArgument("events: not an array");
   for (const json& e : *it) {
     if (!e.is_object()) {
       ++p.skipped;
@@ -199,21 +199,21 @@ std::optional<LineTask> ToTask(const WebhookEvent& event, const Pseudonymizer& p
     }
     if (shared && !event.mentions_self) return std::nullopt;  // not addressed to the bot
     if (event.message_type == "text") {
-      t.incoming.kind = bot::Incoming::Kind::kText;
+      t.incoming.kind = Incoming::Kind::kText;
       t.incoming.text = shared ? event.text_without_self : event.text;
     } else {
-      t.incoming.kind = bot::Incoming::Kind::kNonText;
+      t.incoming.kind = Incoming::Kind::kNonText;
       t.incoming.text = event.message_type.empty() ? "unknown" : event.message_type;
     }
   } else if (event.type == "postback") {
-    t.incoming.kind = bot::Incoming::Kind::kPostback;
+    t.incoming.kind = Incoming::Kind::kPostback;
     t.incoming.text = event.postback_data;
   } else if (event.type == "follow" && !shared) {
-    t.incoming.kind = bot::Incoming::Kind::kFollow;
+    t.incoming.kind = Incoming::Kind::kFollow;
   } else if (event.type == "unfollow" && !shared) {
-    t.incoming.kind = bot::Incoming::Kind::kUnfollow;
+    t.incoming.kind = Incoming::Kind::kUnfollow;
   } else if (event.type == "join" && shared) {
-    t.incoming.kind = bot::Incoming::Kind::kFollow;  // answered by the introduction
+    t.incoming.kind = Incoming::Kind::kFollow;  // answered by the introduction
   } else {
     return std::nullopt;
   }
@@ -228,24 +228,24 @@ std::optional<LineTask> ToTask(const WebhookEvent& event, const Pseudonymizer& p
 
 namespace {
 
-const char* KindName(bot::Incoming::Kind k) {
+const char* KindName(Incoming::Kind k) {
   switch (k) {
-    case bot::Incoming::Kind::kText:
+    case Incoming::Kind::kText:
       return "text";
-    case bot::Incoming::Kind::kPostback:
+    case Incoming::Kind::kPostback:
       return "postback";
-    case bot::Incoming::Kind::kFollow:
+    case Incoming::Kind::kFollow:
       return "follow";
-    case bot::Incoming::Kind::kUnfollow:
+    case Incoming::Kind::kUnfollow:
       return "unfollow";
-    case bot::Incoming::Kind::kNonText:
+    case Incoming::Kind::kNonText:
       return "nontext";
   }
   return "text";
 }
 
-std::optional<bot::Incoming::Kind> KindFromName(std::string_view s) {
-  using K = bot::Incoming::Kind;
+std::optional<Incoming::Kind> KindFromName(std::string_view s) {
+  using K = Incoming::Kind;
   if (s == "text") return K::kText;
   if (s == "postback") return K::kPostback;
   if (s == "follow") return K::kFollow;
@@ -272,9 +272,9 @@ std::string ToJson(const LineTask& task) {
 
 Result<LineTask> LineTaskFromJson(std::string_view text) {
   json j = json::parse(text.begin(), text.end(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Result<LineTask>::Error("task: invalid JSON");
+  if (j.is_discarded() || !j.is_object()) return Status::InvalidArgument("task: invalid JSON");
   auto kind = KindFromName(Str(j, "kind"));
-  if (!kind) return Result<LineTask>::Error("task: unknown kind");
+  if (!kind) return Status::InvalidArgument("task: unknown kind");
   LineTask t;
   t.incoming.kind = *kind;
   t.incoming.user = Str(j, "user");
@@ -287,7 +287,7 @@ Result<LineTask> LineTaskFromJson(std::string_view text) {
   t.reply_token = Str(j, "reply_token");
   t.push_to = Str(j, "to");
   t.retry_key = Str(j, "retry_key");
-  if (t.incoming.user.empty()) return Result<LineTask>::Error("task: missing user");
+  if (t.incoming.user.empty()) return Status::InvalidArgument("task: missing user");
   return t;
 }
 

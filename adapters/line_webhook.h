@@ -1,5 +1,5 @@
 // LINE webhook payload: a tolerant parser and the mapping of events to the
-// engine's bot::Incoming.
+// engine's Incoming.
 //
 // Tolerance (LINE adds event types and fields over time): unknown event
 // types, unknown fields, missing fields and fields of an unexpected type never
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "bot/engine.h"
-#include "knowledge/result.h"
+#include "core/status.h"
 
 namespace yorisoi::adapters {
 
@@ -62,7 +62,7 @@ bool IsDummyReplyToken(std::string_view token);
 // in the inbox as JSON (ToJson/FromJson), so it must hold everything needed
 // to finish the event after a restart.
 struct LineTask {
-  bot::Incoming incoming;   // user = pseudonym
+  Incoming incoming;   // user = pseudonym
   std::string event_type;   // for logs and metrics ("join": the introduction, no engine)
   std::string chat = "user";  // "user" (one-to-one), "group" or "room"
   std::string edit_of;        // messageEdited: the id of the message edited

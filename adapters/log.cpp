@@ -7,7 +7,7 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::adapters {
 namespace {

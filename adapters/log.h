@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::adapters {
 

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "adapters/log.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::adapters {
 namespace {
@@ -69,20 +69,20 @@ Result<BaseUrl> ParseBase(const std::string& url) {
     b.tls = false;
     rest = url.substr(7);
   } else {
-    return R::Error("line_api_base: must start with https:// or http://");
+    return Status::InvalidArgument("line_api_base: must start with https:// or http://");
   }
   auto slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
   b.prefix = slash == std::string::npos ? "" : rest.substr(slash);
   while (!b.prefix.empty() && b.prefix.back() == '/') b.prefix.pop_back();
-  if (authority.empty()) return R::Error("line_api_base: missing host");
+  if (authority.empty()) return Status::InvalidArgument("line_api_base: missing host");
   b.host_header = authority;
   if (authority.front() == '[') {  // [::1]:8080
     auto close = authority.find(']');
-    if (close == std::string::npos) return R::Error("line_api_base: bad IPv6 host");
+    if (close == std::string::npos) return Status::InvalidArgument("line_api_base: bad IPv6 host");
     b.host = authority.substr(1, close - 1);
     if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return R::Error("line_api_base: bad port");
+      if (authority[close + 1] != ':') return Status::InvalidArgument("line_api_base: bad port");
       b.port = authority.substr(close + 2);
     }
   } else {
@@ -90,13 +90,13 @@ Result<BaseUrl> ParseBase(const std::string& url) {
     b.host = authority.substr(0, colon);
     if (colon != std::string::npos) b.port = authority.substr(colon + 1);
   }
-  if (b.host.empty()) return R::Error("line_api_base: missing host");
+  if (b.host.empty()) return Status::InvalidArgument("line_api_base: missing host");
   if (b.port.empty()) b.port = b.tls ? "443" : "80";
   for (char c : b.port) {
-    if (c < '0' || c > '9') return R::Error("line_api_base: bad port");
+    if (c < '0' || c > '9') return Status::InvalidArgument("line_api_base: bad port");
   }
   if (!b.tls && !IsLoopbackHost(b.host))
-    return R::Error("line_api_base: plain http is only allowed for loopback hosts; use https://");
+    return Status::InvalidArgument("line_api_base: plain http is only allowed for loopback hosts; use https://");
   return b;
 }
 
@@ -467,7 +467,7 @@ Result<std::unique_ptr<MessagingClient>> MessagingClient::Create(MessagingOption
   using R = Result<std::unique_ptr<MessagingClient>>;
   Result<BaseUrl> base = ParseBase(options.api_base);
   if (!base.ok()) return R(base.status());
-  if (!options.now_ms) return R::Error("messaging client: no clock (now_ms) given");
+  if (!options.now_ms) return Status::InvalidArgument("messaging client: no clock (now_ms) given");
   auto impl = std::make_shared<Impl>(std::move(options), metrics, std::move(base).value());
   if (impl->base.tls) {
     try {
@@ -475,7 +475,7 @@ Result<std::unique_ptr<MessagingClient>> MessagingClient::Create(MessagingOption
       impl->tls_ctx->set_default_verify_paths();
       impl->tls_ctx->set_verify_mode(ssl::verify_peer);
     } catch (const std::exception& e) {
-      return R::Error(std::string("TLS setup: ") + e.what());
+      return Status::IOError(std::string("TLS setup: ") + e.what());
     }
   }
   impl->thread = std::thread([impl] { impl->ioc.run(); });

@@ -37,7 +37,7 @@
 #include <string>
 
 #include "adapters/metrics.h"
-#include "knowledge/result.h"
+#include "core/status.h"
 
 namespace yorisoi::adapters {
 

@@ -77,14 +77,14 @@ Result<Pseudonymizer> Pseudonymizer::OpenOrCreate(const std::string& dir) {
         text.pop_back();
       std::string key = HexDecode(text);
       if (key.size() != kKeyBytes)
-        return Result<Pseudonymizer>::Error(path + ": not a 64-character hex key");
+        return Status::InvalidArgument(path + ": not a 64-character hex key");
       return Pseudonymizer(std::move(key));
     }
     // Create it exclusively; if another process won the race, read theirs.
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
       if (errno == EEXIST) continue;
-      return Result<Pseudonymizer>::Error(path + ": cannot create: " + std::strerror(errno));
+      return Status::InvalidArgument(path + ": cannot create: " + std::strerror(errno));
     }
     std::string key;
     try {
@@ -92,7 +92,7 @@ Result<Pseudonymizer> Pseudonymizer::OpenOrCreate(const std::string& dir) {
     } catch (const std::exception& e) {
       ::close(fd);
       ::unlink(path.c_str());
-      return Result<Pseudonymizer>::Error(path + ": " + e.what());
+      return Status::InvalidArgument(path + ": " + e.what());
     }
     const std::string text = HexEncode(key) + "\n";
     bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
@@ -100,11 +100,11 @@ Result<Pseudonymizer> Pseudonymizer::OpenOrCreate(const std::string& dir) {
     ok = ::close(fd) == 0 && ok;
     if (!ok) {
       ::unlink(path.c_str());
-      return Result<Pseudonymizer>::Error(path + ": cannot write: " + std::strerror(errno));
+      return Status::InvalidArgument(path + ": cannot write: " + std::strerror(errno));
     }
     return Pseudonymizer(std::move(key));
   }
-  return Result<Pseudonymizer>::Error(path + ": cannot read");
+  return Status::InvalidArgument(path + ": cannot read");
 }
 
 std::string Pseudonymizer::Id(std::string_view line_id) const {

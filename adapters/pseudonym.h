@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "knowledge/result.h"
+#include "core/status.h"
 
 namespace yorisoi::adapters {
 

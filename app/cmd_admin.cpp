@@ -16,7 +16,7 @@
 
 #include "app/commands.h"
 #include "app/config.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 #include "store/admin_store.h"
 
 namespace yorisoi::app {

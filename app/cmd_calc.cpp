@@ -1,7 +1,7 @@
 // `yorisoi calc [--explain] [--config PATH]`: one JSON household on stdin,
 // the results as JSON on stdout (or, with --explain, a Japanese step-by-step
 // explanation). Bad input → exit 2 and one line on stderr naming the field.
-// Shares calc::RunJsonApi with `POST /api/v1/calc`, so both answer alike.
+// Shares calc::CalculateJson with `POST /api/v1/calc`, so both answer alike.
 #include <iostream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -11,7 +11,7 @@
 #include "app/config.h"
 #include "knowledge/calc/calc.h"
 #include "knowledge/kb.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::app {
 
@@ -40,23 +40,16 @@ int CmdCalc(const Args& in_args) {
     return 1;
   }
   const Date today = ToJst(WallClock().NowMillis()).date;
-  const auto [status, out] = calc::RunJsonApi(body, **kb, today, explain);
-  if (status != 200) {
-    const nlohmann::json err = nlohmann::json::parse(out, nullptr, false);
-    const std::string msg = err.is_object() && err.contains("error") && err["error"].is_string()
-                                ? err["error"].get<std::string>()
-                                : out;
-    std::cerr << "yorisoi calc: " << msg << "\n";
+  Result<nlohmann::json> out = calc::CalculateJson(body, **kb, today, explain);
+  if (!out.ok()) {
+    std::cerr << "yorisoi calc: " << out.error() << "\n";
     return 2;
   }
   if (explain) {
-    const nlohmann::json j = nlohmann::json::parse(out, nullptr, false);
-    if (j.is_object() && j.contains("explanation") && j["explanation"].is_string()) {
-      std::cout << j["explanation"].get<std::string>();
-      return 0;
-    }
+    std::cout << (*out)["explanation"].get<std::string>();
+    return 0;
   }
-  std::cout << out << "\n";
+  std::cout << out->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return 0;
 }
 

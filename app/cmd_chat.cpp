@@ -13,7 +13,7 @@
 #include "app/commands.h"
 #include "app/config.h"
 #include "bot/runtime.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::app {
 namespace {
@@ -57,9 +57,9 @@ bot::RuntimeOptions OptionsFrom(const Config& cfg, bool in_memory) {
 // Ordered keys: {"user", "messages", "meta"} reads naturally line by line.
 using ojson = nlohmann::ordered_json;
 
-ojson ReplyJson(const std::string& user, const bot::Reply& r) {
+ojson ReplyJson(const std::string& user, const Reply& r) {
   ojson msgs = ojson::array();
-  for (const bot::OutMessage& m : r.messages) {
+  for (const Message& m : r.messages) {
     ojson jm = {{"text", m.text}};
     if (!m.buttons.empty()) {
       jm["buttons"] = ojson::array();
@@ -75,7 +75,7 @@ ojson ReplyJson(const std::string& user, const bot::Reply& r) {
     }
     msgs.push_back(std::move(jm));
   }
-  const bot::ReplyMeta& m = r.meta;
+  const Meta& m = r.meta;
   ojson meta = {{"intent", m.intent},     {"confidence", m.confidence},
                 {"flow", m.flow},         {"municipality", m.municipality},
                 {"programs", m.programs}, {"answered", m.answered},
@@ -98,7 +98,7 @@ int RunJsonl(bot::Runtime& rt) {
       ++bad;
       continue;
     }
-    bot::Incoming in;
+    Incoming in;
     in.user = j.value("user", "console");
     const std::string at = j.value("at", "");
     if (at.empty()) {
@@ -112,16 +112,16 @@ int RunJsonl(bot::Runtime& rt) {
       continue;
     }
     if (j.contains("text") && j["text"].is_string()) {
-      in.kind = bot::Incoming::Kind::kText;
+      in.kind = Incoming::Kind::kText;
       in.text = j["text"].get<std::string>();
     } else if (j.contains("postback") && j["postback"].is_string()) {
-      in.kind = bot::Incoming::Kind::kPostback;
+      in.kind = Incoming::Kind::kPostback;
       in.text = j["postback"].get<std::string>();
     } else if (j.contains("event") && j["event"].is_string()) {
       const std::string ev = j["event"].get<std::string>();
-      in.kind = ev == "follow"     ? bot::Incoming::Kind::kFollow
-                : ev == "unfollow" ? bot::Incoming::Kind::kUnfollow
-                                   : bot::Incoming::Kind::kNonText;
+      in.kind = ev == "follow"     ? Incoming::Kind::kFollow
+                : ev == "unfollow" ? Incoming::Kind::kUnfollow
+                                   : Incoming::Kind::kNonText;
       in.text = ev;
     } else {
       std::cout
@@ -135,8 +135,8 @@ int RunJsonl(bot::Runtime& rt) {
   return bad ? 1 : 0;
 }
 
-void Print(const bot::Reply& r) {
-  for (const bot::OutMessage& m : r.messages) {
+void Print(const Reply& r) {
+  for (const Message& m : r.messages) {
     std::cout << "\n" << m.text << "\n";
     for (const auto& b : m.buttons) std::cout << "  [" << b.label << "] " << b.uri << "\n";
   }
@@ -150,37 +150,37 @@ void Print(const bot::Reply& r) {
 int RunInteractive(bot::Runtime& rt, const std::string& user, std::optional<int64_t> fixed_at) {
   std::cout << "yorisoi chat — 日本語で送ってください。番号でボタンを選べます。"
                "/follow /quit が使えます。\n";
-  std::vector<bot::QuickReply> last;
+  std::vector<QuickReply> last;
   std::string line;
   while (std::cout << "> " << std::flush, std::getline(std::cin, line)) {
     if (line == "/quit" || line == "/exit") break;
-    bot::Incoming in;
+    Incoming in;
     in.user = user;
     in.timestamp_ms = fixed_at ? *fixed_at : WallClock().NowMillis();
-    in.kind = bot::Incoming::Kind::kText;
+    in.kind = Incoming::Kind::kText;
     in.text = line;
     if (line == "/follow") {
-      in.kind = bot::Incoming::Kind::kFollow;
+      in.kind = Incoming::Kind::kFollow;
     } else if (line == "/sticker") {
-      in.kind = bot::Incoming::Kind::kNonText;
+      in.kind = Incoming::Kind::kNonText;
       in.text = "sticker";
     } else if (!line.empty() && line.find_first_not_of("0123456789") == std::string::npos) {
       const size_t n = std::stoul(line);
       if (n >= 1 && n <= last.size()) {
-        const bot::QuickReply& q = last[n - 1];
+        const QuickReply& q = last[n - 1];
         std::cout << "（" << q.label << "）\n";
         if (!q.data.empty()) {
-          in.kind = bot::Incoming::Kind::kPostback;
+          in.kind = Incoming::Kind::kPostback;
           in.text = q.data;
         } else {
           in.text = q.text;
         }
       }
     }
-    if (in.kind == bot::Incoming::Kind::kText && in.text.empty()) continue;
-    const bot::Reply r = rt.Handle(in);
+    if (in.kind == Incoming::Kind::kText && in.text.empty()) continue;
+    const Reply r = rt.Handle(in);
     Print(r);
-    last = r.messages.empty() ? std::vector<bot::QuickReply>() : r.messages.back().quick_replies;
+    last = r.messages.empty() ? std::vector<QuickReply>() : r.messages.back().quick_replies;
   }
   return 0;
 }

@@ -4,7 +4,7 @@
 // --min, 2 on bad input.
 //
 // `yorisoi eval --nlu [--min 0.95]`: the question-type classifier on the
-// held-out part of bot/data/train/ (accuracy per intent, the top confusions),
+// held-out part of text/data/train/ (accuracy per intent, the top confusions),
 // a 5-fold cross-validation mean over the training part, and every crisis
 // case (each class in Japanese, romaji and English). Exit 1 when the held-out
 // accuracy is below --min or any crisis case is wrong.

@@ -43,7 +43,7 @@
 #include "app/commands.h"
 #include "app/config.h"
 #include "bot/runtime.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 #include "store/admin_store.h"
 #include "store/inbox.h"
 #include "store/log_store.h"
@@ -66,7 +66,7 @@ int Fail(int code, const std::string& message) {
 Status CheckDataDir(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::Error("data directory " + dir + ": cannot create: " + ec.message());
+  if (ec) return Status::InvalidArgument("data directory " + dir + ": cannot create: " + ec.message());
   // Private: the directory 0700, every file in it 0600 (also files an
   // earlier version created 0644); files created later get 0600 from the
   // umask set by the caller.
@@ -88,14 +88,14 @@ Status CheckDataDir(const std::string& dir) {
   const std::string probe = dir + "/.write-probe-" + std::to_string(::getpid());
   int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return Status::Error("data directory " + dir + " is not writable: " + std::strerror(errno));
+    return Status::InvalidArgument("data directory " + dir + " is not writable: " + std::strerror(errno));
   }
   const bool ok = ::write(fd, "ok", 2) == 2;
   const int err = errno;
   ::close(fd);
   ::unlink(probe.c_str());
   if (!ok)
-    return Status::Error("data directory " + dir + " is not writable: " + std::strerror(err));
+    return Status::InvalidArgument("data directory " + dir + " is not writable: " + std::strerror(err));
   return Status::Ok();
 }
 
@@ -247,7 +247,7 @@ int CmdServe(const Args& in_args) {
     dopt.now_ms = [] { return WallClock().NowMillis(); };
     dopt.loading = loading.get();
     dispatcher = std::make_unique<ad::Dispatcher>(
-        dopt, inbox->get(), [&rt](const bot::Incoming& m) { return rt.Handle(m); }, client.get(),
+        dopt, inbox->get(), [&rt](const Incoming& m) { return rt.Handle(m); }, client.get(),
         &metrics);
     webhook = std::make_unique<ad::LineWebhook>(cfg.line_channel_secret, inbox->get(), &*pseudonyms,
                                                 dispatcher.get(), &metrics,
@@ -279,7 +279,7 @@ int CmdServe(const Args& in_args) {
     for (const auto& p : rt.kb().programs()) co.program_names[p.id] = p.name;
     auto c = rt.log_store() != nullptr
                  ? ad::admin::Console::Open(co, rt.log_store())
-                 : Result<std::unique_ptr<ad::admin::Console>>::Error(
+                 : Status::InvalidArgument(
                        "the conversation log is unavailable (" + cfg.data_dir + "/log.sqlite)");
     if (c.ok()) {
       console = std::move(c).value();

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::app {
 

@@ -37,7 +37,7 @@ Status ReadKey(const json& j, const std::string& file, const char* key, T& out) 
       out = static_cast<T>(v);
     }
   } catch (const std::exception& e) {
-    return Status::Error(file + ": field \"" + key + "\": " + e.what());
+    return Status::InvalidArgument(file + ": field \"" + key + "\": " + e.what());
   }
   return Status::Ok();
 }
@@ -48,7 +48,7 @@ Status EnvInt(const char* name, int& out) {
   char* end = nullptr;
   long n = std::strtol(v, &end, 10);
   if (*end != '\0' || n < 0 || n > 65535)
-    return Status::Error(std::string("environment ") + name + ": not a valid port (0–65535)");
+    return Status::InvalidArgument(std::string("environment ") + name + ": not a valid port (0–65535)");
   out = static_cast<int>(n);
   return Status::Ok();
 }
@@ -92,7 +92,7 @@ Status CheckRanges(const Config& c, const std::string& file) {
     if (r.value < r.min || r.value > r.max) {
       std::string range = std::to_string(r.min) + (r.max == kNoMax ? " or more"
                                                                    : "–" + std::to_string(r.max));
-      return Status::Error(file + ": field \"" + r.key + "\": " + std::to_string(r.value) +
+      return Status::InvalidArgument(file + ": field \"" + r.key + "\": " + std::to_string(r.value) +
                            " is out of range (" + range + r.unit + ")");
     }
   }
@@ -105,14 +105,14 @@ Result<Config> LoadConfig(const std::string& path) {
   if (file.empty() && std::filesystem::exists("config/yorisoi.json")) file = "config/yorisoi.json";
   if (!file.empty()) {
     std::ifstream in(file);
-    if (!in) return Result<Config>::Error(file + ": cannot read config file");
+    if (!in) return Status::InvalidArgument(file + ": cannot read config file");
     json j;
     try {
       j = json::parse(in);
     } catch (const std::exception& e) {
-      return Result<Config>::Error(file + ": invalid JSON: " + e.what());
+      return Status::InvalidArgument(file + ": invalid JSON: " + e.what());
     }
-    if (!j.is_object()) return Result<Config>::Error(file + ": top level must be an object");
+    if (!j.is_object()) return Status::InvalidArgument(file + ": top level must be an object");
     c.config_path = file;
     for (Status s : {ReadKey(j, file, "bind", c.bind), ReadKey(j, file, "port", c.port),
                      ReadKey(j, file, "io_threads", c.io_threads),
@@ -139,10 +139,10 @@ Result<Config> LoadConfig(const std::string& path) {
     }
     if (auto it = j.find("trusted_proxies"); it != j.end()) {
       if (!it->is_array())
-        return Status::Error(file + ": field \"trusted_proxies\": expected an array of addresses");
+        return Status::InvalidArgument(file + ": field \"trusted_proxies\": expected an array of addresses");
       for (const json& a : *it) {
         if (!a.is_string())
-          return Status::Error(file + ": field \"trusted_proxies\": expected address strings");
+          return Status::InvalidArgument(file + ": field \"trusted_proxies\": expected address strings");
         c.trusted_proxies.push_back(a.get<std::string>());
       }
     }
@@ -164,7 +164,7 @@ Result<Config> ConfigFromArgs(Args& args) {
     if (args[i] == "--config") {
       if (i + 1 >= args.size()) {
         std::cerr << "yorisoi: --config needs a PATH\n";
-        return Result<Config>::Error("--config needs a PATH");
+        return Status::InvalidArgument("--config needs a PATH");
       }
       path = args[i + 1];
       args.erase(args.begin() + i, args.begin() + i + 2);

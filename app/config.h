@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "app/commands.h"
-#include "knowledge/result.h"
+#include "core/status.h"
 #include "yorisoi_source_dir.h"
 
 namespace yorisoi::app {
@@ -22,7 +22,7 @@ struct Config {
   int worker_threads = 2;
   std::string data_dir = "./data";
   std::string knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
-  std::string lexicon_dir = YORISOI_SOURCE_DIR "/bot/data";
+  std::string lexicon_dir = YORISOI_SOURCE_DIR "/text/data";
   std::string admin_ui_dir = YORISOI_SOURCE_DIR "/adapters/admin/ui";
   std::string line_channel_secret;        // secret: never logged
   std::string line_channel_access_token;  // secret: never logged

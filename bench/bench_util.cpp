@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "knowledge/time.h"
+#include "core/time.h"
 #include "yorisoi_source_dir.h"
 
 namespace yorisoi::bench {

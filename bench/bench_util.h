@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 #include "knowledge/kb.h"
 
 namespace yorisoi::bench {
@@ -16,7 +16,7 @@ namespace yorisoi::bench {
 const std::string& CompiledKbPath();
 // The knowledge base opened from CompiledKbPath() (shared, read-only).
 const kb::KnowledgeBase& SharedKb();
-// The NLU over bot/data with the KB's municipalities and programs.
+// The NLU over text/data with the KB's municipalities and programs.
 const text::Nlu& SharedNlu();
 // 2026-11-24 (Tue) 10:00 JST and 2026-11-23 (祝日) 21:00 JST as epoch ms.
 int64_t WeekdayMorning();

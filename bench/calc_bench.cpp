@@ -34,7 +34,7 @@ void BM_CalcJsonApi(benchmark::State& state) {
       R"({"date":"2026-11-24","municipality":"kodaira","parent":{"salary_income":2500000},)"
       R"("children":[{"birth_date":"2015-04-10"},{"birth_date":"2019-08-01"}]})";
   for (auto _ : state)
-    benchmark::DoNotOptimize(calc::RunJsonApi(body, kb, Date{2026, 11, 24}, false));
+    benchmark::DoNotOptimize(calc::CalculateJson(body, kb, Date{2026, 11, 24}, false));
   state.SetLabel("parse + calculate + JSON out (the /api/v1/calc and CLI path)");
 }
 BENCHMARK(BM_CalcJsonApi)->Unit(benchmark::kMicrosecond);

@@ -61,7 +61,7 @@ std::unique_ptr<bot::Runtime> OpenRuntime(const TempDir& dir) {
   o.data_dir = dir.path.string();
   o.kb_path = CompiledKbPath();
   o.knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
-  o.lexicon_dir = YORISOI_SOURCE_DIR "/bot/data";
+  o.lexicon_dir = YORISOI_SOURCE_DIR "/text/data";
   o.in_memory = false;  // state.sqlite and log.sqlite on disk
   // The events are dated 2026 and later (one a second); a clock far ahead keeps
   // them all plausible.
@@ -89,13 +89,13 @@ void BM_RuntimeHandle(benchmark::State& state) {
   for (auto _ : state) {
     const int u = static_cast<int>(k % users);
     const auto& conv = convs[u % convs.size()];
-    bot::Incoming in;
+    Incoming in;
     in.user = "bench-user-" + std::to_string(u);
     in.text = conv[next[u]];
     in.timestamp_ms = t0 + k * 1000;
     next[u] = (next[u] + 1) % conv.size();
     const auto a = std::chrono::steady_clock::now();
-    bot::Reply r = rt->Handle(in);
+    Reply r = rt->Handle(in);
     const auto b = std::chrono::steady_clock::now();
     benchmark::DoNotOptimize(r);
     if (r.messages.empty()) ++empty;

@@ -39,7 +39,7 @@
 #include <system_error>
 #include <vector>
 
-#include "knowledge/time.h"
+#include "core/time.h"
 #include "store/log_query.h"
 #include "store/log_store.h"
 

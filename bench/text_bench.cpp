@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 #include "dialogs/lexicon.h"
 #include "yorisoi_source_dir.h"
 
@@ -38,11 +38,11 @@ const std::vector<std::string>& Messages() {
   return kMessages;
 }
 
-// The NLU over bot/data with the knowledge base's lexicon, as the runtime
+// The NLU over text/data with the knowledge base's lexicon, as the runtime
 // builds it.
 const text::Nlu& Nlu() {
   static const std::unique_ptr<text::Nlu> nlu = [] {
-    auto r = text::Nlu::Create(YORISOI_SOURCE_DIR "/bot/data", dialogs::BuildLexicon(SharedKb()));
+    auto r = text::Nlu::Create(YORISOI_SOURCE_DIR "/text/data", dialogs::BuildLexicon(SharedKb()));
     if (!r.ok()) {
       std::fprintf(stderr, "nlu: %s\n", r.error().c_str());
       std::exit(1);

@@ -3,8 +3,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "bot/text/nlu.h"
-#include "knowledge/time.h"
+#include "text/nlu.h"
+#include "core/time.h"
 
 namespace yorisoi::bot::eval {
 
@@ -25,7 +25,7 @@ std::string MatchForm(const std::string& text) {
 Result<std::vector<Case>> LoadCases(const std::string& path) {
   using R = Result<std::vector<Case>>;
   std::ifstream in(path);
-  if (!in) return R::Error(path + ": cannot open");
+  if (!in) return Status::NotFound(path + ": cannot open");
   std::vector<Case> cases;
   std::string line;
   int n = 0;
@@ -41,10 +41,10 @@ Result<std::vector<Case>> LoadCases(const std::string& path) {
       c.id = j.value("id", "line" + std::to_string(n));
       const std::string at = j.value("at", "");
       auto t = ParseIsoInstant(at);
-      if (!t) return R::Error(where + ": at: not an ISO-8601 instant");
+      if (!t) return Status::InvalidArgument(where + ": at: not an ISO-8601 instant");
       c.at_ms = *t;
       if (!j.contains("turns") || !j["turns"].is_array() || j["turns"].empty())
-        return R::Error(where + ": turns: missing or empty");
+        return Status::InvalidArgument(where + ": turns: missing or empty");
       for (const json& tj : j["turns"]) {
         if (tj.is_string()) {
           c.turns.push_back({Turn::Kind::kText, tj.get<std::string>()});
@@ -55,14 +55,14 @@ Result<std::vector<Case>> LoadCases(const std::string& path) {
         } else if (tj.is_object() && tj.contains("text")) {
           c.turns.push_back({Turn::Kind::kText, tj["text"].get<std::string>()});
         } else {
-          return R::Error(where + ": turns: each turn is a string or {\"event\": …}");
+          return Status::InvalidArgument(where + ": turns: each turn is a string or {\"event\": …}");
         }
       }
       if (j.contains("expect")) c.expect = j["expect"].get<std::vector<std::vector<std::string>>>();
       if (j.contains("forbid")) c.forbid = j["forbid"].get<std::vector<std::string>>();
       cases.push_back(std::move(c));
     } catch (const std::exception& e) {
-      return R::Error(where + ": " + e.what());
+      return Status::InvalidArgument(where + ": " + e.what());
     }
   }
   return cases;
@@ -92,7 +92,7 @@ CaseResult RunCase(Runtime& runtime, const Case& c, const std::string& user) {
     last = runtime.Handle(in);
   }
   std::string reply;
-  for (const OutMessage& m : last.messages) {
+  for (const Message& m : last.messages) {
     if (!reply.empty()) reply += "\n";
     reply += m.text;
   }

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "bot/runtime.h"
-#include "knowledge/result.h"
+#include "core/status.h"
 
 namespace yorisoi::bot::eval {
 

@@ -9,6 +9,7 @@
 
 #include "bot/yorisoi_engine.h"
 #include "dialogs/lexicon.h"
+#include "knowledge/calc/calc.h"
 #include "store/log_store.h"
 #include "store/state_store.h"
 #include "yorisoi_source_dir.h"
@@ -39,10 +40,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   Impl& im = *rt->impl_;
   im.options = options;
   RuntimeOptions& o = im.options;
-  if (o.clock == nullptr) return R::Error("runtime: no clock given");
+  if (o.clock == nullptr) return Status::InvalidArgument("runtime: no clock given");
 #ifdef YORISOI_SOURCE_DIR
   if (o.knowledge_source_dir.empty()) o.knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
-  if (o.lexicon_dir.empty()) o.lexicon_dir = YORISOI_SOURCE_DIR "/bot/data";
+  if (o.lexicon_dir.empty()) o.lexicon_dir = YORISOI_SOURCE_DIR "/text/data";
 #endif
   if (o.kb_path.empty()) o.kb_path = o.data_dir + "/knowledge.sqlite";
 
@@ -52,15 +53,16 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
       ec);
   if (!o.in_memory) {
     fs::create_directories(o.data_dir, ec);
-    if (ec) return R::Error(o.data_dir + ": cannot create data directory: " + ec.message());
+    if (ec) return Status::IOError(o.data_dir + ": cannot create data directory: " + ec.message());
   }
 
   auto kb = kb::KnowledgeBase::OpenOrBuild(o.knowledge_source_dir, o.kb_path);
-  if (!kb.ok()) return R::Error(kb.error());
+  if (!kb.ok()) return kb.status();
   im.kb = std::move(kb).value();
+  if (Status s = calc::CheckCalculators(*im.kb); !s.ok()) return s.WithContext(o.knowledge_source_dir);
 
   auto nlu = text::Nlu::Create(o.lexicon_dir, dialogs::BuildLexicon(*im.kb));
-  if (!nlu.ok()) return R::Error(nlu.error());
+  if (!nlu.ok()) return nlu.status();
   im.nlu = std::move(nlu).value();
 
   const std::string state_path = o.in_memory ? ":memory:" : o.data_dir + "/state.sqlite";
@@ -70,7 +72,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
     im.degraded.push_back("state " + state_path + ": " + state.error() +
                           " (dialog state kept in memory only)");
     state = store::OpenSqliteStateStore(":memory:", o.state_ttl_minutes);
-    if (!state.ok()) return R::Error(state.error());
+    if (!state.ok()) return state.status();
   }
   im.state = std::move(state).value();
   if (!o.in_memory && o.state_ttl_minutes > 0) {
@@ -119,7 +121,7 @@ std::string InboundText(const Incoming& in) {
   return in.text;
 }
 
-store::LogEntry Entry(const Incoming& in, const ReplyMeta& m, std::string direction,
+store::LogEntry Entry(const Incoming& in, const Meta& m, std::string direction,
                       std::string text) {
   store::LogEntry e;
   e.at_ms = in.timestamp_ms;
@@ -180,7 +182,7 @@ Reply Runtime::Handle(const Incoming& event) {
     log->Append(Entry(in, reply.meta, "in", InboundText(in)));
     if (!reply.messages.empty()) {
       std::string text;
-      for (const OutMessage& m : reply.messages) {
+      for (const Message& m : reply.messages) {
         if (!text.empty()) text += "\n\n";
         text += m.text;
       }

@@ -10,8 +10,8 @@
 
 #include "bot/engine.h"
 #include "knowledge/kb.h"
-#include "knowledge/result.h"
-#include "knowledge/time.h"
+#include "core/status.h"
+#include "core/time.h"
 
 namespace yorisoi::store {
 class LogStore;
@@ -24,7 +24,7 @@ struct RuntimeOptions {
   std::string data_dir = "./data";     // SQLite files live here
   std::string kb_path;                 // default data_dir + "/knowledge.sqlite"
   std::string knowledge_source_dir;    // JSON sources (built when kb_path is missing)
-  std::string lexicon_dir;             // bot/data
+  std::string lexicon_dir;             // text/data
   int state_ttl_minutes = 60 * 24 * 7;
   int log_retention_days = 365;
   bool in_memory = false;              // eval/tests: state and logs in memory

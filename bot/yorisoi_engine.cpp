@@ -50,7 +50,7 @@ class YorisoiEngine final : public Engine {
     } catch (const std::exception&) {
       Reply r;
       r.meta.flow = "error";
-      r.messages.push_back(OutMessage{
+      r.messages.push_back(Message{
           "申し訳ありません。うまくお答えできませんでした。もう一度送ってください。", {}, {}, {}});
       return r;
     }

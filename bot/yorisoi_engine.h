@@ -1,4 +1,4 @@
-// The yorisoi engine: understanding (bot/text) + dialog flows (dialogs/) +
+// The yorisoi engine: understanding (text/) + dialog flows (dialogs/) +
 // per-user tracker in the state store. Implements bot::Engine.
 //
 // Handle() loads the user's tracker (expired = fresh), runs one dialog step
@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "bot/engine.h"
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 #include "knowledge/kb.h"
 
 namespace yorisoi::store {

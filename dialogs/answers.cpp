@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "dialogs/flows.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::dialogs::internal {
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "core/utf8.h"
 #include "dialogs/flows.h"
 #include "knowledge/calc/calc.h"
 
@@ -13,12 +14,6 @@ namespace yorisoi::dialogs::internal {
 namespace {
 
 using text::Money;
-
-size_t Chars(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-  return n;
-}
 
 std::string Man(long long yen) {  // 2000000 → "200万円", 1810000 → "181万円"
   if (yen >= 10000 && yen % 10000 == 0) return std::to_string(yen / 10000) + "万円";
@@ -460,7 +455,7 @@ void Detail(Ctx& c) {
   // Pack the sections into at most four messages of a few hundred characters.
   std::vector<std::string> msgs;
   for (const std::string& sec : sections) {
-    if (!msgs.empty() && (Chars(msgs.back()) + Chars(sec) < 480 || msgs.size() >= 4))
+    if (!msgs.empty() && (utf8::CodePointCount(msgs.back()) + utf8::CodePointCount(sec) < 480 || msgs.size() >= 4))
       msgs.back() += "\n\n" + sec;
     else
       msgs.push_back(sec);

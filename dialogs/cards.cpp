@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "dialogs/flows.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::dialogs::internal {
 

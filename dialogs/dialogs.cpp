@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "dialogs/flows.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::dialogs {
 

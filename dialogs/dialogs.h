@@ -10,7 +10,7 @@
 
 #include <memory>
 
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 #include "dialogs/reply.h"
 #include "dialogs/tracker.h"
 #include "knowledge/kb.h"

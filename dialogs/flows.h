@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 #include "dialogs/dialogs.h"
 #include "dialogs/matcher.h"
 #include "dialogs/reply.h"

@@ -3,7 +3,7 @@
 // KB is understood without listing it twice. Pure.
 #pragma once
 
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 #include "knowledge/kb.h"
 
 namespace yorisoi::dialogs {

@@ -4,14 +4,10 @@
 #include <cmath>
 #include <set>
 
+#include "core/utf8.h"
+
 namespace yorisoi::dialogs::internal {
 namespace {
-
-size_t Chars(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-  return n;
-}
 
 // Splits on spaces, brackets and Japanese list marks.
 std::vector<std::string> Parts(const std::string& s) {
@@ -90,10 +86,10 @@ Matcher::Matcher(const kb::KnowledgeBase& kb, const text::Nlu& nlu) {
           // "有田市福祉事務所" is also named as "福祉事務所".
           if (n.size() > r.size() && n.compare(0, r.size(), r) == 0) {
             const std::string rest = n.substr(r.size());
-            if (Chars(rest) >= 3 && !generic.count(rest)) names.insert(rest);
+            if (utf8::CodePointCount(rest) >= 3 && !generic.count(rest)) names.insert(rest);
           }
         }
-        if (Chars(n) < 3 || generic.count(n)) continue;
+        if (utf8::CodePointCount(n) < 3 || generic.count(n)) continue;
         names.insert(n);
       }
     }
@@ -106,7 +102,7 @@ Matcher::Matcher(const kb::KnowledgeBase& kb, const text::Nlu& nlu) {
     std::set<std::string> terms;
     for (const std::string& r : raw) {
       const std::string n = canon(r);
-      if (Chars(n) >= 2) terms.insert(n);
+      if (utf8::CodePointCount(n) >= 2) terms.insert(n);
     }
     for (const auto& t : terms) ++df[t];
     return terms;
@@ -127,7 +123,7 @@ Matcher::Matcher(const kb::KnowledgeBase& kb, const text::Nlu& nlu) {
     std::vector<Term> out;
     for (const auto& t : terms) {
       if (generic.count(t)) continue;
-      out.push_back(Term{t, std::sqrt(static_cast<double>(Chars(t))) * std::log(1.0 + n / df[t])});
+      out.push_back(Term{t, std::sqrt(static_cast<double>(utf8::CodePointCount(t))) * std::log(1.0 + n / df[t])});
     }
     return out;
   };
@@ -141,7 +137,7 @@ std::vector<Hit> Matcher::NamedWindows(const std::string& text) const {
   for (const auto& [id, names] : named_) {
     size_t best = 0;
     for (const std::string& n : names)
-      if (canonical.find(n) != std::string::npos) best = std::max(best, Chars(n));
+      if (canonical.find(n) != std::string::npos) best = std::max(best, utf8::CodePointCount(n));
     if (best) hits.push_back(Hit{id, static_cast<double>(best)});
   }
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
@@ -178,7 +174,7 @@ double Matcher::WindowAffinity(const std::string& window_id, const std::string& 
   double s = 0;
   if (auto it = named_.find(window_id); it != named_.end())
     for (const std::string& n : it->second)
-      if (canonical.find(n) != std::string::npos) s = std::max(s, static_cast<double>(Chars(n)));
+      if (canonical.find(n) != std::string::npos) s = std::max(s, static_cast<double>(utf8::CodePointCount(n)));
   if (auto it = window_topics_.find(window_id); it != window_topics_.end())
     for (const Term& t : it->second)
       if (canonical.find(t.text) != std::string::npos) s += t.weight;

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 #include "knowledge/kb.h"
 
 namespace yorisoi::dialogs::internal {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "core/utf8.h"
 #include "dialogs/flows.h"
 
 namespace yorisoi::dialogs::internal {
@@ -14,12 +15,6 @@ namespace {
 
 int ScopeRank(const kb::Program& p) {
   return p.scope == "municipality" ? 2 : p.scope == "prefecture" ? 1 : 0;
-}
-
-size_t Chars(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-  return n;
 }
 
 bool HasDigit(const std::string& s) {
@@ -103,7 +98,7 @@ std::string FirstSentences(const std::string& text, size_t max_chars) {
     size_t end = text.find(kStop, pos);
     end = end == std::string::npos ? text.size() : end + kStop.size();
     const std::string sentence = text.substr(pos, end - pos);
-    if (!out.empty() && Chars(out) + Chars(sentence) > max_chars) break;
+    if (!out.empty() && utf8::CodePointCount(out) + utf8::CodePointCount(sentence) > max_chars) break;
     out += sentence;
     pos = end;
   }
@@ -462,11 +457,11 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
   }
   std::string text = head + "\n" + (lead.empty() ? "" : lead + "\n") + body;
   bool cut = false;
-  if (!detailed && Chars(text) > kLongReply) {
+  if (!detailed && utf8::CodePointCount(text) > kLongReply) {
     // Lead with the answer; the rest is one tap away.
     std::string shortened = head + "\n" + (lead.empty() ? "" : lead + "\n");
-    shortened += FirstSentences(body, kLongReply - std::min<size_t>(Chars(shortened), 300) - 40);
-    if (Chars(shortened) > kLongReply) shortened = Truncate(shortened, kLongReply - 10) + "…";
+    shortened += FirstSentences(body, kLongReply - std::min<size_t>(utf8::CodePointCount(shortened), 300) - 40);
+    if (utf8::CodePointCount(shortened) > kLongReply) shortened = Truncate(shortened, kLongReply - 10) + "…";
     text = shortened;
     cut = true;
   }
@@ -624,7 +619,7 @@ bool Programs(Ctx& c, const std::string& intent) {
               (last && c.u->categories.size() == 1 && c.u->categories.front() == last->category));
   // A short question naming no program (「いくら？」「対象は？」) follows up
   // the last answer even when its words suggest a category.
-  const bool short_question = c.u && c.u->programs.empty() && Chars(c.u->raw) <= 12;
+  const bool short_question = c.u && c.u->programs.empty() && utf8::CodePointCount(c.u->raw) <= 12;
   const bool follow_up = facet && c.u && (same_category || short_question) &&
                          c.u->municipalities.empty() && c.u->prefectures.empty();
   ProgramChoice pc = short_question && follow_up && last

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "dialogs/flows.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::dialogs::internal {
 

@@ -34,9 +34,11 @@ const yorisoi::kb::KnowledgeBase& TheKb() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string body(reinterpret_cast<const char*>(data), size);
-  const auto [status, out] =
-      yorisoi::calc::RunJsonApi(body, TheKb(), yorisoi::Date{2026, 11, 24}, size % 2 == 0);
-  if (status != 200 && status != 400) std::abort();
-  if (out.empty()) std::abort();
+  const auto out =
+      yorisoi::calc::CalculateJson(body, TheKb(), yorisoi::Date{2026, 11, 24}, size % 2 == 0);
+  // Either a result or an input error that names a field; never anything else.
+  if (!out.ok() && (out.code() != yorisoi::StatusCode::kInvalidArgument || out.error().empty()))
+    std::abort();
+  if (out.ok() && !out->contains("results")) std::abort();
   return 0;
 }

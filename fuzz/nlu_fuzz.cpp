@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 #include "yorisoi_source_dir.h"
 
 namespace {
@@ -22,7 +22,7 @@ const yorisoi::text::Nlu& TheNlu() {
     lex.programs = {
         {"jido_fuyo_teate", {"児童扶養手当", "じどうふようてあて"}, 1.0, "手当・給付金"},
         {"jido_teate", {"児童手当"}, 1.0, "手当・給付金"}};
-    auto r = yorisoi::text::Nlu::Create(YORISOI_SOURCE_DIR "/bot/data", lex);
+    auto r = yorisoi::text::Nlu::Create(YORISOI_SOURCE_DIR "/text/data", lex);
     if (!r.ok()) std::abort();
     return std::move(r).value();
   }();

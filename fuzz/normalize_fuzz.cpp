@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string in(reinterpret_cast<const char*>(data), size);

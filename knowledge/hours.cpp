@@ -281,11 +281,11 @@ Result<int> ParseClock(const std::string& hhmm) {
       !std::isdigit(static_cast<unsigned char>(hhmm[1])) ||
       !std::isdigit(static_cast<unsigned char>(hhmm[3])) ||
       !std::isdigit(static_cast<unsigned char>(hhmm[4])))
-    return Result<int>::Error("\"" + hhmm + "\" is not HH:MM");
+    return Status::InvalidArgument("\"" + hhmm + "\" is not HH:MM");
   h = (hhmm[0] - '0') * 10 + (hhmm[1] - '0');
   m = (hhmm[3] - '0') * 10 + (hhmm[4] - '0');
   if (m > 59 || h > 24 || (h == 24 && m != 0))
-    return Result<int>::Error("\"" + hhmm + "\" is not a time between 00:00 and 24:00");
+    return Status::InvalidArgument("\"" + hhmm + "\" is not a time between 00:00 and 24:00");
   return h * 60 + m;
 }
 

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "knowledge/model.h"
-#include "knowledge/result.h"
-#include "knowledge/time.h"
+#include "core/status.h"
+#include "core/time.h"
 
 namespace yorisoi::kb {
 

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/utf8.h"
 #include "knowledge/kb_sources.h"
 
 namespace yorisoi::kb {
@@ -23,13 +24,6 @@ using internal::Problems;
 using nlohmann::json;
 
 constexpr int kSchemaVersion = 1;
-
-size_t Utf8Length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
 
 std::string Join(const std::vector<std::string>& v, const char* sep = "\n") {
   std::string out;
@@ -208,7 +202,7 @@ Status KnowledgeBase::Build(const std::string& source_dir, const std::string& db
   if (!problems.empty()) {
     std::string msg = std::to_string(problems.size()) + " problem(s) in " + source_dir + ":";
     for (const auto& p : problems) msg += "\n  " + p;
-    return Status::Error(msg);
+    return Status::InvalidArgument(msg);
   }
   const std::string tmp = db_path + ".tmp";
   try {
@@ -322,7 +316,7 @@ Status KnowledgeBase::Build(const std::string& source_dir, const std::string& db
   } catch (const std::exception& e) {
     std::error_code ec;
     fs::remove(tmp, ec);
-    return Status::Error(db_path + ": build failed: " + e.what());
+    return Status::IOError(db_path + ": build failed: " + e.what());
   }
   return Status::Ok();
 }
@@ -343,8 +337,7 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::string& db
           im.content_hash = st.getColumn(1).getString();
         if (st.getColumn(0).getString() == "schema_version" &&
             st.getColumn(1).getString() != std::to_string(kSchemaVersion))
-          return Result<std::unique_ptr<KnowledgeBase>>::Error(db_path +
-                                                               ": schema version mismatch");
+          return Status::Corruption(db_path + ": schema version mismatch");
       }
     }
     auto rows = [&](const char* table, auto fn) {
@@ -382,9 +375,9 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::string& db
     }
     im.calendar = HolidayCalendar(std::move(overrides));
   } catch (const std::exception& e) {
-    return Result<std::unique_ptr<KnowledgeBase>>::Error(db_path + ": cannot open: " + e.what());
+    return Status::IOError(db_path + ": cannot open: " + e.what());
   }
-  if (!problems.empty()) return Result<std::unique_ptr<KnowledgeBase>>::Error(problems.front());
+  if (!problems.empty()) return Status::Corruption(problems.front());
   im.Index();
   return kb;
 }
@@ -625,7 +618,7 @@ std::vector<SearchHit> KnowledgeBase::Search(std::string_view text, std::string_
   std::string cur;
   auto flush = [&] {
     if (cur.empty()) return;
-    (Utf8Length(cur) >= 3 ? terms : short_terms).push_back(cur);
+    (utf8::CodePointCount(cur) >= 3 ? terms : short_terms).push_back(cur);
     cur.clear();
   };
   for (size_t i = 0; i < text.size();) {

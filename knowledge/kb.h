@@ -19,8 +19,8 @@
 
 #include "knowledge/hours.h"
 #include "knowledge/model.h"
-#include "knowledge/result.h"
-#include "knowledge/time.h"
+#include "core/status.h"
+#include "core/time.h"
 
 namespace yorisoi::kb {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::kb {
 

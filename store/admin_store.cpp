@@ -11,6 +11,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "core/utf8.h"
+
 namespace yorisoi::store {
 namespace {
 
@@ -77,16 +79,9 @@ bool ValidName(const std::string& name) {
   return true;
 }
 
-size_t CharCount(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
 Status CheckNewPassword(const std::string& password) {
-  if (CharCount(password) < 8) return Status::Error("password must have at least 8 characters");
-  if (password.size() > 1024) return Status::Error("password too long");
+  if (utf8::CodePointCount(password) < 8) return Status::InvalidArgument("password must have at least 8 characters");
+  if (password.size() > 1024) return Status::InvalidArgument("password too long");
   return Status::Ok();
 }
 
@@ -130,7 +125,7 @@ class SqliteAdminStore final : public AdminStore {
   }
 
   Status AddUser(const std::string& name, const std::string& password, int64_t now_ms) override {
-    if (!ValidName(name)) return Status::Error("invalid user name (1-64 bytes, no spaces)");
+    if (!ValidName(name)) return Status::InvalidArgument("invalid user name (1-64 bytes, no spaces)");
     if (Status s = CheckNewPassword(password); !s.ok()) return s;
     const std::string hash = HashPassword(password, iterations_);
     return Guard([&] {
@@ -140,7 +135,7 @@ class SqliteAdminStore final : public AdminStore {
       st.bind(":n", name);
       st.bind(":p", hash);
       st.bind(":t", now_ms);
-      if (st.exec() == 0) return Status::Error("user '" + name + "' already exists");
+      if (st.exec() == 0) return Status::AlreadyExists("user '" + name + "' already exists");
       return Status::Ok();
     });
   }
@@ -154,7 +149,7 @@ class SqliteAdminStore final : public AdminStore {
                            "UPDATE users SET password = :p, failed_logins = 0 WHERE name = :n");
       st.bind(":n", name);
       st.bind(":p", hash);
-      if (st.exec() == 0) return Status::Error("no user '" + name + "'");
+      if (st.exec() == 0) return Status::NotFound("no user '" + name + "'");
       SQLite::Statement del(db_, "DELETE FROM sessions WHERE user = :n");
       del.bind(":n", name);
       del.exec();
@@ -168,7 +163,7 @@ class SqliteAdminStore final : public AdminStore {
       SQLite::Transaction tx(db_);
       SQLite::Statement st(db_, "DELETE FROM users WHERE name = :n");
       st.bind(":n", name);
-      if (st.exec() == 0) return Status::Error("no user '" + name + "'");
+      if (st.exec() == 0) return Status::NotFound("no user '" + name + "'");
       SQLite::Statement del(db_, "DELETE FROM sessions WHERE user = :n");
       del.bind(":n", name);
       del.exec();
@@ -182,7 +177,7 @@ class SqliteAdminStore final : public AdminStore {
     Status s = Guard([&] {
       SQLite::Statement u(db_, "SELECT 1 FROM users WHERE name = :n");
       u.bind(":n", name);
-      if (!u.executeStep()) return Status::Error("no user '" + name + "'");
+      if (!u.executeStep()) return Status::NotFound("no user '" + name + "'");
       SQLite::Statement del(db_, "DELETE FROM sessions WHERE user = :n");
       del.bind(":n", name);
       n = del.exec();
@@ -403,7 +398,7 @@ class SqliteAdminStore final : public AdminStore {
     try {
       return fn();
     } catch (const std::exception& e) {
-      return Status::Error(std::string("admin store: ") + e.what());
+      return Status::IOError(std::string("admin store: ") + e.what());
     }
   }
 
@@ -458,11 +453,11 @@ std::string RandomToken() {
 
 Result<std::unique_ptr<AdminStore>> OpenSqliteAdminStore(const std::string& path,
                                                          int pbkdf2_iterations) {
-  if (pbkdf2_iterations < 1) return Result<std::unique_ptr<AdminStore>>::Error("bad iterations");
+  if (pbkdf2_iterations < 1) return Status::InvalidArgument("bad iterations");
   try {
     return std::unique_ptr<AdminStore>(std::make_unique<SqliteAdminStore>(path, pbkdf2_iterations));
   } catch (const std::exception& e) {
-    return Result<std::unique_ptr<AdminStore>>::Error(path + ": " + e.what());
+    return Status::IOError(path + ": " + e.what());
   }
 }
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "knowledge/result.h"
+#include "core/status.h"
 
 namespace yorisoi::store {
 

@@ -133,7 +133,7 @@ Result<std::unique_ptr<Inbox>> Inbox::Open(const std::string& path, int dedupe_t
     inbox->impl_ = std::make_unique<Impl>(path, dedupe_ttl_hours);
     return inbox;
   } catch (const std::exception& e) {
-    return Result<std::unique_ptr<Inbox>>::Error(path + ": " + e.what());
+    return Status::IOError(path + ": " + e.what());
   }
 }
 
@@ -209,7 +209,7 @@ void Inbox::Impl::CommitBatch(const std::vector<Writer*>& batch) {
       w->status = Status::Ok();
     } catch (const std::exception& e) {
       quiet();
-      w->status = Status::Error("inbox " + path + ": " + kWhat[static_cast<int>(w->kind)] + ": " +
+      w->status = Status::IOError("inbox " + path + ": " + kWhat[static_cast<int>(w->kind)] + ": " +
                                 e.what());
     }
   }
@@ -296,7 +296,7 @@ Result<std::vector<InboxEvent>> Inbox::Unfinished() {
     return out;
   } catch (const std::exception& e) {
     ResetQuietly(*impl_->unfinished);
-    return Result<std::vector<InboxEvent>>::Error(std::string("inbox: unfinished: ") + e.what());
+    return Status::IOError(std::string("inbox: unfinished: ") + e.what());
   }
 }
 
@@ -310,7 +310,7 @@ Result<int64_t> Inbox::CountUnfinished() {
     return n;
   } catch (const std::exception& e) {
     ResetQuietly(*impl_->count);
-    return Result<int64_t>::Error(std::string("inbox: count: ") + e.what());
+    return Status::IOError(std::string("inbox: count: ") + e.what());
   }
 }
 
@@ -325,7 +325,7 @@ Result<bool> Inbox::Contains(const std::string& event_id) {
     return found;
   } catch (const std::exception& e) {
     ResetQuietly(*impl_->contains);
-    return Result<bool>::Error(std::string("inbox: contains: ") + e.what());
+    return Status::IOError(std::string("inbox: contains: ") + e.what());
   }
 }
 
@@ -340,7 +340,7 @@ Result<int64_t> Inbox::Purge(int64_t now_ms) {
     return n;
   } catch (const std::exception& e) {
     ResetQuietly(*impl_->purge);
-    return Result<int64_t>::Error(std::string("inbox: purge: ") + e.what());
+    return Status::IOError(std::string("inbox: purge: ") + e.what());
   }
 }
 

@@ -29,7 +29,7 @@
 #include <utility>
 #include <vector>
 
-#include "knowledge/result.h"
+#include "core/status.h"
 #include "store/log_store.h"
 
 namespace yorisoi::store {

@@ -39,6 +39,7 @@
 
 #include <unicode/utf8.h>
 
+#include "core/utf8.h"
 #include "store/log_query.h"
 
 namespace yorisoi::store {
@@ -108,13 +109,6 @@ std::string Excerpt(const std::string& s, size_t max_chars) {
     ++chars;
   }
   return s;
-}
-
-size_t CharCount(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
 }
 
 }  // namespace
@@ -399,7 +393,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
           "first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms) "
           "RETURNING id");
     } catch (const std::exception& e) {
-      return Status::Error(path_ + ": " + e.what());
+      return Status::IOError(path_ + ": " + e.what());
     }
     writer_ = std::thread([this] { WriterLoop(); });
     return Status::Ok();
@@ -430,7 +424,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
     Status s = last_error_;
     last_error_ = Status::Ok();
     if (s.ok() && dropped_ > reported_dropped_) {
-      s = Status::Error("log store: " + std::to_string(dropped_ - reported_dropped_) +
+      s = Status::IOError("log store: " + std::to_string(dropped_ - reported_dropped_) +
                         " entries dropped (queue full)");
       reported_dropped_ = dropped_;
     }
@@ -445,13 +439,14 @@ class SqliteLogStore final : public LogStore, public LogQuery {
   // ---- LogQuery
 
   Result<ConversationPage> ListConversations(const ConversationFilter& f) override {
-    if (f.page < 1) return Result<ConversationPage>::Error("page must be >= 1");
+    if (f.to_ms < f.from_ms) return Status::InvalidArgument("to is before from");
+    if (f.page < 1) return Status::InvalidArgument("page must be >= 1");
     if (f.page_size < 1 || f.page_size > 200)
-      return Result<ConversationPage>::Error("page_size must be 1..200");
+      return Status::InvalidArgument("page_size must be 1..200");
     uint32_t bit = 0;
     if (!f.flag.empty() && f.flag != "reviewed" && f.flag != "unreviewed") {
       bit = FlagFromName(f.flag);
-      if (bit == 0) return Result<ConversationPage>::Error("unknown flag");
+      if (bit == 0) return Status::InvalidArgument("unknown flag");
     }
     // Terms are masked like the stored text, so a raw phone number finds its
     // masked form.
@@ -598,8 +593,8 @@ class SqliteLogStore final : public LogStore, public LogQuery {
 
   Result<ReviewPage> ListReview(const std::string& status, int page, int page_size) override {
     if (!status.empty() && !ValidReviewStatus(status))
-      return Result<ReviewPage>::Error("unknown status");
-    if (page < 1 || page_size < 1 || page_size > 200) return Result<ReviewPage>::Error("bad page");
+      return Status::InvalidArgument("unknown status");
+    if (page < 1 || page_size < 1 || page_size > 200) return Status::InvalidArgument("bad page");
     const std::string where = status.empty() ? "" : " WHERE status = :status";
     return WithReader<ReviewPage>([&](ReadConn& rc) {
       ReviewPage out;
@@ -651,7 +646,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
 
   Result<bool> UpdateReview(int64_t id, const std::string& status, const std::string& note,
                             const std::string& actor, int64_t now_ms) override {
-    if (!ValidReviewStatus(status)) return Result<bool>::Error("unknown status");
+    if (!ValidReviewStatus(status)) return Status::InvalidArgument("unknown status");
     return RunOnWriter<bool>([=](SQLite::Database& db) {
       SQLite::Statement st(db,
                            "UPDATE review_groups SET status = :s, note = :n, updated_by = :by, "
@@ -665,12 +660,18 @@ class SqliteLogStore final : public LogStore, public LogQuery {
     });
   }
 
+  // Statistics and exports cover at most 400 JST days, from before to.
+  static Status CheckRange(int64_t from_ms, int64_t to_ms) {
+    if (to_ms < from_ms) return Status::InvalidArgument("to is before from");
+    if (JstDay(to_ms) - JstDay(from_ms) + 1 > 400)
+      return Status::InvalidArgument("range longer than 400 days");
+    return Status::Ok();
+  }
+
   Result<std::vector<DayStats>> Stats(int64_t from_ms, int64_t to_ms,
                                       const std::string& municipality) override {
-    if (to_ms < from_ms) return Result<std::vector<DayStats>>::Error("to is before from");
+    if (Status s = CheckRange(from_ms, to_ms); !s.ok()) return s;
     const int64_t first_day = JstDay(from_ms), last_day = JstDay(to_ms);
-    if (last_day - first_day + 1 > 400)
-      return Result<std::vector<DayStats>>::Error("range longer than 400 days");
     return WithReader<std::vector<DayStats>>([&](ReadConn& rc) {
       struct Acc {
         DayStats s;
@@ -740,6 +741,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
 
   Status Export(int64_t from_ms, int64_t to_ms,
                 const std::function<bool(const ExportRow&)>& row) override {
+    if (Status s = CheckRange(from_ms, to_ms); !s.ok()) return s;
     Result<bool> r = WithReader<bool>([&](ReadConn& rc) {
       SQLite::Statement& st =
           rc.Prepare("SELECT " + std::string(kMessageColumns) +
@@ -756,7 +758,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
       return true;
     });
     if (!r.ok()) return r.status();
-    if (!*r) return Status::Error("export stopped");
+    if (!*r) return Status::Unavailable("export stopped");
     return Status::Ok();
   }
 
@@ -799,7 +801,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
     SearchPlan plan;
     std::vector<std::string> parts;
     for (const std::string& term : terms) {
-      if (CharCount(term) >= 3) {
+      if (utf8::CodePointCount(term) >= 3) {
         parts.push_back(FtsPhrase(term));
         continue;
       }
@@ -891,7 +893,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
       if (pool_.size() < 8) pool_.push_back(std::move(rc));
       return out;
     } catch (const std::exception& e) {
-      return Result<T>::Error(std::string("log store query failed: ") + e.what());
+      return Status::IOError(std::string("log store query failed: ") + e.what());
     }
   }
 
@@ -903,12 +905,12 @@ class SqliteLogStore final : public LogStore, public LogQuery {
     std::future<Result<T>> done = promise->get_future();
     {
       std::lock_guard lk(mu_);
-      if (stop_ || writer_exited_) return Result<T>::Error("log store is closed");
+      if (stop_ || writer_exited_) return Status::Unavailable("log store is closed");
       jobs_.push_back([promise, fn = std::move(fn)](SQLite::Database& db) {
         try {
           promise->set_value(Result<T>(fn(db)));
         } catch (const std::exception& e) {
-          promise->set_value(Result<T>::Error(std::string("log store write failed: ") + e.what()));
+          promise->set_value(Status::IOError(std::string("log store write failed: ") + e.what()));
         }
       });
     }
@@ -980,7 +982,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
       return Status::Ok();
     } catch (const std::exception& e) {
       convs_.clear();  // may name rows that were rolled back
-      return Status::Error(std::string("writing ") + std::to_string(batch.size()) +
+      return Status::IOError(std::string("writing ") + std::to_string(batch.size()) +
                            " log entries failed: " + e.what());
     }
   }

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "knowledge/result.h"
-#include "knowledge/time.h"
+#include "core/status.h"
+#include "core/time.h"
 
 namespace yorisoi::store {
 

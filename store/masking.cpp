@@ -15,6 +15,7 @@
 
 #include <unicode/utf8.h>
 
+#include "core/utf8.h"
 #include "store/log_store.h"
 
 namespace yorisoi::store {
@@ -65,7 +66,6 @@ int KanjiDigit(char32_t c) {
   }
 }
 
-bool IsDigit(char32_t f) { return f >= '0' && f <= '9'; }
 bool IsHyphen(const Cp& p) {
   const char32_t c = p.c;
   return p.f == '-' || c == 0x30FC || c == 0xFF70 || (c >= 0x2010 && c <= 0x2015) ||
@@ -74,7 +74,6 @@ bool IsHyphen(const Cp& p) {
 bool IsSeparator(const Cp& p) {
   return IsHyphen(p) || p.f == ' ' || p.f == '(' || p.f == ')' || p.f == '.';
 }
-bool IsHan(char32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || c == 0x3005; }  // incl. 々
 bool IsKatakana(char32_t c) { return c >= 0x30A1 && c <= 0x30FA; }
 bool IsAsciiAlnum(char32_t f) {
   return (f >= '0' && f <= '9') || (f >= 'a' && f <= 'z') || (f >= 'A' && f <= 'Z');
@@ -164,7 +163,7 @@ class Masker {
   }
 
   bool Free(size_t k) const { return k < cps_.size() && replace_[k] < 0; }
-  bool DigitAt(size_t k) const { return Free(k) && IsDigit(cps_[k].f); }
+  bool DigitAt(size_t k) const { return Free(k) && utf8::IsDigit(cps_[k].f); }
 
   // ---- e-mail (ASCII or full-width): replaced by ***@***
   void Emails() {
@@ -296,7 +295,7 @@ class Masker {
   void MaskNumberAfter(size_t k) {
     // Up to 6 characters of words/spaces/colons before the digits.
     size_t skipped = 0;
-    while (k < cps_.size() && skipped < 6 && !IsDigit(cps_[k].f)) {
+    while (k < cps_.size() && skipped < 6 && !utf8::IsDigit(cps_[k].f)) {
       const char32_t c = cps_[k].c;
       if (c == U'。' || c == U'、' || c == '\n' || c == U'！' || c == U'？' || c == '!' ||
           c == '?' || c == ',' || c == U'，')
@@ -304,13 +303,13 @@ class Masker {
       ++k;
       ++skipped;
     }
-    if (k >= cps_.size() || !IsDigit(cps_[k].f)) return;
+    if (k >= cps_.size() || !utf8::IsDigit(cps_[k].f)) return;
     std::vector<size_t> digits;
     size_t j = k;
     while (j < cps_.size()) {
-      if (IsDigit(cps_[j].f)) {
+      if (utf8::IsDigit(cps_[j].f)) {
         digits.push_back(j++);
-      } else if (IsSeparator(cps_[j]) && j + 1 < cps_.size() && IsDigit(cps_[j + 1].f)) {
+      } else if (IsSeparator(cps_[j]) && j + 1 < cps_.size() && utf8::IsDigit(cps_[j + 1].f)) {
         ++j;
       } else {
         break;
@@ -345,10 +344,10 @@ class Masker {
         era_year_base = 1911;
         k += 2;
       } else if ((cps_[k].f == 'S' || cps_[k].f == 'H' || cps_[k].f == 'R') && k + 1 < cps_.size() &&
-                 IsDigit(cps_[k + 1].f) && (k == 0 || !IsAsciiAlnum(cps_[k - 1].f))) {
+                 utf8::IsDigit(cps_[k + 1].f) && (k == 0 || !IsAsciiAlnum(cps_[k - 1].f))) {
         era_year_base = cps_[k].f == 'S' ? 1925 : cps_[k].f == 'H' ? 1988 : 2018;
         ++k;
-      } else if (!IsDigit(cps_[k].f) || (k > 0 && IsDigit(cps_[k - 1].f))) {
+      } else if (!utf8::IsDigit(cps_[k].f) || (k > 0 && utf8::IsDigit(cps_[k - 1].f))) {
         continue;
       }
       std::vector<size_t> digits;
@@ -358,7 +357,7 @@ class Masker {
       size_t j = k;
       for (; part < 3 && j < cps_.size(); ++part) {
         int v = 0, n = 0;
-        while (j < cps_.size() && IsDigit(cps_[j].f) && n < 4) {
+        while (j < cps_.size() && utf8::IsDigit(cps_[j].f) && n < 4) {
           v = v * 10 + static_cast<int>(cps_[j].f - '0');
           digits.push_back(j++);
           ++n;
@@ -410,21 +409,21 @@ class Masker {
     static const std::u32string_view kNotPlace = U"第年月日時分円歳人回件号条項章週約計各全";
     for (size_t i = 0; i < cps_.size(); ++i) {
       // (a) hyphenated: place name, then 2–3 groups of 1–4 digits.
-      if (IsDigit(cps_[i].f) && i > 0 &&
-          (IsHan(cps_[i - 1].c) || IsKatakana(cps_[i - 1].c)) &&
+      if (utf8::IsDigit(cps_[i].f) && i > 0 &&
+          (utf8::IsHan(cps_[i - 1].c) || IsKatakana(cps_[i - 1].c)) &&
           kNotPlace.find(cps_[i - 1].c) == std::u32string_view::npos) {
         std::vector<size_t> digits;
         size_t j = i, groups = 0;
         bool ok = true;
         while (true) {
           size_t n = 0;
-          while (j < cps_.size() && IsDigit(cps_[j].f)) {
+          while (j < cps_.size() && utf8::IsDigit(cps_[j].f)) {
             digits.push_back(j++);
             ++n;
           }
           if (n == 0 || n > 4) ok = false;
           ++groups;
-          if (j + 1 < cps_.size() && IsHyphen(cps_[j]) && IsDigit(cps_[j + 1].f)) {
+          if (j + 1 < cps_.size() && IsHyphen(cps_[j]) && utf8::IsDigit(cps_[j + 1].f)) {
             ++j;
             continue;
           }
@@ -443,7 +442,7 @@ class Masker {
         if (!At(cps_, i, u)) continue;
         size_t k = i;
         std::vector<size_t> digits;
-        while (k > 0 && (IsDigit(cps_[k - 1].f) || KanjiDigit(cps_[k - 1].c) >= 0 ||
+        while (k > 0 && (utf8::IsDigit(cps_[k - 1].f) || KanjiDigit(cps_[k - 1].c) >= 0 ||
                          cps_[k - 1].c == U'十')) {
           digits.push_back(--k);
         }
@@ -493,12 +492,12 @@ class Masker {
         static const std::u32string_view kWords = U"子々式相態変";
         if (kWords.find(cps_[i + 1].c) != std::u32string_view::npos) continue;
       }
-      const bool han = IsHan(cps_[i - 1].c) && cps_[i - 1].c != U'々';
+      const bool han = utf8::IsHan(cps_[i - 1].c) && cps_[i - 1].c != U'々';
       const bool kata = IsKatakana(cps_[i - 1].c);
       if (!han && !kata) continue;
       size_t l = i;
       while (l > 0 && i - l < 8 &&
-             (han ? IsHan(cps_[l - 1].c) : (IsKatakana(cps_[l - 1].c) || cps_[l - 1].c == 0x30FC)))
+             (han ? utf8::IsHan(cps_[l - 1].c) : (IsKatakana(cps_[l - 1].c) || cps_[l - 1].c == 0x30FC)))
         --l;
       // Cut at a preceding お/ご (お客様, ご主人様).
       if (l > 0 && (cps_[l - 1].c == U'お' || cps_[l - 1].c == U'ご')) continue;

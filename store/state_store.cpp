@@ -75,7 +75,7 @@ class SqliteStateStore final : public StateStore {
       put_->exec();
       return Status::Ok();
     } catch (const std::exception& e) {
-      return Status::Error(std::string("state store: put: ") + e.what());
+      return Status::IOError(std::string("state store: put: ") + e.what());
     }
   }
 
@@ -87,7 +87,7 @@ class SqliteStateStore final : public StateStore {
       delete_->exec();
       return Status::Ok();
     } catch (const std::exception& e) {
-      return Status::Error(std::string("state store: delete: ") + e.what());
+      return Status::IOError(std::string("state store: delete: ") + e.what());
     }
   }
 
@@ -98,7 +98,7 @@ class SqliteStateStore final : public StateStore {
       purge_->bind(":cutoff", static_cast<int64_t>(cutoff_ms));
       return static_cast<int64_t>(purge_->exec());
     } catch (const std::exception& e) {
-      return Result<int64_t>::Error(std::string("state store: purge: ") + e.what());
+      return Status::IOError(std::string("state store: purge: ") + e.what());
     }
   }
 
@@ -120,7 +120,7 @@ Result<std::unique_ptr<StateStore>> OpenSqliteStateStore(const std::string& path
   try {
     return std::unique_ptr<StateStore>(std::make_unique<SqliteStateStore>(path, ttl_minutes));
   } catch (const std::exception& e) {
-    return Result<std::unique_ptr<StateStore>>::Error(path + ": " + e.what());
+    return Status::IOError(path + ": " + e.what());
   }
 }
 

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "knowledge/result.h"
+#include "core/status.h"
 
 namespace yorisoi::store {
 

@@ -55,7 +55,7 @@
 #include <vector>
 
 #include "adapters/http_types.h"
-#include "knowledge/result.h"
+#include "core/status.h"
 #include "store/admin_store.h"
 #include "store/log_store.h"
 

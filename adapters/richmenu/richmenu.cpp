@@ -106,7 +106,7 @@ Result<std::string> DrawPng() {
   std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
       cairo_image_surface_create(CAIRO_FORMAT_RGB24, kWidth, kHeight), cairo_surface_destroy);
   if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-    return R::Error("cairo: cannot create the image");
+    return Status::IOError("cairo: cannot create the image");
   std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(surface.get()),
                                                         cairo_destroy);
   cairo_t* c = cr.get();
@@ -125,7 +125,7 @@ Result<std::string> DrawPng() {
     const int inner = w - 80;
     LayoutPtr label = MakeLayout(c, t.drawn.empty() ? t.label : t.drawn, "IPAGothic Bold 104px", inner);
     LayoutPtr sub = MakeLayout(c, t.sub, "IPAGothic 56px", inner);
-    if (!label || !sub) return R::Error("no font with Japanese glyphs (install fonts-ipafont-gothic)");
+    if (!label || !sub) return Status::NotFound("no font with Japanese glyphs (install fonts-ipafont-gothic)");
     int lw = 0, lh = 0, sw = 0, sh = 0;
     pango_layout_get_pixel_size(label.get(), &lw, &lh);
     pango_layout_get_pixel_size(sub.get(), &sw, &sh);
@@ -141,7 +141,7 @@ Result<std::string> DrawPng() {
   cairo_surface_flush(surface.get());
   std::string png;
   if (cairo_surface_write_to_png_stream(surface.get(), AppendPng, &png) != CAIRO_STATUS_SUCCESS)
-    return R::Error("cairo: cannot write the PNG");
+    return Status::IOError("cairo: cannot write the PNG");
   return png;
 }
 
@@ -155,16 +155,16 @@ Result<std::string> Apply(const LineApi& api, const std::string& png, std::strin
       *previous = cur["richMenuId"].get<std::string>();
   }
   ApiResponse created = api.Call("POST", "/v2/bot/richmenu", MenuObject().dump());
-  if (!created.ok()) return R::Error("create rich menu: " + Describe(created));
+  if (!created.ok()) return Status::Unavailable("create rich menu: " + Describe(created));
   json id_j = json::parse(created.body, nullptr, false);
   if (id_j.is_discarded() || !id_j.contains("richMenuId") || !id_j["richMenuId"].is_string())
-    return R::Error("create rich menu: no richMenuId in the answer");
+    return Status::Unavailable("create rich menu: no richMenuId in the answer");
   const std::string id = id_j["richMenuId"].get<std::string>();
   ApiResponse up = api.Call("POST", "/v2/bot/richmenu/" + id + "/content", png, "image/png",
                             /*data=*/true);
-  if (!up.ok()) return R::Error("upload rich menu image: " + Describe(up));
+  if (!up.ok()) return Status::Unavailable("upload rich menu image: " + Describe(up));
   ApiResponse def = api.Call("POST", "/v2/bot/user/all/richmenu/" + id, "");
-  if (!def.ok()) return R::Error("set default rich menu: " + Describe(def));
+  if (!def.ok()) return Status::Unavailable("set default rich menu: " + Describe(def));
   return id;
 }
 
@@ -172,14 +172,14 @@ Result<std::string> Show(const LineApi& api) {
   using R = Result<std::string>;
   ApiResponse cur = api.Call("GET", "/v2/bot/user/all/richmenu", "");
   if (cur.status == 404) return std::string("no default rich menu\n");
-  if (!cur.ok()) return R::Error("get default rich menu: " + Describe(cur));
+  if (!cur.ok()) return Status::Unavailable("get default rich menu: " + Describe(cur));
   json j = json::parse(cur.body, nullptr, false);
-  if (j.is_discarded() || !j.contains("richMenuId")) return R::Error("unexpected answer: " + cur.body);
+  if (j.is_discarded() || !j.contains("richMenuId")) return Status::Unavailable("unexpected answer: " + cur.body);
   const std::string id = j["richMenuId"].get<std::string>();
   ApiResponse menu = api.Call("GET", "/v2/bot/richmenu/" + id, "");
-  if (!menu.ok()) return R::Error("get rich menu " + id + ": " + Describe(menu));
+  if (!menu.ok()) return Status::Unavailable("get rich menu " + id + ": " + Describe(menu));
   json m = json::parse(menu.body, nullptr, false);
-  if (m.is_discarded()) return R::Error("rich menu " + id + ": not JSON");
+  if (m.is_discarded()) return Status::Unavailable("rich menu " + id + ": not JSON");
   std::string out = "default rich menu: " + id + "\n";
   out += "name: " + m.value("name", "") + "\n";
   if (m.contains("size"))

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "adapters/line_api.h"
-#include "knowledge/result.h"
+#include "core/status.h"
 
 namespace yorisoi::adapters::richmenu {
 

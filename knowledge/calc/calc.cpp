@@ -875,30 +875,66 @@ ProgramResult KunitachiJutaku(const Household& h, const JfaCore& jfa, const kb::
   return r;
 }
 
+// The calculators, by the id that a program's `calc_program` names in the
+// knowledge data, in the order their results are shown. Which programs a
+// household gets is data: a program is calculated when the knowledge base
+// offers it in the household's municipality (national programs everywhere);
+// `applies` only looks at the household itself (training kind).
+struct Calculator {
+  std::string_view id;
+  ProgramResult (*run)(const Household&, const JfaCore&, const kb::KnowledgeBase&);
+  bool (*applies)(const Household&);
+};
+
+bool Always(const Household&) { return true; }
+
+const Calculator kCalculators[] = {
+    {kJfa, [](const Household&, const JfaCore& jfa, const kb::KnowledgeBase&) { return jfa.result; },
+     Always},
+    {kJt, [](const Household& h, const JfaCore&, const kb::KnowledgeBase& kb) { return JidoTeate(h, kb); },
+     Always},
+    {kIkusei,
+     [](const Household& h, const JfaCore&, const kb::KnowledgeBase& kb) {
+       return JidoIkuseiTeate(h, kb);
+     },
+     Always},
+    {kIryo, HitorioyaIryo, Always},
+    {kKoutou, KoutouKunren,
+     [](const Household& h) { return h.parent.training && h.parent.training->kind == "koutou"; }},
+    {kJiritsu, JiritsuKunren,
+     [](const Household& h) { return h.parent.training && h.parent.training->kind != "koutou"; }},
+    {kKunitachi, KunitachiJutaku, Always},
+};
+
 }  // namespace
+
+Status CheckCalculators(const kb::KnowledgeBase& kb) {
+  for (const kb::Program& p : kb.programs()) {
+    if (p.calc_program.empty()) continue;
+    const bool known = std::any_of(std::begin(kCalculators), std::end(kCalculators),
+                                   [&](const Calculator& c) { return c.id == p.calc_program; });
+    if (!known)
+      return Status::InvalidArgument("program \"" + p.id + "\": calc_program \"" + p.calc_program +
+                                     "\" is not a calculator of this version");
+  }
+  return Status::Ok();
+}
 
 CalcResult Calculate(const Household& h, const kb::KnowledgeBase& kb) {
   CalcResult out;
   out.date = h.date;
   try {
-    out.results.reserve(7);
-    JfaCore jfa = JidoFuyoTeate(h, kb);
-    out.results.push_back(std::move(jfa.result));
-    out.results.push_back(JidoTeate(h, kb));
-    const kb::Municipality* m =
-        h.municipality.empty() ? nullptr : kb.FindMunicipality(h.municipality);
-    if (m && m->prefecture == "tokyo") {
-      out.results.push_back(JidoIkuseiTeate(h, kb));
-      out.results.push_back(HitorioyaIryo(h, jfa, kb));
+    // Programs offered where the household lives, by calculator id.
+    std::vector<std::string_view> offered;
+    for (const kb::Program& p : kb.programs())
+      if (!p.calc_program.empty() && kb.Offers(p.id, h.municipality))
+        offered.push_back(p.calc_program);
+    const JfaCore jfa = JidoFuyoTeate(h, kb);  // its income and level feed the others
+    out.results.reserve(std::size(kCalculators));
+    for (const Calculator& c : kCalculators) {
+      if (std::find(offered.begin(), offered.end(), c.id) == offered.end()) continue;
+      if (c.applies(h)) out.results.push_back(c.run(h, jfa, kb));
     }
-    if (h.parent.training) {
-      if (h.parent.training->kind == "koutou") {
-        out.results.push_back(KoutouKunren(h, jfa, kb));
-      } else {
-        out.results.push_back(JiritsuKunren(h, jfa, kb));
-      }
-    }
-    if (m && m->id == "kunitachi") out.results.push_back(KunitachiJutaku(h, jfa, kb));
   } catch (const std::exception&) {
     // Only allocation failures can get here; return what was computed.
   }

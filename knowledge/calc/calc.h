@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "knowledge/kb.h"
-#include "knowledge/result.h"
-#include "knowledge/time.h"
+#include "core/status.h"
+#include "core/time.h"
 
 namespace yorisoi::calc {
 
@@ -90,22 +90,29 @@ struct CalcResult {
 Result<Household> ParseHousehold(const nlohmann::json& in, const Date& today,
                                  const kb::KnowledgeBase* known_municipality);
 
-// Computes every applicable program. `kb` supplies facts and regions
-// (municipality → prefecture). Programs that do not apply (Tokyo-only outside
-// Tokyo, training without training input) are omitted or marked ineligible
-// with a reason.
+// Computes every program with a calculator that the knowledge base offers in
+// the household's municipality (its `calc_program` and regions are data), in
+// a fixed display order. Training programs need training input; programs
+// that do not apply are omitted or marked ineligible with a reason.
 CalcResult Calculate(const Household& h, const kb::KnowledgeBase& kb);
+
+// Every `calc_program` the knowledge data names is a calculator of this
+// version; otherwise InvalidArgument naming the program and the id. Checked
+// at startup, so a typo in the data stops the server instead of silently
+// leaving a program out of every calculation.
+Status CheckCalculators(const kb::KnowledgeBase& kb);
 
 nlohmann::json ToJson(const CalcResult& r);
 // Japanese step-by-step explanation (for --explain and the dialogs).
 std::string Explain(const CalcResult& r);
 
 // The shared entry point of `yorisoi calc` and `POST /api/v1/calc`: parses
-// `body` (one JSON household), computes, and returns {HTTP status, JSON body}.
-// 200: ToJson(result), plus "explanation": Explain(result) when `explain`.
-// 400: {"error": "children[1].birth_date: must be a date (YYYY-MM-DD)"} — the
-// message names the field. `today` (JST) fills a missing "date". Never throws.
-std::pair<int, std::string> RunJsonApi(std::string_view body, const kb::KnowledgeBase& kb,
-                                       const Date& today, bool explain);
+// `body` (one JSON household), computes, and returns ToJson(result), plus
+// "explanation": Explain(result) when `explain`. Bad input is
+// InvalidArgument with a message that names the field
+// ("children[1].birth_date: must be a date (YYYY-MM-DD)"). `today` (JST)
+// fills a missing "date". Never throws; knows nothing of HTTP.
+Result<nlohmann::json> CalculateJson(std::string_view body, const kb::KnowledgeBase& kb,
+                                     const Date& today, bool explain);
 
 }  // namespace yorisoi::calc

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "knowledge/kb.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 
 namespace yorisoi::calc::internal {
 

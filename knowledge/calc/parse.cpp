@@ -1,4 +1,4 @@
-// ParseHousehold (the CLI/HTTP input format) and RunJsonApi.
+// ParseHousehold (the CLI/HTTP input format) and CalculateJson.
 #include <cmath>
 #include <exception>
 #include <initializer_list>
@@ -14,7 +14,7 @@ using nlohmann::json;
 constexpr long long kMaxYen = 100000000000LL;  // 1,000億円: rejects absurd input, no overflow
 
 Status Err(const std::string& field, const std::string& msg) {
-  return Status::Error(field + ": " + msg);
+  return Status::InvalidArgument(field + ": " + msg);
 }
 
 std::string Join(const std::string& path, const char* key) {
@@ -219,7 +219,7 @@ const kb::Municipality* FindMunicipality(const kb::KnowledgeBase& kb, const std:
 
 Result<Household> ParseHousehold(const nlohmann::json& in, const Date& today,
                                  const kb::KnowledgeBase* known_municipality) {
-  if (!in.is_object()) return Status::Error("body: must be a JSON object");
+  if (!in.is_object()) return Status::InvalidArgument("body: must be a JSON object");
   if (Status s = CheckKeys(
           in, "",
           {"date", "municipality", "single_parent", "parent", "income", "dependents", "children"});
@@ -230,17 +230,17 @@ Result<Household> ParseHousehold(const nlohmann::json& in, const Date& today,
   h.date = today;
   if (Present(in, "date")) {
     const auto d = ParseDate(in["date"]);
-    if (!d) return Status::Error("date: must be a date (YYYY-MM-DD)");
+    if (!d) return Status::InvalidArgument("date: must be a date (YYYY-MM-DD)");
     h.date = *d;
   }
   if (Present(in, "municipality")) {
     if (!in["municipality"].is_string()) {
-      return Status::Error("municipality: must be a municipality id such as \"kunitachi\"");
+      return Status::InvalidArgument("municipality: must be a municipality id such as \"kunitachi\"");
     }
     h.municipality = in["municipality"].get<std::string>();
     if (!h.municipality.empty() && known_municipality) {
       const kb::Municipality* m = FindMunicipality(*known_municipality, h.municipality);
-      if (!m) return Status::Error("municipality: unknown municipality \"" + h.municipality + "\"");
+      if (!m) return Status::InvalidArgument("municipality: unknown municipality \"" + h.municipality + "\"");
       h.municipality = m->id;
     }
   }
@@ -252,10 +252,10 @@ Result<Household> ParseHousehold(const nlohmann::json& in, const Date& today,
   if (Status s = OptCount(in, "dependents", "", 50, &h.dependents); !s.ok()) return s;
   const auto children = in.find("children");
   if (children == in.end() || children->is_null()) {
-    return Status::Error("children: required (a list of children; [] when none)");
+    return Status::InvalidArgument("children: required (a list of children; [] when none)");
   }
-  if (!children->is_array()) return Status::Error("children: must be a list");
-  if (children->size() > 30) return Status::Error("children: at most 30 children");
+  if (!children->is_array()) return Status::InvalidArgument("children: must be a list");
+  if (children->size() > 30) return Status::InvalidArgument("children: at most 30 children");
   for (size_t i = 0; i < children->size(); ++i) {
     Child c;
     const std::string path = "children[" + std::to_string(i) + "]";
@@ -265,22 +265,19 @@ Result<Household> ParseHousehold(const nlohmann::json& in, const Date& today,
   return h;
 }
 
-std::pair<int, std::string> RunJsonApi(std::string_view body, const kb::KnowledgeBase& kb,
-                                       const Date& today, bool explain) {
-  const auto dump = [](const json& j) {
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
-  };
+Result<json> CalculateJson(std::string_view body, const kb::KnowledgeBase& kb, const Date& today,
+                           bool explain) {
   try {
     const json in = json::parse(body.begin(), body.end(), nullptr, false);
-    if (in.is_discarded()) return {400, dump({{"error", "body: not valid JSON"}})};
+    if (in.is_discarded()) return Status::InvalidArgument("body: not valid JSON");
     Result<Household> h = ParseHousehold(in, today, &kb);
-    if (!h.ok()) return {400, dump({{"error", h.error()}})};
+    if (!h.ok()) return h.status();
     const CalcResult r = Calculate(*h, kb);
     json out = ToJson(r);
     if (explain) out["explanation"] = Explain(r);
-    return {200, dump(out)};
+    return out;
   } catch (const std::exception& e) {
-    return {400, dump({{"error", std::string("body: ") + e.what()}})};
+    return Status::InvalidArgument(std::string("body: ") + e.what());
   }
 }
 

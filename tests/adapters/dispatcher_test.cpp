@@ -68,14 +68,14 @@ class FakeSender : public ReplySender {
 // Answers "echo:<text>", or nothing for "(silent)"; records the calls.
 class FakeEngine {
  public:
-  bot::Reply operator()(const bot::Incoming& in) {
+  Reply operator()(const Incoming& in) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       calls_.push_back(in.text);
     }
-    bot::Reply r;
+    Reply r;
     if (in.text != "(silent)") {
-      bot::OutMessage m;
+      Message m;
       m.text = "echo:" + in.text;
       r.messages.push_back(m);
     }
@@ -94,7 +94,7 @@ class FakeEngine {
 store::InboxEvent Event(const std::string& id, const std::string& user, const std::string& text,
                         const std::string& reply_token = "tok") {
   LineTask t;
-  t.incoming.kind = bot::Incoming::Kind::kText;
+  t.incoming.kind = Incoming::Kind::kText;
   t.incoming.user = user;
   t.incoming.text = text;
   t.incoming.timestamp_ms = 1000;
@@ -122,7 +122,7 @@ class DispatcherTest : public ::testing::Test {
     o.workers = workers;
     o.now_ms = [] { return int64_t{2000}; };
     return std::make_unique<Dispatcher>(
-        o, inbox_.get(), [this](const bot::Incoming& in) { return engine_(in); }, &sender_,
+        o, inbox_.get(), [this](const Incoming& in) { return engine_(in); }, &sender_,
         &metrics_);
   }
   std::vector<store::InboxEvent> Store(std::vector<store::InboxEvent> events) {
@@ -235,7 +235,7 @@ TEST_F(DispatcherTest, OutcomesDecideWhatStaysUnfinished) {
       undelivered.push_back(u);
     };
     Dispatcher d(
-        o, inbox_.get(), [this](const bot::Incoming& in) { return engine_(in); }, &sender,
+        o, inbox_.get(), [this](const Incoming& in) { return engine_(in); }, &sender,
         &metrics);
     const auto calls_before = engine_.calls().size();
     for (auto& e : Store({Event("x" + std::to_string(n++), "u", "hi")})) d.Submit(std::move(e));
@@ -281,7 +281,7 @@ TEST_F(DispatcherTest, PassingFailuresAreSentAgainUntilDelivered) {
   o.retry_initial = 1ms;
   o.retry_max = 2ms;
   Dispatcher d(
-      o, inbox_.get(), [this](const bot::Incoming& in) { return engine_(in); }, &sender_,
+      o, inbox_.get(), [this](const Incoming& in) { return engine_(in); }, &sender_,
       &metrics_);
   for (auto& e : Store({Event("e1", "u1", "hi"), Event("e2", "u1", "next")})) {
     d.Submit(std::move(e));
@@ -320,7 +320,7 @@ TEST_F(DispatcherTest, EndOfTheDeliveryWindowIsUndelivered) {
     undelivered.push_back(u);
   };
   Dispatcher d(
-      o, inbox_.get(), [this](const bot::Incoming& in) { return engine_(in); }, &sender_,
+      o, inbox_.get(), [this](const Incoming& in) { return engine_(in); }, &sender_,
       &metrics_);
   for (auto& e : Store({Event("e1", "u1", "hi")})) d.Submit(std::move(e));  // received at 1500
   ASSERT_TRUE(sender_.WaitFor(1));
@@ -344,7 +344,7 @@ TEST_F(DispatcherTest, InFlightIsBoundedAndNothingIsDropped) {
   o.max_in_flight = 3;
   o.now_ms = [] { return int64_t{2000}; };
   Dispatcher d(
-      o, inbox_.get(), [this](const bot::Incoming& in) { return engine_(in); }, &sender_,
+      o, inbox_.get(), [this](const Incoming& in) { return engine_(in); }, &sender_,
       &metrics_);
   std::vector<store::InboxEvent> events;
   for (int i = 0; i < 20; ++i) {

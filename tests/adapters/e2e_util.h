@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "adapters/line_signature.h"
-#include "tests/adapters/temp_dir.h"
+#include "tests/temp_dir.h"
 
 extern char** environ;
 

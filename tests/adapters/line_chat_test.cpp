@@ -10,9 +10,9 @@
 namespace yorisoi::adapters {
 namespace {
 
-bot::Reply CrisisReply() {
-  bot::Reply r;
-  bot::OutMessage m;
+Reply CrisisReply() {
+  Reply r;
+  Message m;
   m.text = "とてもつらい気持ちなのですね。\n・よりそいホットライン 0120-279-338（24時間）";
   m.buttons.push_back({"0120-279-338に電話", "tel:0120279338"});
   m.buttons.push_back({"#9110に電話", "tel:%239110"});
@@ -23,8 +23,8 @@ bot::Reply CrisisReply() {
   return r;
 }
 
-bot::Reply PlainReply() {
-  bot::Reply r;
+Reply PlainReply() {
+  Reply r;
   r.messages.push_back({"児童扶養手当の答えです。", {}, {}, {}});
   r.meta.flow = "program";
   return r;
@@ -57,7 +57,7 @@ TEST(AnswerTask, ByKindOfChat) {
     t.chat = c.chat;
     t.event_type = c.event_type;
     bool ran = false;
-    bot::Reply r = AnswerTask(t, t.incoming, [&](const bot::Incoming&) {
+    Reply r = AnswerTask(t, t.incoming, [&](const Incoming&) {
       ran = true;
       return c.crisis ? CrisisReply() : PlainReply();
     });
@@ -75,7 +75,7 @@ TEST(AnswerTask, ByKindOfChat) {
 TEST(AnswerTask, GroupCrisisKeepsTheLinesToCall) {
   LineTask t;
   t.chat = "group";
-  bot::Reply r = AnswerTask(t, t.incoming, [](const bot::Incoming&) { return CrisisReply(); });
+  Reply r = AnswerTask(t, t.incoming, [](const Incoming&) { return CrisisReply(); });
   ASSERT_EQ(r.messages.size(), 1u);
   ASSERT_EQ(r.messages[0].buttons.size(), 2u);
   EXPECT_EQ(r.messages[0].buttons[0].uri, "tel:0120279338");

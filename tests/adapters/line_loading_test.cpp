@@ -71,7 +71,7 @@ class Started {
 };
 
 store::InboxEvent Event(const std::string& id, const std::string& chat, const std::string& to,
-                        bot::Incoming::Kind kind = bot::Incoming::Kind::kText) {
+                        Incoming::Kind kind = Incoming::Kind::kText) {
   LineTask t;
   t.incoming.kind = kind;
   t.incoming.user = "p-" + to;
@@ -93,13 +93,13 @@ struct Case {
   const char* name;
   const char* chat;
   const char* to;
-  bot::Incoming::Kind kind;
+  Incoming::Kind kind;
   bool answer_held;  // the answer is not sent before the delay passes
   bool expect_indicator;
 };
 
 TEST(LoadingIndicator, OnlyForSlowOneToOneAnswers) {
-  using K = bot::Incoming::Kind;
+  using K = Incoming::Kind;
   const Case kCases[] = {
       {"1:1, answer held", "user", "U111", K::kText, true, true},
       {"group, answer held", "group", "C222", K::kText, true, false},
@@ -123,9 +123,9 @@ TEST(LoadingIndicator, OnlyForSlowOneToOneAnswers) {
     o.loading = &loading;
     Dispatcher d(
         o, inbox->get(),
-        [](const bot::Incoming& in) {
-          bot::Reply r;
-          if (in.kind != bot::Incoming::Kind::kUnfollow) r.messages.push_back({"答え", {}, {}, {}});
+        [](const Incoming& in) {
+          Reply r;
+          if (in.kind != Incoming::Kind::kUnfollow) r.messages.push_back({"答え", {}, {}, {}});
           return r;
         },
         &sender, nullptr);

@@ -68,15 +68,15 @@ TEST(Utf16, TruncateNeverSplitsACodePoint) {
   }
 }
 
-bot::OutMessage Text(std::string t) {
-  bot::OutMessage m;
+Message Text(std::string t) {
+  Message m;
   m.text = std::move(t);
   return m;
 }
 
 TEST(BuildLineMessages, PlainTextAndEmptyReply) {
-  EXPECT_TRUE(BuildLineMessages(bot::Reply{}).empty());
-  bot::Reply r;
+  EXPECT_TRUE(BuildLineMessages(Reply{}).empty());
+  Reply r;
   r.messages = {Text("こんにちは"), Text("")};  // empty text is not sent
   json j = BuildLineMessages(r);
   ASSERT_EQ(j.size(), 1u);
@@ -85,7 +85,7 @@ TEST(BuildLineMessages, PlainTextAndEmptyReply) {
 }
 
 TEST(BuildLineMessages, TextLimitCountsUtf16) {
-  bot::Reply r;
+  Reply r;
   // 2,600 emoji = 5,200 UTF-16 units (but only 2,600 code points).
   r.messages = {Text(Repeat("😀", 2600))};
   json j = BuildLineMessages(r);
@@ -100,7 +100,7 @@ TEST(BuildLineMessages, TextLimitCountsUtf16) {
 }
 
 TEST(BuildLineMessages, QuickRepliesWithinLimits) {
-  bot::OutMessage m = Text("メニューです。");
+  Message m = Text("メニューです。");
   for (int i = 0; i < 20; ++i) {
     m.quick_replies.push_back({"項目" + std::to_string(i), "項目" + std::to_string(i), ""});
   }
@@ -108,7 +108,7 @@ TEST(BuildLineMessages, QuickRepliesWithinLimits) {
   m.quick_replies[1] = {"計算", "手当の計算", "menu=calc"};
   m.quick_replies[2] = {"長すぎるデータ", "x", std::string(301, 'd')};  // dropped
   m.quick_replies[3] = {"😀😀😀😀😀😀😀😀😀😀😀", "emoji", ""};
-  bot::Reply r;
+  Reply r;
   r.messages = {m};
   json j = BuildLineMessages(r);
   ASSERT_EQ(j.size(), 1u);
@@ -134,13 +134,13 @@ TEST(BuildLineMessages, QuickRepliesWithinLimits) {
 }
 
 TEST(BuildLineMessages, ButtonsTemplate) {
-  bot::OutMessage m = Text("国立市 子育て支援課（平日8:30〜17:00）");
+  Message m = Text("国立市 子育て支援課（平日8:30〜17:00）");
   m.buttons = {{"電話する", "tel:0425760111"},
                {"ホームページ", "https://www.city.kunitachi.tokyo.jp/"},
                {"bad scheme", "javascript:alert(1)"},
                {"no uri", ""}};
   m.quick_replies = {{"メニュー", "メニュー", ""}};
-  bot::Reply r;
+  Reply r;
   r.messages = {m};
   json j = BuildLineMessages(r);
   ASSERT_EQ(j.size(), 1u);
@@ -157,14 +157,14 @@ TEST(BuildLineMessages, ButtonsTemplate) {
 }
 
 TEST(BuildLineMessages, LongTextWithButtonsBecomesTextPlusTemplate) {
-  bot::OutMessage m = Text(Repeat("あ", 200));  // > 160: too long for a template
+  Message m = Text(Repeat("あ", 200));  // > 160: too long for a template
   m.buttons = {{"電話", "tel:0120000000"},
                {"a", "https://a.example/"},
                {"b", "https://b.example/"},
                {"c", "https://c.example/"},
                {"d", "https://d.example/"}};
   m.quick_replies = {{"戻る", "戻る", ""}};
-  bot::Reply r;
+  Reply r;
   r.messages = {m};
   json j = BuildLineMessages(r);
   ASSERT_EQ(j.size(), 2u);
@@ -187,9 +187,9 @@ TEST(BuildLineMessages, NeverMoreThanFiveMessages) {
   const Case kCases[] = {{"5 texts", 5, false}, {"8 texts", 8, false}, {"3 with buttons", 3, true}};
   for (const Case& c : kCases) {
     SCOPED_TRACE(c.name);
-    bot::Reply r;
+    Reply r;
     for (int i = 0; i < c.messages; ++i) {
-      bot::OutMessage m = Text(Repeat("い", 170) + std::to_string(i));
+      Message m = Text(Repeat("い", 170) + std::to_string(i));
       if (c.buttons) m.buttons = {{"電話", "tel:0120000000"}};
       r.messages.push_back(m);
     }

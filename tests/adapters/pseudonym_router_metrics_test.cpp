@@ -12,7 +12,7 @@
 #include "adapters/metrics.h"
 #include "adapters/pseudonym.h"
 #include "adapters/router.h"
-#include "tests/adapters/temp_dir.h"
+#include "tests/temp_dir.h"
 
 namespace yorisoi::adapters {
 namespace {

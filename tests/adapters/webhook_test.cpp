@@ -15,7 +15,7 @@
 namespace yorisoi::adapters {
 namespace {
 
-using Kind = bot::Incoming::Kind;
+using Kind = Incoming::Kind;
 
 std::string Fixture(const std::string& name) {
   std::ifstream in(std::string(YORISOI_TEST_DATA) + "/webhook/" + name);

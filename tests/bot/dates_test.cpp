@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "bot/runtime.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 #include "yorisoi_source_dir.h"
 
 namespace yorisoi::bot {
@@ -33,7 +33,7 @@ class DatesTest : public ::testing::Test {
     o.data_dir = dir_->string();
     o.kb_path = (*dir_ / "knowledge.sqlite").string();
     o.knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
-    o.lexicon_dir = YORISOI_SOURCE_DIR "/bot/data";
+    o.lexicon_dir = YORISOI_SOURCE_DIR "/text/data";
     o.in_memory = true;
     // The server clock is past every event below, so each is answered at its
     // own timestamp.
@@ -238,7 +238,7 @@ TEST(TimestampTest, EventsAreStillAnsweredAndLoggedOncePerKind) {
   o.data_dir = dir.string();
   o.kb_path = (dir / "knowledge.sqlite").string();
   o.knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
-  o.lexicon_dir = YORISOI_SOURCE_DIR "/bot/data";
+  o.lexicon_dir = YORISOI_SOURCE_DIR "/text/data";
   o.in_memory = true;
   o.clock = &clock;
   auto r = Runtime::Open(o);

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <string>
 
-#include "knowledge/time.h"
+#include "core/time.h"
 #include "store/log_store.h"
 #include "store/state_store.h"
 #include "yorisoi_source_dir.h"
@@ -35,7 +35,7 @@ class RuntimeTest : public ::testing::Test {
     o.data_dir = dir_.string();
     o.kb_path = (dir_ / "knowledge.sqlite").string();  // per test: tests run in parallel
     o.knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
-    o.lexicon_dir = YORISOI_SOURCE_DIR "/bot/data";
+    o.lexicon_dir = YORISOI_SOURCE_DIR "/text/data";
     o.state_ttl_minutes = ttl_minutes;
     o.in_memory = in_memory;
     o.clock = &clock_;

@@ -1,4 +1,4 @@
-// ParseHousehold errors (each names its field), RunJsonApi 200/400, ToJson
+// ParseHousehold errors (each names its field), CalculateJson ok/invalid argument, ToJson
 // and Explain.
 #include <gtest/gtest.h>
 
@@ -110,7 +110,7 @@ TEST(ParseTest, AcceptsTheIssueExampleAndDefaults) {
   EXPECT_EQ(month->date, (Date{2026, 11, 1}));
 }
 
-TEST(ApiTest, RunJsonApiOkAndBadRequest) {
+TEST(ApiTest, CalculateJsonOkAndInvalidArgument) {
   struct Case {
     const char* name;
     std::string body;
@@ -128,15 +128,14 @@ TEST(ApiTest, RunJsonApiOkAndBadRequest) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    const auto [status, body] = RunJsonApi(c.body, RealKb::Get(), kToday, false);
-    EXPECT_EQ(status, c.status);
-    const json j = json::parse(body, nullptr, false);
-    ASSERT_TRUE(j.is_object()) << body;
+    const Result<json> out = CalculateJson(c.body, RealKb::Get(), kToday, false);
     if (c.status == 400) {
-      ASSERT_TRUE(j.contains("error")) << body;
-      EXPECT_EQ(j["error"].get<std::string>().rfind(std::string(c.error_field) + ": ", 0), 0u)
-          << body;
+      ASSERT_FALSE(out.ok());
+      EXPECT_EQ(out.code(), StatusCode::kInvalidArgument) << out.error();
+      EXPECT_EQ(out.error().rfind(std::string(c.error_field) + ": ", 0), 0u) << out.error();
     } else {
+      ASSERT_TRUE(out.ok()) << out.error();
+      const json& j = *out;
       EXPECT_EQ(j["date"], "2026-11-24");
       ASSERT_TRUE(j["results"].is_array());
       const json& jfa = j["results"][0];
@@ -162,9 +161,9 @@ TEST(ApiTest, RunJsonApiOkAndBadRequest) {
 }
 
 TEST(ApiTest, ExplainIsJapaneseStepByStep) {
-  const auto [status, body] = RunJsonApi(kOfficial, RealKb::Get(), kToday, true);
-  ASSERT_EQ(status, 200);
-  const json j = json::parse(body);
+  const Result<json> out = CalculateJson(kOfficial, RealKb::Get(), kToday, true);
+  ASSERT_TRUE(out.ok()) << out.error();
+  const json& j = *out;
   ASSERT_TRUE(j["explanation"].is_string());
   const std::string text = j["explanation"];
   for (const char* want :

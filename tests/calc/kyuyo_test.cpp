@@ -277,12 +277,12 @@ TEST(KyuyoShotokuTest, OtherProgramsUseTheSameConversion) {
 }
 
 TEST(KyuyoShotokuTest, ExplanationShowsTheTableRow) {
-  const auto [status, out] = RunJsonApi(
+  const Result<nlohmann::json> out = CalculateJson(
       R"({"date":"2026-11-01","parent":{"salary_income":3850000},"dependents":1,
           "children":[{"birth_date":"2016-05-01"}]})",
       RealKb::Get(), Date{2026, 11, 1}, /*explain=*/true);
-  ASSERT_EQ(status, 200) << out;
-  const std::string text = nlohmann::json::parse(out).value("explanation", "");
+  ASSERT_TRUE(out.ok()) << out.error();
+  const std::string text = out->value("explanation", "");
   EXPECT_NE(text.find("所得税法 別表第五 令和7年分: 3,600,000円〜6,599,999円の行: "
                       "A（4,000円未満切り捨て）3,848,000円 × 0.8 − 440,000円"),
             std::string::npos)

@@ -21,11 +21,11 @@
 #include <string>
 #include <vector>
 
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 #include "dialogs/dialogs.h"
 #include "dialogs/lexicon.h"
 #include "knowledge/kb.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 #include "tests/dialogs/test_world.h"
 
 namespace yorisoi::dialogs {

@@ -1,6 +1,6 @@
 // The dialogs test suites' shared fixture: the knowledge base compiled from
 // knowledge/data into a private per-process directory, the understanding
-// from bot/data, and one Dialogs over them. Built once per process; aborts
+// from text/data, and one Dialogs over them. Built once per process; aborts
 // with the error when the data does not load.
 #pragma once
 
@@ -46,7 +46,7 @@ inline const World& TheWorld() {
       std::abort();
     }
     w.kb = std::move(kb).value();
-    auto nlu = text::Nlu::Create(YORISOI_SOURCE_DIR "/bot/data", BuildLexicon(*w.kb));
+    auto nlu = text::Nlu::Create(YORISOI_SOURCE_DIR "/text/data", BuildLexicon(*w.kb));
     if (!nlu.ok()) {
       std::fprintf(stderr, "nlu: %s\n", nlu.error().c_str());
       std::abort();

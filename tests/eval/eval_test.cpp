@@ -39,7 +39,7 @@ Runtime& SharedRuntime() {
     o.data_dir = dir.path.string();
     o.kb_path = (dir.path / "knowledge.sqlite").string();
     o.knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
-    o.lexicon_dir = YORISOI_SOURCE_DIR "/bot/data";
+    o.lexicon_dir = YORISOI_SOURCE_DIR "/text/data";
     o.in_memory = true;
     // In-memory state is never purged at open; the server clock only bounds
     // plausible event timestamps, and every case's instant lies before it.

@@ -1,4 +1,4 @@
-#include "knowledge/time.h"
+#include "core/time.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The trained question-type classifier: held-out accuracy on the labelled
-// corpus (bot/data/train, split "heldout": never trained on), every crisis
+// corpus (text/data/train, split "heldout": never trained on), every crisis
 // case right in Japanese, romaji and English, and the decisions that go with
 // the new understanding (money roles, time questions, unknown places).
 // Accuracy thresholds only, no timings.

@@ -1,4 +1,4 @@
-// Loading bot/data: the shipped files load, and broken files fail with a
+// Loading text/data: the shipped files load, and broken files fail with a
 // message naming the file and field.
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "bot/text/entities.h"
+#include "text/entities.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "bot/text/unicode_util.h"
+#include "core/utf8.h"
 #include "test_nlu.h"
 
 namespace yorisoi::text {
@@ -346,8 +346,8 @@ TEST(Entities, ParseNumber) {
     long long value = -1;
     bool kanji = false, big = false;
     size_t n = internal::ParseNumber(c.text, 0, &value, &kanji, &big);
-    EXPECT_EQ(value, c.value) << internal::ToUtf8(c.text);
-    EXPECT_EQ(n, c.consumed) << internal::ToUtf8(c.text);
+    EXPECT_EQ(value, c.value) << utf8::ToUtf8(c.text);
+    EXPECT_EQ(n, c.consumed) << utf8::ToUtf8(c.text);
   }
 }
 

@@ -1,11 +1,11 @@
 // Shared fixture for the text tests: a small hand-made Lexicon (so the tests
-// do not depend on the knowledge base) and the real bot/data files.
+// do not depend on the knowledge base) and the real text/data files.
 #pragma once
 
 #include <memory>
 #include <string>
 
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 #include "yorisoi_source_dir.h"
 
 namespace yorisoi::text::testing {
@@ -53,7 +53,7 @@ inline Lexicon TestLexicon() {
   return lex;
 }
 
-inline std::string DataDir() { return std::string(YORISOI_SOURCE_DIR) + "/bot/data"; }
+inline std::string DataDir() { return std::string(YORISOI_SOURCE_DIR) + "/text/data"; }
 
 // One Nlu for the whole binary (construction compiles the tables once).
 inline const Nlu& SharedNlu() {

@@ -24,12 +24,12 @@
 #include "adapters/line_chat.h"
 #include "adapters/line_messages.h"
 #include "adapters/richmenu/richmenu.h"
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 #include "dialogs/dialogs.h"
 #include "dialogs/lexicon.h"
 #include "dialogs/tracker.h"
 #include "knowledge/kb.h"
-#include "knowledge/time.h"
+#include "core/time.h"
 #include "openapi_validator.h"
 #include "yorisoi_source_dir.h"
 
@@ -70,7 +70,7 @@ const World& TheWorld() {
       abort();
     }
     w.kb = std::move(kb).value();
-    auto nlu = text::Nlu::Create(YORISOI_SOURCE_DIR "/bot/data", dialogs::BuildLexicon(*w.kb));
+    auto nlu = text::Nlu::Create(YORISOI_SOURCE_DIR "/text/data", dialogs::BuildLexicon(*w.kb));
     if (!nlu.ok()) {
       fprintf(stderr, "nlu: %s\n", nlu.error().c_str());
       abort();
@@ -177,7 +177,7 @@ class LineSchema : public ::testing::Test {
 
   // Validates one reply as a reply request and as a push request; failures
   // name the row.
-  void Check(const bot::Reply& reply, const std::string& row) {
+  void Check(const Reply& reply, const std::string& row) {
     json msgs = BuildLineMessages(reply);
     if (msgs.empty()) return;
     ++tally_.replies;
@@ -207,8 +207,8 @@ class LineSchema : public ::testing::Test {
     }
   }
 
-  static bot::Reply ToReply(dialogs::Output out) {
-    bot::Reply r;
+  static Reply ToReply(dialogs::Output out) {
+    Reply r;
     r.messages = std::move(out.messages);
     r.meta = out.meta;
     return r;
@@ -299,7 +299,7 @@ TEST_F(LineSchema, EveryButtonTheBotOffers) {
     dialogs::Output out = TheWorld().dialogs->Step(Make(n.turn, at + 1000 * n.depth), tracker);
     ++pressed;
     std::vector<std::string> next;
-    for (const dialogs::Message& m : out.messages) {
+    for (const Message& m : out.messages) {
       for (const auto& q : m.quick_replies) next.push_back(q.data.empty() ? q.text : "!pb:" + q.data);
       for (const auto& card : m.cards)
         for (const auto& a : card.actions)
@@ -321,7 +321,7 @@ TEST_F(LineSchema, GroupAnswers) {
   LineTask join;
   join.chat = "group";
   join.event_type = "join";
-  Check(AnswerTask(join, join.incoming, [](const bot::Incoming&) { return bot::Reply{}; }),
+  Check(AnswerTask(join, join.incoming, [](const Incoming&) { return Reply{}; }),
         "group join");
   const int64_t at = *ParseIsoInstant("2026-11-24T10:00:00+09:00");
   for (const char* text : {"死にたい", "夫に殴られる", "児童扶養手当はいくら？"}) {
@@ -329,7 +329,7 @@ TEST_F(LineSchema, GroupAnswers) {
     t.chat = "group";
     t.event_type = "message";
     dialogs::Tracker tracker;
-    bot::Reply r = AnswerTask(t, t.incoming, [&](const bot::Incoming&) {
+    Reply r = AnswerTask(t, t.incoming, [&](const Incoming&) {
       return ToReply(TheWorld().dialogs->Step(Make(text, at), tracker));
     });
     Check(r, std::string("group 「") + text + "」");

@@ -1,4 +1,4 @@
-#include "bot/text/trie.h"
+#include "text/trie.h"
 
 #include <algorithm>
 

@@ -1,14 +1,20 @@
-// Private: UTF-8 <-> code point helpers backed by ICU.
+// UTF-8 helpers backed by ICU, for every layer: code point conversion and
+// counting, and the character classes the text layer and the masking need.
+// Pure functions; thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace yorisoi::text::internal {
+namespace yorisoi::utf8 {
 
 // Invalid UTF-8 sequences become U+FFFD.
 std::u32string ToU32(std::string_view utf8);
 std::string ToUtf8(std::u32string_view text);
+// Number of code points ("characters" for length limits); an invalid
+// sequence counts as one per ill-formed unit, like U+FFFD in ToU32.
+std::size_t CodePointCount(std::string_view utf8);
 
 inline bool IsDigit(char32_t c) { return c >= U'0' && c <= U'9'; }
 inline bool IsHiragana(char32_t c) { return c >= 0x3041 && c <= 0x309F; }
@@ -16,4 +22,4 @@ inline bool IsKatakana(char32_t c) { return c >= 0x30A0 && c <= 0x30FF; }
 inline bool IsKana(char32_t c) { return IsHiragana(c) || IsKatakana(c); }
 bool IsHan(char32_t c);
 
-}  // namespace yorisoi::text::internal
+}  // namespace yorisoi::utf8

@@ -2,7 +2,7 @@
 // kinds from the nearest keyword, children, ages, relative dates, yes/no.
 // Works on canonical text, so 子供/子ども/息子/娘 already read "こども" and
 // 一人親 reads "ひとり親" (which keeps 一人 from counting as a number).
-#include "bot/text/entities.h"
+#include "text/entities.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "bot/text/unicode_util.h"
+#include "core/utf8.h"
 
 namespace yorisoi::text::internal {
 namespace {
@@ -149,8 +149,8 @@ std::vector<NumberToken> ScanNumbers(u32string_view text) {
   std::vector<NumberToken> out;
   for (size_t i = 0; i < text.size();) {
     char32_t c = text[i];
-    bool starts = IsDigit(c) || KanjiDigit(c) >= 0 || SmallUnit(c) > 0;
-    if (!starts || (i > 0 && (IsDigit(text[i - 1]) || text[i - 1] == U'.'))) {
+    bool starts = utf8::IsDigit(c) || KanjiDigit(c) >= 0 || SmallUnit(c) > 0;
+    if (!starts || (i > 0 && (utf8::IsDigit(text[i - 1]) || text[i - 1] == U'.'))) {
       ++i;
       continue;
     }
@@ -230,8 +230,8 @@ Money::Period PeriodOf(u32string_view text, size_t from, size_t to, size_t end) 
   if (pos == u32string_view::npos) return Money::Period::kUnknown;
   // "4月から" style dates are months of the calendar, not a period: a digit
   // right before 月 means a date.
-  if (which == 1 && pos >= 2 && IsDigit(text[pos - 2])) return Money::Period::kUnknown;
-  if (which == 0 && pos >= 2 && IsDigit(text[pos - 2])) return Money::Period::kUnknown;
+  if (which == 1 && pos >= 2 && utf8::IsDigit(text[pos - 2])) return Money::Period::kUnknown;
+  if (which == 0 && pos >= 2 && utf8::IsDigit(text[pos - 2])) return Money::Period::kUnknown;
   return which == 0 ? Money::Period::kYear : Money::Period::kMonth;
 }
 
@@ -293,10 +293,10 @@ void FindGradeAges(u32string_view text, std::vector<NumberToken>& numbers,
       if (!StartsWith(text, i, g.prefix)) continue;
       size_t p = i + g.prefix.size();
       if (p >= text.size()) break;
-      int grade = IsDigit(text[p]) ? static_cast<int>(text[p] - U'0') : KanjiDigit(text[p]);
+      int grade = utf8::IsDigit(text[p]) ? static_cast<int>(text[p] - U'0') : KanjiDigit(text[p]);
       if (grade < 1 || grade > g.max_grade) break;
       size_t q = p + 1;
-      if (q < text.size() && (IsDigit(text[q]) || BigUnit(text[q]) || SmallUnit(text[q]) ||
+      if (q < text.size() && (utf8::IsDigit(text[q]) || BigUnit(text[q]) || SmallUnit(text[q]) ||
                               text[q] == U'円' || text[q] == U'人')) {
         break;
       }
@@ -309,8 +309,8 @@ void FindGradeAges(u32string_view text, std::vector<NumberToken>& numbers,
     // 高1 / 高3
     if (text[i] == U'高' && i + 1 < text.size()) {
       int grade =
-          IsDigit(text[i + 1]) ? static_cast<int>(text[i + 1] - U'0') : KanjiDigit(text[i + 1]);
-      bool next_ok = i + 2 >= text.size() || !(IsDigit(text[i + 2]) || BigUnit(text[i + 2]) ||
+          utf8::IsDigit(text[i + 1]) ? static_cast<int>(text[i + 1] - U'0') : KanjiDigit(text[i + 1]);
+      bool next_ok = i + 2 >= text.size() || !(utf8::IsDigit(text[i + 2]) || BigUnit(text[i + 2]) ||
                                                SmallUnit(text[i + 2]) || text[i + 2] == U'円');
       if (grade >= 1 && grade <= 3 && next_ok && !StartsWith(text, i, U"高校")) {
         hits->push_back({i, 14 + grade});
@@ -384,7 +384,7 @@ std::optional<int> FindCountWord(u32string_view text) {
 bool KanaWordAt(u32string_view text, size_t pos, u32string_view word) {
   if (!StartsWith(text, pos, word)) return false;
   size_t end = pos + word.size();
-  if (end >= text.size() || !IsHiragana(text[end])) return true;
+  if (end >= text.size() || !utf8::IsHiragana(text[end])) return true;
   static constexpr u32string_view kParticles[] = {U"は",   U"の",   U"も",   U"に", U"から",
                                                   U"まで", U"って", U"なら", U"、", U"で"};
   for (u32string_view p : kParticles) {
@@ -518,7 +518,7 @@ std::optional<Date> FindDate(u32string_view text, const Date& today,
     if (k + 1 >= numbers.size() || numbers[k + 1].begin != t.end + 1) continue;
     NumberToken& d = numbers[k + 1];
     if (kanji_form && !StartsWith(text, d.end, U"日")) continue;
-    if (slash_form && d.end < text.size() && (IsDigit(text[d.end]) || text[d.end] == U'/')) {
+    if (slash_form && d.end < text.size() && (utf8::IsDigit(text[d.end]) || text[d.end] == U'/')) {
       continue;
     }
     auto valid = ValidDate(today.year, static_cast<int>(t.value), static_cast<int>(d.value));
@@ -552,7 +552,7 @@ std::u32string Compact(u32string_view text) {
 bool WordAtStart(u32string_view text, u32string_view word) {
   if (!StartsWith(text, 0, word)) return false;
   size_t end = word.size();
-  if (end >= text.size() || !IsHiragana(text[end])) return true;
+  if (end >= text.size() || !utf8::IsHiragana(text[end])) return true;
   static constexpr u32string_view kOk[] = {U"です",   U"よ",       U"ね",    U"っ",
                                            U"お願い", U"おねがい", U"でした"};
   for (u32string_view ok : kOk) {
@@ -646,26 +646,26 @@ size_t ParseNumber(std::u32string_view text, size_t pos, long long* value, bool*
   size_t last_good = pos;
   while (i < text.size()) {
     char32_t c = text[i];
-    if (IsDigit(c)) {
+    if (utf8::IsDigit(c)) {
       if (have && current != 0) break;  // "3 4": two numbers
       long double v = 0;
       size_t j = i;
       while (j < text.size()) {
-        if (IsDigit(text[j])) {
+        if (utf8::IsDigit(text[j])) {
           v = v * 10 + (text[j] - U'0');
           ++j;
-        } else if (text[j] == U',' && j > i && j + 3 < text.size() && IsDigit(text[j + 1]) &&
-                   IsDigit(text[j + 2]) && IsDigit(text[j + 3]) &&
-                   (j + 4 >= text.size() || !IsDigit(text[j + 4]))) {
+        } else if (text[j] == U',' && j > i && j + 3 < text.size() && utf8::IsDigit(text[j + 1]) &&
+                   utf8::IsDigit(text[j + 2]) && utf8::IsDigit(text[j + 3]) &&
+                   (j + 4 >= text.size() || !utf8::IsDigit(text[j + 4]))) {
           ++j;  // thousands separator
         } else {
           break;
         }
       }
-      if (j < text.size() && text[j] == U'.' && j + 1 < text.size() && IsDigit(text[j + 1])) {
+      if (j < text.size() && text[j] == U'.' && j + 1 < text.size() && utf8::IsDigit(text[j + 1])) {
         long double scale = 0.1L;
         ++j;
-        while (j < text.size() && IsDigit(text[j])) {
+        while (j < text.size() && utf8::IsDigit(text[j])) {
           v += scale * (text[j] - U'0');
           scale /= 10;
           ++j;

@@ -1,10 +1,10 @@
-#include "bot/text/unicode_util.h"
+#include "core/utf8.h"
 
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
-namespace yorisoi::text::internal {
+namespace yorisoi::utf8 {
 
 std::u32string ToU32(std::string_view utf8) {
   std::u32string out;
@@ -37,10 +37,18 @@ std::string ToUtf8(std::u32string_view text) {
   return out;
 }
 
+std::size_t CodePointCount(std::string_view utf8) {
+  const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
+  const int32_t length = static_cast<int32_t>(utf8.size());
+  std::size_t n = 0;
+  for (int32_t i = 0; i < length; ++n) U8_FWD_1(s, i, length);
+  return n;
+}
+
 bool IsHan(char32_t c) {
   UErrorCode status = U_ZERO_ERROR;
   return uscript_getScript(static_cast<UChar32>(c), &status) == USCRIPT_HAN || c == U'々' ||
          c == U'〆';
 }
 
-}  // namespace yorisoi::text::internal
+}  // namespace yorisoi::utf8

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "tests/adapters/temp_dir.h"
+#include "tests/temp_dir.h"
 
 namespace yorisoi::store {
 namespace {

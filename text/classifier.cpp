@@ -1,6 +1,6 @@
 // LIBLINEAR wrapper: feature hashes → dense 1-based indices (only features
 // seen in training), a bias node, L2R_LR, predict_probability.
-#include "bot/text/classifier.h"
+#include "text/classifier.h"
 
 #include <linear.h>
 

@@ -5,14 +5,14 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
-#include "bot/text/nlu.h"
-#include "bot/text/unicode_util.h"
+#include "text/nlu.h"
+#include "core/utf8.h"
 
 namespace yorisoi::text {
 namespace {
 
-using internal::IsDigit;
-using internal::IsKana;
+using utf8::IsDigit;
+using utf8::IsKana;
 
 constexpr char32_t kChoon = 0x30FC;  // ー
 
@@ -102,7 +102,7 @@ std::string NormalizeOnce(std::string_view utf8) {
     }
     char32_t prev = out.empty() ? 0 : out.back();
     if (IsDashLike(c) || IsTildeLike(c)) {
-      if (IsKana(prev) && prev != 0) {
+      if (utf8::IsKana(prev) && prev != 0) {
         // A long vowel after kana; runs collapse into one ー.
         if (prev != kChoon) out.push_back(kChoon);
         continue;
@@ -124,7 +124,7 @@ std::string NormalizeOnce(std::string_view utf8) {
     }
     out.push_back(c);
   }
-  return internal::ToUtf8(out);
+  return utf8::ToUtf8(out);
 }
 
 }  // namespace

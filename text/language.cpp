@@ -2,7 +2,7 @@
 // ICU's Latin-Hiragana transliterator (one instance per thread: ICU
 // transliterators keep no state across calls but are not documented as
 // shareable between threads).
-#include "bot/text/language.h"
+#include "text/language.h"
 
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
@@ -10,7 +10,7 @@
 #include <memory>
 #include <set>
 
-#include "bot/text/unicode_util.h"
+#include "core/utf8.h"
 
 namespace yorisoi::text::internal {
 namespace {
@@ -50,10 +50,10 @@ bool IsLatin(char32_t c) { return (c >= U'a' && c <= U'z') || (c >= U'A' && c <=
 }  // namespace
 
 std::string DetectLanguage(std::string_view normalized) {
-  std::u32string u = ToU32(normalized);
+  std::u32string u = utf8::ToU32(normalized);
   size_t latin = 0, other = 0;
   for (char32_t c : u) {
-    if (IsKana(c) || IsHan(c)) return "ja";
+    if (utf8::IsKana(c) || utf8::IsHan(c)) return "ja";
     if (IsLatin(c)) {
       ++latin;
     } else if (c > 0x7F) {

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "knowledge/result.h"
-#include "knowledge/time.h"
+#include "core/status.h"
+#include "core/time.h"
 
 namespace yorisoi::text {
 
@@ -96,7 +96,7 @@ struct Lexicon {
 };
 
 // What `yorisoi eval --nlu` reports: the question-type classifier on the
-// held-out part of bot/data/train/, cross-validation on the training part, and
+// held-out part of text/data/train/, cross-validation on the training part, and
 // the crisis cases (every class in ja/romaji/en).
 struct NluEvaluation {
   struct PerIntent {
@@ -131,7 +131,7 @@ struct NluEvaluation {
 
 class Nlu {
  public:
-  // `data_dir` holds intents.json and synonyms.json (bot/data) and, when
+  // `data_dir` holds intents.json and synonyms.json (text/data) and, when
   // present, the labelled corpus train/*.jsonl: the question-type classifier
   // is trained from its training split here (deterministic, well under a
   // second). Errors name the file and field (or line).

@@ -1,7 +1,7 @@
 // Nlu: loads intents.json and synonyms.json, compiles every keyword table
 // into byte tries over normalized UTF-8, and answers Understand() without
 // allocation-heavy work (a few trie scans and one entity pass).
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,11 +12,11 @@
 #include <set>
 #include <unordered_map>
 
-#include "bot/text/classifier.h"
-#include "bot/text/entities.h"
-#include "bot/text/language.h"
-#include "bot/text/trie.h"
-#include "bot/text/unicode_util.h"
+#include "core/utf8.h"
+#include "text/classifier.h"
+#include "text/entities.h"
+#include "text/language.h"
+#include "text/trie.h"
 
 namespace yorisoi::text {
 namespace {
@@ -26,7 +26,7 @@ using internal::TrieMatch;
 using json = nlohmann::json;
 
 // Features computed from the message that intents may weigh (intents.json
-// "features"). Keep in sync with bot/data/README.md.
+// "features"). Keep in sync with text/data/README.md.
 enum Feature {
   kMoney,
   kChildCount,
@@ -71,28 +71,20 @@ const std::map<std::string, Feature>& FeatureNames() {
   return kNames;
 }
 
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
 Result<json> ReadJson(const std::string& path, const std::string& name) {
   std::ifstream in(path);
-  if (!in) return Result<json>::Error(name + ": cannot open " + path);
+  if (!in) return Status::NotFound(name + ": cannot open " + path);
   try {
     return json::parse(in);
   } catch (const json::exception& e) {
-    return Result<json>::Error(name + ": invalid JSON: " + e.what());
+    return Status::InvalidArgument(name + ": invalid JSON: " + e.what());
   }
 }
 
 bool IsAllHiragana(std::string_view s) {
-  std::u32string u = internal::ToU32(s);
+  std::u32string u = utf8::ToU32(s);
   return !u.empty() && std::all_of(u.begin(), u.end(), [](char32_t c) {
-    return internal::IsHiragana(c) || c == U'ー';
+    return utf8::IsHiragana(c) || c == U'ー';
   });
 }
 
@@ -100,8 +92,8 @@ bool IsAllHiragana(std::string_view s) {
 // continue a hiragana word unless it is a particle or 市/し.
 bool KanaNameEndsHere(std::string_view text, size_t end) {
   if (end >= text.size()) return true;
-  std::u32string next = internal::ToU32(text.substr(end, std::min<size_t>(9, text.size() - end)));
-  if (next.empty() || !(internal::IsHiragana(next[0]) || next[0] == U'ー')) return true;
+  std::u32string next = utf8::ToU32(text.substr(end, std::min<size_t>(9, text.size() - end)));
+  if (next.empty() || !(utf8::IsHiragana(next[0]) || next[0] == U'ー')) return true;
   static const std::u32string_view kOk[] = {U"の",   U"に", U"で", U"は", U"へ",   U"から", U"まで",
                                             U"です", U"し", U"も", U"が", U"って", U"と",   U"や"};
   for (std::u32string_view p : kOk) {
@@ -259,7 +251,7 @@ struct Nlu::Impl {
   KeywordTrie program_trie_canon;    // canonical names
   KeywordTrie program_trie_compact;  // canonical names without "の"
 
-  // The trained question-type classifier (bot/data/train/*.jsonl); null when
+  // The trained question-type classifier (text/data/train/*.jsonl); null when
   // the data directory has no corpus (keyword scores decide alone).
   std::unique_ptr<internal::LinearClassifier> classifier;
   double min_probability = 0.3;    // below: no intent (the fallback)
@@ -421,7 +413,7 @@ void Nlu::Impl::MatchPrograms(const std::string& normalized, const std::string& 
       }
       double weight = lexicon.programs[static_cast<size_t>(m.value)].weight;
       double score =
-          static_cast<double>(CodePoints(std::string_view(text).substr(m.begin, m.end - m.begin))) *
+          static_cast<double>(utf8::CodePointCount(std::string_view(text).substr(m.begin, m.end - m.begin))) *
           weight;
       Hit& h = hits[m.value];
       if (score > h.score) {
@@ -514,7 +506,7 @@ namespace {
 std::vector<std::string> ProgramVariants(const std::string& name) {
   std::vector<std::string> out = {name};
   auto add = [&](const std::string& s) {
-    if (CodePoints(s) >= 3 && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    if (utf8::CodePointCount(s) >= 3 && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
   };
   for (size_t i = 0; i < out.size() && i < 8; ++i) {
     std::string s = out[i];
@@ -575,21 +567,21 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
     if (!doc.ok()) return R(doc.status());
     const json& j = *doc;
     if (!j.is_object() || !j.contains("synonyms") || !j["synonyms"].is_object()) {
-      return R::Error(ErrorAt(file, "synonyms", "missing or not an object"));
+      return Status::InvalidArgument(ErrorAt(file, "synonyms", "missing or not an object"));
     }
     std::unordered_map<std::string, std::string> seen;  // normalized variant → canonical
     for (const auto& [canon_raw, variants] : j["synonyms"].items()) {
       std::string canon = Normalize(canon_raw);
-      if (canon.empty()) return R::Error(ErrorAt(file, "synonyms", "empty canonical"));
+      if (canon.empty()) return Status::InvalidArgument(ErrorAt(file, "synonyms", "empty canonical"));
       if (!variants.is_array()) {
-        return R::Error(ErrorAt(file, "synonyms." + canon_raw, "must be an array of strings"));
+        return Status::InvalidArgument(ErrorAt(file, "synonyms." + canon_raw, "must be an array of strings"));
       }
       int index = static_cast<int>(im.canonicals.size());
       im.canonicals.push_back(canon);
       std::vector<std::string> forms = {canon};
       for (size_t k = 0; k < variants.size(); ++k) {
         if (!variants[k].is_string()) {
-          return R::Error(ErrorAt(file, "synonyms." + canon_raw + "[" + std::to_string(k) + "]",
+          return Status::InvalidArgument(ErrorAt(file, "synonyms." + canon_raw + "[" + std::to_string(k) + "]",
                                   "must be a string"));
         }
         forms.push_back(Normalize(variants[k].get<std::string>()));
@@ -598,7 +590,7 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
         if (f.empty()) continue;
         auto it = seen.find(f);
         if (it != seen.end() && it->second != canon) {
-          return R::Error(
+          return Status::InvalidArgument(
               ErrorAt(file, "synonyms." + canon_raw,
                       "variant \"" + f + "\" also listed under \"" + it->second + "\""));
         }
@@ -615,20 +607,20 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
     auto doc = ReadJson(data_dir + "/" + file, file);
     if (!doc.ok()) return R(doc.status());
     const json& j = *doc;
-    if (!j.is_object()) return R::Error(ErrorAt(file, "(top)", "must be an object"));
+    if (!j.is_object()) return Status::InvalidArgument(ErrorAt(file, "(top)", "must be an object"));
     if (j.contains("min_score")) {
-      if (!j["min_score"].is_number()) return R::Error(ErrorAt(file, "min_score", "not a number"));
+      if (!j["min_score"].is_number()) return Status::InvalidArgument(ErrorAt(file, "min_score", "not a number"));
       im.min_score = j["min_score"].get<double>();
     }
     if (j.contains("ambiguity_ratio")) {
       if (!j["ambiguity_ratio"].is_number()) {
-        return R::Error(ErrorAt(file, "ambiguity_ratio", "not a number"));
+        return Status::InvalidArgument(ErrorAt(file, "ambiguity_ratio", "not a number"));
       }
       im.ambiguity_ratio = j["ambiguity_ratio"].get<double>();
     }
     if (j.contains("classifier")) {
       const json& c = j["classifier"];
-      if (!c.is_object()) return R::Error(ErrorAt(file, "classifier", "must be an object"));
+      if (!c.is_object()) return Status::InvalidArgument(ErrorAt(file, "classifier", "must be an object"));
       for (auto [key, target] : {std::pair<const char*, double*>{"c", &im.classifier_c},
                                  {"min_probability", &im.min_probability},
                                  {"ambiguity_margin", &im.ambiguity_margin},
@@ -636,22 +628,22 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
                                  {"prefer_probability", &im.prefer_probability}}) {
         if (!c.contains(key)) continue;
         if (!c[key].is_number()) {
-          return R::Error(ErrorAt(file, std::string("classifier.") + key, "not a number"));
+          return Status::InvalidArgument(ErrorAt(file, std::string("classifier.") + key, "not a number"));
         }
         *target = c[key].get<double>();
       }
       if (c.contains("prefer")) {
         if (!c["prefer"].is_array())
-          return R::Error(ErrorAt(file, "classifier.prefer", "must be an array of strings"));
+          return Status::InvalidArgument(ErrorAt(file, "classifier.prefer", "must be an array of strings"));
         for (const auto& id : c["prefer"]) {
           if (!id.is_string())
-            return R::Error(ErrorAt(file, "classifier.prefer", "must be strings"));
+            return Status::InvalidArgument(ErrorAt(file, "classifier.prefer", "must be strings"));
           im.preferred_intents.insert(id.get<std::string>());
         }
       }
     }
     if (!j.contains("intents") || !j["intents"].is_array()) {
-      return R::Error(ErrorAt(file, "intents", "missing or not an array"));
+      return Status::InvalidArgument(ErrorAt(file, "intents", "missing or not an array"));
     }
     std::set<std::string> ids;
     std::map<std::pair<int, std::string>, int> keyword_index;
@@ -660,27 +652,27 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
       std::string where = "intents[" + std::to_string(i) + "]";
       if (!it.is_object() || !it.contains("id") || !it["id"].is_string() ||
           it["id"].get<std::string>().empty()) {
-        return R::Error(ErrorAt(file, where + ".id", "missing"));
+        return Status::InvalidArgument(ErrorAt(file, where + ".id", "missing"));
       }
       Impl::Intent intent;
       intent.id = it["id"].get<std::string>();
       if (!ids.insert(intent.id).second) {
-        return R::Error(ErrorAt(file, where + ".id", "duplicate \"" + intent.id + "\""));
+        return Status::InvalidArgument(ErrorAt(file, where + ".id", "duplicate \"" + intent.id + "\""));
       }
       int index = static_cast<int>(im.intents.size());
       for (const char* section : {"keywords", "negative"}) {
         if (!it.contains(section)) continue;
         if (!it[section].is_object()) {
-          return R::Error(ErrorAt(file, where + "." + section, "must be an object"));
+          return Status::InvalidArgument(ErrorAt(file, where + "." + section, "must be an object"));
         }
         double sign = std::string(section) == "negative" ? -1.0 : 1.0;
         for (const auto& [kw, w] : it[section].items()) {
           if (!w.is_number()) {
-            return R::Error(ErrorAt(file, where + "." + section + "." + kw, "weight not a number"));
+            return Status::InvalidArgument(ErrorAt(file, where + "." + section + "." + kw, "weight not a number"));
           }
           std::string key = canon(kw);
           if (key.empty()) {
-            return R::Error(ErrorAt(file, where + "." + section, "empty keyword"));
+            return Status::InvalidArgument(ErrorAt(file, where + "." + section, "empty keyword"));
           }
           // Two spellings of one canonical keyword count once (the larger weight).
           double weight = sign * std::abs(w.get<double>());
@@ -697,15 +689,15 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
       }
       if (it.contains("features")) {
         if (!it["features"].is_object()) {
-          return R::Error(ErrorAt(file, where + ".features", "must be an object"));
+          return Status::InvalidArgument(ErrorAt(file, where + ".features", "must be an object"));
         }
         for (const auto& [name, w] : it["features"].items()) {
           auto f = FeatureNames().find(name);
           if (f == FeatureNames().end()) {
-            return R::Error(ErrorAt(file, where + ".features." + name, "unknown feature"));
+            return Status::InvalidArgument(ErrorAt(file, where + ".features." + name, "unknown feature"));
           }
           if (!w.is_number()) {
-            return R::Error(ErrorAt(file, where + ".features." + name, "weight not a number"));
+            return Status::InvalidArgument(ErrorAt(file, where + ".features." + name, "weight not a number"));
           }
           intent.features[f->second] = w.get<double>();
         }
@@ -714,17 +706,17 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
     }
     if (j.contains("categories")) {
       if (!j["categories"].is_object()) {
-        return R::Error(ErrorAt(file, "categories", "must be an object"));
+        return Status::InvalidArgument(ErrorAt(file, "categories", "must be an object"));
       }
       for (const auto& [name, words] : j["categories"].items()) {
         if (!words.is_array()) {
-          return R::Error(ErrorAt(file, "categories." + name, "must be an array of strings"));
+          return Status::InvalidArgument(ErrorAt(file, "categories." + name, "must be an array of strings"));
         }
         int index = static_cast<int>(im.categories.size());
         im.categories.push_back(name);
         for (const auto& w : words) {
           if (!w.is_string()) {
-            return R::Error(ErrorAt(file, "categories." + name, "must be an array of strings"));
+            return Status::InvalidArgument(ErrorAt(file, "categories." + name, "must be an array of strings"));
           }
           im.category_trie.Add(canon(w.get<std::string>()), index);
         }
@@ -732,55 +724,55 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
     }
     if (j.contains("fillers")) {
       if (!j["fillers"].is_array()) {
-        return R::Error(ErrorAt(file, "fillers", "must be an array of strings"));
+        return Status::InvalidArgument(ErrorAt(file, "fillers", "must be an array of strings"));
       }
       for (const auto& w : j["fillers"]) {
-        if (!w.is_string()) return R::Error(ErrorAt(file, "fillers", "must be strings"));
+        if (!w.is_string()) return Status::InvalidArgument(ErrorAt(file, "fillers", "must be strings"));
         im.filler_trie.Add(StripPunct(Normalize(w.get<std::string>())), 0);
         im.filler_trie.Add(StripPunct(canon(w.get<std::string>())), 0);
       }
     }
     if (j.contains("region_stop_after")) {
       if (!j["region_stop_after"].is_array()) {
-        return R::Error(ErrorAt(file, "region_stop_after", "must be an array of strings"));
+        return Status::InvalidArgument(ErrorAt(file, "region_stop_after", "must be an array of strings"));
       }
       for (const auto& w : j["region_stop_after"]) {
-        if (!w.is_string()) return R::Error(ErrorAt(file, "region_stop_after", "must be strings"));
+        if (!w.is_string()) return Status::InvalidArgument(ErrorAt(file, "region_stop_after", "must be strings"));
         im.region_stop_after.push_back(Normalize(w.get<std::string>()));
       }
     }
     if (j.contains("region_bare_exclude")) {
       if (!j["region_bare_exclude"].is_array()) {
-        return R::Error(ErrorAt(file, "region_bare_exclude", "must be an array of strings"));
+        return Status::InvalidArgument(ErrorAt(file, "region_bare_exclude", "must be an array of strings"));
       }
       for (const auto& w : j["region_bare_exclude"]) {
         if (!w.is_string()) {
-          return R::Error(ErrorAt(file, "region_bare_exclude", "must be strings"));
+          return Status::InvalidArgument(ErrorAt(file, "region_bare_exclude", "must be strings"));
         }
         im.region_bare_exclude.insert(Normalize(w.get<std::string>()));
       }
     }
     if (!j.contains("crisis") || !j["crisis"].is_object()) {
-      return R::Error(ErrorAt(file, "crisis", "missing or not an object"));
+      return Status::InvalidArgument(ErrorAt(file, "crisis", "missing or not an object"));
     }
     const json& c = j["crisis"];
     if (c.contains("threshold")) {
       if (!c["threshold"].is_number()) {
-        return R::Error(ErrorAt(file, "crisis.threshold", "not a number"));
+        return Status::InvalidArgument(ErrorAt(file, "crisis.threshold", "not a number"));
       }
       im.crisis_threshold = c["threshold"].get<double>();
     }
     if (c.contains("exclude")) {
       if (!c["exclude"].is_array()) {
-        return R::Error(ErrorAt(file, "crisis.exclude", "must be an array of strings"));
+        return Status::InvalidArgument(ErrorAt(file, "crisis.exclude", "must be an array of strings"));
       }
       for (const auto& w : c["exclude"]) {
-        if (!w.is_string()) return R::Error(ErrorAt(file, "crisis.exclude", "must be strings"));
+        if (!w.is_string()) return Status::InvalidArgument(ErrorAt(file, "crisis.exclude", "must be strings"));
         im.crisis_trie.Add(canon(w.get<std::string>()), -1);
       }
     }
     if (!c.contains("rules") || !c["rules"].is_array()) {
-      return R::Error(ErrorAt(file, "crisis.rules", "missing or not an array"));
+      return Status::InvalidArgument(ErrorAt(file, "crisis.rules", "missing or not an array"));
     }
     std::unordered_map<std::string, int> term_ids;
     auto term = [&](const std::string& t) {
@@ -796,28 +788,28 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
       const json& r = c["rules"][i];
       std::string where = "crisis.rules[" + std::to_string(i) + "]";
       if (!r.is_object() || !r.contains("kind") || !r["kind"].is_string()) {
-        return R::Error(ErrorAt(file, where + ".kind", "missing"));
+        return Status::InvalidArgument(ErrorAt(file, where + ".kind", "missing"));
       }
       Impl::CrisisRule rule;
       rule.kind = r["kind"].get<std::string>();
       static const std::set<std::string> kKinds = {"suicide", "dv",    "abuse", "danger",
                                                    "medical", "crime", "child"};
       if (!kKinds.count(rule.kind)) {
-        return R::Error(ErrorAt(file, where + ".kind", "unknown kind \"" + rule.kind + "\""));
+        return Status::InvalidArgument(ErrorAt(file, where + ".kind", "unknown kind \"" + rule.kind + "\""));
       }
       if (r.contains("weight")) {
         if (!r["weight"].is_number())
-          return R::Error(ErrorAt(file, where + ".weight", "not a number"));
+          return Status::InvalidArgument(ErrorAt(file, where + ".weight", "not a number"));
         rule.weight = r["weight"].get<double>();
       }
       for (const char* list : {"any", "all"}) {
         if (!r.contains(list)) continue;
         if (!r[list].is_array()) {
-          return R::Error(ErrorAt(file, where + "." + list, "must be an array of strings"));
+          return Status::InvalidArgument(ErrorAt(file, where + "." + list, "must be an array of strings"));
         }
         for (const auto& w : r[list]) {
           if (!w.is_string() || w.get<std::string>().empty()) {
-            return R::Error(ErrorAt(file, where + "." + list, "must be non-empty strings"));
+            return Status::InvalidArgument(ErrorAt(file, where + "." + list, "must be non-empty strings"));
           }
           (std::string(list) == "any" ? rule.any : rule.all).push_back(term(w.get<std::string>()));
         }
@@ -826,7 +818,7 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
         im.abuse_terms.insert(rule.any.begin(), rule.any.end());
       }
       if (rule.any.empty() && rule.all.empty()) {
-        return R::Error(ErrorAt(file, where, "needs \"any\" or \"all\""));
+        return Status::InvalidArgument(ErrorAt(file, where, "needs \"any\" or \"all\""));
       }
       im.crisis_rules.push_back(std::move(rule));
     }
@@ -846,7 +838,7 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
         // people's names (美咲町).
         std::string b = StripRegionSuffix(n);
         bool strippable = prefecture || EndsWith(n, "市") || EndsWith(n, "区");
-        if (strippable && !b.empty() && CodePoints(b) >= 2 && !im.region_bare_exclude.count(b)) {
+        if (strippable && !b.empty() && utf8::CodePointCount(b) >= 2 && !im.region_bare_exclude.count(b)) {
           forms.insert(b);
         }
       }
@@ -903,7 +895,7 @@ Status Nlu::Impl::LoadAndTrain(const std::string& data_dir) {
       try {
         row = json::parse(line);
       } catch (const json::exception& e) {
-        return Status::Error(name + ":" + std::to_string(n) + ": invalid JSON: " + e.what());
+        return Status::InvalidArgument(name + ":" + std::to_string(n) + ": invalid JSON: " + e.what());
       }
       auto str = [&](const char* k) {
         return row.contains(k) && row[k].is_string() ? row[k].get<std::string>() : std::string();
@@ -915,11 +907,11 @@ Status Nlu::Impl::LoadAndTrain(const std::string& data_dir) {
       Example ex{str("text"), str("intent"), str("split") == "heldout",
                  str("source") != "template"};
       if (ex.text.empty() || IntentIndex(ex.intent) < 0) {
-        return Status::Error(name + ":" + std::to_string(n) +
+        return Status::InvalidArgument(name + ":" + std::to_string(n) +
                              ": needs \"text\" and a known \"intent\" (got \"" + ex.intent + "\")");
       }
       if (str("split") != "train" && str("split") != "heldout") {
-        return Status::Error(name + ":" + std::to_string(n) + ": split must be train or heldout");
+        return Status::InvalidArgument(name + ":" + std::to_string(n) + ": split must be train or heldout");
       }
       corpus.push_back(std::move(ex));
     }
@@ -935,7 +927,7 @@ Status Nlu::Impl::LoadAndTrain(const std::string& data_dir) {
   std::vector<bool> use(corpus.size());
   for (size_t i = 0; i < corpus.size(); ++i) use[i] = !corpus[i].heldout;
   classifier = TrainOn(corpus_x, corpus_y, use);
-  if (!classifier) return Status::Error("train/: the classifier could not be trained");
+  if (!classifier) return Status::InvalidArgument("train/: the classifier could not be trained");
   return Status::Ok();
 }
 
@@ -955,7 +947,7 @@ std::unique_ptr<internal::LinearClassifier> Nlu::Impl::TrainOn(
 Result<NluEvaluation> Nlu::Evaluate(int folds) const {
   const Impl& im = *impl_;
   using R = Result<NluEvaluation>;
-  if (!im.classifier) return R::Error("no corpus under train/: nothing to evaluate");
+  if (!im.classifier) return Status::InvalidArgument("no corpus under train/: nothing to evaluate");
   NluEvaluation ev;
   std::map<std::string, NluEvaluation::PerIntent> per;
   std::map<std::pair<std::string, std::string>, NluEvaluation::Confusion> conf;
@@ -1001,7 +993,7 @@ Result<NluEvaluation> Nlu::Evaluate(int folds) const {
       for (size_t k = 0; k < train_idx.size(); ++k)
         use[train_idx[k]] = static_cast<int>(k % static_cast<size_t>(folds)) != f;
       auto model = im.TrainOn(im.corpus_x, im.corpus_y, use);
-      if (!model) return R::Error("cross-validation: training failed");
+      if (!model) return Status::InvalidArgument("cross-validation: training failed");
       int total = 0, correct = 0;
       for (size_t k = 0; k < train_idx.size(); ++k) {
         if (static_cast<int>(k % static_cast<size_t>(folds)) != f) continue;
@@ -1062,7 +1054,7 @@ void Nlu::Impl::Analyze(std::string_view text, const Date& today, Analysis* out)
   }
 
   u.crisis_kinds = im.DetectCrisis(canonical);
-  u.entities = internal::ExtractEntities(internal::ToU32(canonical), today);
+  u.entities = internal::ExtractEntities(utf8::ToU32(canonical), today);
 
   // Features.
   double* f = out->f;
@@ -1086,7 +1078,7 @@ void Nlu::Impl::Analyze(std::string_view text, const Date& today, Analysis* out)
   f[kYes] = e.yes ? 1 : 0;
   f[kNo] = e.no ? 1 : 0;
   std::string stripped = StripPunct(canonical);
-  f[kShort] = !stripped.empty() && CodePoints(stripped) <= 4 ? 1 : 0;
+  f[kShort] = !stripped.empty() && utf8::CodePointCount(stripped) <= 4 ? 1 : 0;
   if (f[kRegion] > 0) {
     f[kOnlyRegion] = im.OnlyFillers(RemoveSpans(u.normalized, region_spans)) ? 1 : 0;
   }
@@ -1335,7 +1327,7 @@ TimeQuery TimeOf(const std::string& canonical, Entities& e, const Date& today, i
 // 都/道/府/県/市/区/町/村 (札幌市, 北海道札幌市 → 札幌市), at least two
 // characters before the suffix, not a general word (市区町村, 政令市).
 std::string UnknownPlace(const std::string& normalized, const internal::KeywordTrie& regions) {
-  std::u32string u = internal::ToU32(normalized);
+  std::u32string u = utf8::ToU32(normalized);
   static const std::u32string kSuffix = U"都道府県市区町村";
   static const std::vector<std::u32string> kNotPlaces = {
       U"市区町村", U"市町村", U"都道府県", U"区市町村", U"政令市", U"政令指定都市",
@@ -1346,12 +1338,12 @@ std::string UnknownPlace(const std::string& normalized, const internal::KeywordT
   const std::vector<internal::TrieMatch> known = regions.FindAll(normalized);
   size_t i = 0;
   while (i < u.size()) {
-    if (!internal::IsHan(u[i])) {
+    if (!utf8::IsHan(u[i])) {
       ++i;
       continue;
     }
     size_t j = i;
-    while (j < u.size() && internal::IsHan(u[j])) ++j;
+    while (j < u.size() && utf8::IsHan(u[j])) ++j;
     // Candidates: every suffix position inside the run, longest stem first.
     for (size_t k = j; k-- > i;) {
       if (kSuffix.find(u[k]) == std::u32string::npos) continue;
@@ -1377,8 +1369,8 @@ std::string UnknownPlace(const std::string& normalized, const internal::KeywordT
           general = true;
       if (general) break;
       // Byte span of the name: a lexicon region inside it makes it known.
-      const std::string before = internal::ToUtf8(std::u32string_view(u).substr(0, start));
-      const std::string utf8 = internal::ToUtf8(name);
+      const std::string before = utf8::ToUtf8(std::u32string_view(u).substr(0, start));
+      const std::string utf8 = utf8::ToUtf8(name);
       const size_t b = before.size(), e = b + utf8.size();
       bool is_known = std::any_of(known.begin(), known.end(), [&](const internal::TrieMatch& m) {
         return m.begin < e && b < m.end;

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Writes bot/data/train/templates.jsonl: template-generated variants of the
+"""Writes text/data/train/templates.jsonl: template-generated variants of the
 question types, never more than the hand-written messages of each type
 (hand.jsonl). Deterministic (fixed seed); rerun after editing the lists:
 
-    python3 bot/data/train/make_templates.py
+    python3 text/data/train/make_templates.py
 
 Every line: {"text", "intent", "source": "template", "split"}; 15 % of each
 type is held out (the held-out hand-written messages are the honest part)."""

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "bot/text/nlu.h"
+#include "text/nlu.h"
 
 namespace yorisoi::text::internal {
 
