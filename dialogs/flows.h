@@ -145,6 +145,9 @@ void AttachWindowCard(const Ctx& c, Message& m, const kb::Window& w);
 
 // --- Flows
 void Safety(Ctx& c);      // safety.cpp
+// A short English line before the answer to a message written in English,
+// read from the answer (english.cpp).
+void EnglishLead(Ctx& c);
 void SafetyMenu(Ctx& c);  // 困ったとき
 void Feeling(Ctx& c);     // tired or worried, not a crisis
 void Greeting(Ctx& c);    // housekeeping.cpp
