@@ -69,10 +69,11 @@ void EnglishLead(Ctx& c) {
     add("closed now");
   // Dates (the first two).
   {
-    // The weekday is one multibyte character: matched loosely.
+    // The first date is the answer (later ones are context: the date a
+    // payment was moved from). The weekday is one multibyte character.
     static const std::regex kDateW("([0-9]{1,2})月([0-9]{1,2})日(?:\\(([^)]{1,3})\\))?");
     int n = 0;
-    for (std::sregex_iterator it(all.begin(), all.end(), kDateW), end; it != end && n < 2;
+    for (std::sregex_iterator it(all.begin(), all.end(), kDateW), end; it != end && n < 1;
          ++it, ++n) {
       add(EnglishDate(std::stoi((*it)[1]), std::stoi((*it)[2]), (*it)[3]));
     }
