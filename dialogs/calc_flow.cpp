@@ -259,8 +259,9 @@ std::string Row(const calc::ProgramResult& pr, const Computed& k) {
   if (pr.eligible && pr.monthly > 0) {
     row += "月" + kb::FormatYen(pr.monthly) + "円";
     if (pr.program == "jido_fuyo_teate") row += "（" + std::string(StatusText(pr.status)) + "）";
-    if (pr.breakdown.size() >= 2) {
-      // Per child, so a parent can check a figure they heard (第3子 30,000円).
+    if (pr.breakdown.size() >= 2 && !k.assumed_ages) {
+      // Per child, so a parent can check a figure they heard (第3子 30,000円);
+      // only with the ages given (an assumed age would say nothing).
       std::vector<std::string> parts;
       for (const calc::BreakdownItem& b : pr.breakdown)
         parts.push_back(k.Relabel(b.label) + " " + kb::FormatYen(b.monthly) + "円");

@@ -57,6 +57,12 @@ void EnglishLead(Ctx& c) {
     all += m.text + "\n";
     for (const Card& card : m.cards) all += card.open_text + "\n" + card.phone + "\n";
   }
+  const std::string intent = c.out.meta.intent.empty() ? c.u->intent : c.out.meta.intent;
+  const bool about_time = intent == "program.payment_date" || intent == "program.renewal" ||
+                          intent.rfind("window.", 0) == 0 || intent == "program.window";
+  const bool about_money = intent == "program.amount" || intent == "calc" ||
+                           intent == "program.income_limit" || intent == "program.loan" ||
+                           intent == "program.overview";
   std::vector<std::string> parts;
   std::set<std::string> seen;
   auto add = [&](const std::string& s) {
@@ -68,7 +74,7 @@ void EnglishLead(Ctx& c) {
   else if (all.find("受付時間外") != std::string::npos || all.find("閉まっています") != std::string::npos)
     add("closed now");
   // Dates (the first two).
-  {
+  if (about_time) {
     // The first date is the answer (later ones are context: the date a
     // payment was moved from). The weekday is one multibyte character.
     static const std::regex kDateW("([0-9]{1,2})月([0-9]{1,2})日(?:\\(([^)]{1,3})\\))?");
@@ -79,7 +85,7 @@ void EnglishLead(Ctx& c) {
     }
   }
   // Time ranges (the first two).
-  {
+  if (about_time) {
     static const std::regex kRange("([0-9]{1,2}:[0-9]{2})[-〜～~]([0-9]{1,2}:[0-9]{2})");
     int n = 0;
     for (std::sregex_iterator it(all.begin(), all.end(), kRange), end; it != end && n < 2;
@@ -87,7 +93,7 @@ void EnglishLead(Ctx& c) {
       add((*it)[1].str() + "–" + (*it)[2].str());
   }
   // Amounts (the first two).
-  {
+  if (about_money) {
     static const std::regex kYen("([0-9][0-9,]*)円");
     int n = 0;
     for (std::sregex_iterator it(all.begin(), all.end(), kYen), end; it != end && n < 2; ++it, ++n)
@@ -111,7 +117,7 @@ void EnglishLead(Ctx& c) {
       c.out.messages.insert(c.out.messages.begin(), Message{line, {}, {}, {}});
     return;
   }
-  std::string line = Topic(c.out.meta.intent.empty() ? c.u->intent : c.out.meta.intent);
+  std::string line = Topic(intent);
   if (!parts.empty()) line += ": " + Join(parts, "; ");
   line += ". Details in Japanese below.";
   if (c.out.messages.size() < 5) {

@@ -1311,11 +1311,21 @@ void Nlu::Impl::Decide(Analysis* a) const {
   if (best == "municipality.set" && a->f[kOnlyRegion] == 0 && !u.intent.empty() &&
       u.intent != "municipality.set")
     return;
+  // One character (あ, 🙂) is no question: the model would only echo the
+  // examples that share it.
+  if (u.intent.empty()) {
+    size_t points = 0;
+    for (unsigned char ch : u.normalized) points += (ch & 0xC0) != 0x80;
+    if (points < 2) return;
+  }
   // The classifier decides when it is confident (`override_probability`),
   // and whenever the keywords find nothing; below that the keyword reading
   // stands.
+  // The keyword lists were written for Japanese: for English and romaji the
+  // model decides from `min_probability`.
+  const double override_at = u.language == "ja" ? override_probability : min_probability;
   const bool use = (u.intent.empty() && top >= min_probability) || preferred ||
-                   (top >= override_probability && best != u.intent);
+                   (top >= override_at && best != u.intent);
   if (!use) return;
   u.intents.clear();
   for (const auto& [prob, i] : cl) {
