@@ -77,16 +77,22 @@ void EnglishLead(Ctx& c) {
   if (about_time) {
     // The first date is the answer (later ones are context: the date a
     // payment was moved from). The weekday is one multibyte character.
+    // The date of a source (「2016年8月1日時点の情報」) is no answer.
     static const std::regex kDateW("([0-9]{1,2})月([0-9]{1,2})日(?:\\(([^)]{1,3})\\))?");
     int n = 0;
-    for (std::sregex_iterator it(all.begin(), all.end(), kDateW), end; it != end && n < 1;
-         ++it, ++n) {
+    for (std::sregex_iterator it(all.begin(), all.end(), kDateW), end; it != end && n < 1; ++it) {
+      const std::string after = all.substr(static_cast<size_t>(it->position() + it->length()), 12);
+      if (after.rfind("時点", 0) == 0 || after.rfind("から適用", 0) == 0 ||
+          after.rfind("現在", 0) == 0 || after.rfind("更新", 0) == 0)
+        continue;
       add(EnglishDate(std::stoi((*it)[1]), std::stoi((*it)[2]), (*it)[3]));
+      ++n;
     }
   }
   // Time ranges (the first two).
   if (about_time) {
-    static const std::regex kRange("([0-9]{1,2}:[0-9]{2})[-〜～~]([0-9]{1,2}:[0-9]{2})");
+    // Alternation, not a bracket: 〜 is three bytes.
+    static const std::regex kRange("([0-9]{1,2}:[0-9]{2})(?:-|〜|～|~)([0-9]{1,2}:[0-9]{2})");
     int n = 0;
     for (std::sregex_iterator it(all.begin(), all.end(), kRange), end; it != end && n < 2;
          ++it, ++n)
