@@ -7,6 +7,7 @@
 
 #include "dialogs/flows.h"
 #include "core/time.h"
+#include "knowledge/calc/calc.h"
 
 namespace yorisoi::dialogs::internal {
 
@@ -210,6 +211,57 @@ std::string ChildTotalLine(const Ctx& c, const kb::Program& p, int n) {
   if (p.id == "jido_fuyo_teate")
     line += "所得によっては一部支給（減額）や支給停止になります。";
   return line;
+}
+
+std::string AgesTotalLine(const Ctx& c, const kb::Program& p) {
+  // 児童手当 only: its amount depends on the children's ages and birth order
+  // alone (no income limit since 2024-10), so the ages the parent gives are
+  // enough to compute it with the calculator.
+  if (!c.u || c.u->entities.child_ages.empty() || p.id != "jido_teate") return "";
+  std::vector<int> ages = c.u->entities.child_ages;
+  if (const auto n = c.u->entities.child_count; n && *n != static_cast<int>(ages.size()))
+    return "";  // some ages missing: the per-child table answers instead
+  std::sort(ages.begin(), ages.end(), std::greater<int>());
+  calc::Household h;
+  h.date = c.today;
+  h.municipality = c.t.municipality;
+  std::vector<std::pair<std::string, std::string>> names;  // invented birth date → age
+  for (size_t i = 0; i < ages.size(); ++i) {
+    calc::Child ch;
+    // The last day of the previous month, `age` years ago (as the calculator
+    // dialog does), a day apart per child.
+    ch.birth_date = Date{c.today.year - ages[i], c.today.month, 1}.AddDays(-1 - static_cast<int>(i));
+    h.children.push_back(ch);
+    names.push_back({JpDate(ch.birth_date) + "生まれ", std::to_string(ages[i]) + "歳"});
+  }
+  const calc::CalcResult r = calc::Calculate(h, c.kb);
+  auto relabel = [&](std::string s) {
+    for (const auto& [from, to] : names)
+      for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
+        s.replace(pos, from.size(), to);
+    return s;
+  };
+  for (const calc::ProgramResult& pr : r.results) {
+    if (pr.program != p.id) continue;
+    std::vector<std::string> given;
+    for (int a : ages) given.push_back(std::to_string(a) + "歳");
+    std::string line = "お子さん（" + Join(given, "・") + "）の場合、";
+    if (!pr.eligible || pr.breakdown.empty()) {
+      line += pr.name + "の支給対象のお子さんはいません";
+      if (!pr.reasons.empty()) line += "（" + relabel(pr.reasons.front()) + "）";
+      return line + "。";
+    }
+    std::vector<std::string> parts;
+    for (const calc::BreakdownItem& b : pr.breakdown)
+      parts.push_back(relabel(b.label) + " " + Yen(b.monthly));
+    line += pr.name + "は月額" + Yen(pr.monthly) + "です";
+    if (parts.size() >= 2 || ages.size() >= 2) line += "（" + Join(parts, "＋") + "）";
+    line += "。";
+    for (const std::string& why : pr.reasons)
+      if (why.find("数に含め") != std::string::npos) line += relabel(why);
+    return line;
+  }
+  return "";
 }
 
 std::string IncomeLimitLine(const Ctx& c, const kb::Program& p, int n) {

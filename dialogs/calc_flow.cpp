@@ -254,6 +254,14 @@ std::string Row(const calc::ProgramResult& pr, const Computed& k) {
   if (pr.eligible && pr.monthly > 0) {
     row += "月" + kb::FormatYen(pr.monthly) + "円";
     if (pr.program == "jido_fuyo_teate") row += "（" + std::string(StatusText(pr.status)) + "）";
+    if (pr.breakdown.size() >= 2 && !k.assumed_ages) {
+      // Per child, so a parent can check a figure they heard (第3子 30,000円);
+      // only with the ages given (an assumed age would say nothing).
+      std::vector<std::string> parts;
+      for (const calc::BreakdownItem& b : pr.breakdown)
+        parts.push_back(k.Relabel(b.label) + " " + kb::FormatYen(b.monthly) + "円");
+      row += "（" + Join(parts, "＋") + "）";
+    }
     if (pr.program == "kunitachi_jutaku" && k.assumed_years && pr.limits.contains("min_years"))
       row += "（引き続き" + pr.limits["min_years"].dump() + "年以上お住まいの場合）";
   } else if (pr.eligible && pr.lump_sum) {

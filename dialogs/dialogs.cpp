@@ -226,6 +226,7 @@ Output Dialogs::StepWith(const Input& in, const text::Understanding* given,
         break;
       case Input::Kind::kText:
         impl_->Text(c, in.text, given);
+        EnglishLead(c);
         break;
     }
   } catch (const std::exception&) {

@@ -123,6 +123,10 @@ std::optional<int> ChildCount(const Ctx& c);
 std::string ChildTotalLine(const Ctx& c, const kb::Program& p, int n);
 // The same total in yen (0 when the program has no fixed amounts per child).
 long long ChildTotalYen(const Ctx& c, const kb::Program& p, int n);
+// 児童手当 for the children's ages in the message, computed by the
+// calculator (birth order counts children up to 22): 「お子さん（20歳・16歳・
+// 10歳）の場合、児童手当は月額40,000円です（…）。」 or "".
+std::string AgesTotalLine(const Ctx& c, const kb::Program& p);
 // The income limit for n dependants, or "".
 std::string IncomeLimitLine(const Ctx& c, const kb::Program& p, int n);
 // A quick-reply label of at most `max_chars`, cut at a word boundary and
@@ -145,6 +149,9 @@ void AttachWindowCard(const Ctx& c, Message& m, const kb::Window& w);
 
 // --- Flows
 void Safety(Ctx& c);      // safety.cpp
+// A short English line before the answer to a message written in English,
+// read from the answer (english.cpp).
+void EnglishLead(Ctx& c);
 void SafetyMenu(Ctx& c);  // 困ったとき
 void Feeling(Ctx& c);     // tired or worried, not a crisis
 void Greeting(Ctx& c);    // housekeeping.cpp

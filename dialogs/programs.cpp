@@ -347,6 +347,7 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     if (!rel.empty()) body += "\n関連する制度：" + Join(rel, "、");
   } else if (intent == "program.amount") {
     if (const auto n = ChildCount(c)) lead = ChildTotalLine(c, p, *n);
+    if (lead.empty()) lead = AgesTotalLine(c, p);
     const std::string b = R(p.benefit);
     if (p.benefit.empty()) {
       body = p.loan.empty() ? missing_facet("金額") : R(p.loan);
@@ -375,6 +376,7 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     if (!notes.empty()) extra = "※" + Join(notes, "\n※");
   } else if (intent == "program.eligibility") {
     body = p.eligibility.empty() ? R(p.summary) : "対象：\n" + Bullets(RL(p.eligibility), 12);
+    lead = AgesTotalLine(c, p);
     for (const std::string& t : TargetSentences(R(p.benefit))) body += "\n" + t;
     if (!p.exclusions.empty()) extra = "対象にならない場合：\n" + Bullets(RL(p.exclusions), 5);
   } else if (intent == "program.income_limit") {

@@ -312,9 +312,27 @@ bool Windows(Ctx& c, const std::string& intent) {
     if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
     if (!w->fax.empty() && Asked(c, {"fax", "ファクス", "ファックス"})) text += "\nFAX：" + w->fax;
     text += "\n受付：" + w->hours.text;
+    // A program with several offices that the message does not tell apart
+    // (はあと: 飯田橋, 飯田橋 しごとセンター, 立川): every one's place, so the
+    // parent can pick the nearest.
+    const ProgramChoice pc = ChooseProgram(c, /*allow_last=*/false, /*allow_topic=*/false);
+    std::vector<std::string> others;
+    if (pc.program) {
+      const std::optional<kb::Program> p = c.kb.Resolve(pc.program->id, Region(c));
+      const double mine = c.matcher.WindowAffinity(w->id, c.canon);
+      for (const std::string& id : p ? p->windows : std::vector<std::string>{}) {
+        const kb::Window* x = c.kb.FindWindow(id);
+        if (!x || x == w || x->address.empty() || !WindowAllowed(c, *x)) continue;
+        if (c.matcher.WindowAffinity(id, c.canon) < mine) continue;
+        std::string row = "・" + x->name + "：" + x->address;
+        if (!x->phones.empty()) row += "（電話 " + PhonesText(*x) + "）";
+        others.push_back(row);
+      }
+    }
     card = &c.Say(text);
     AddCallButtons(*card, *w);
     AttachWindowCard(c, *card, *w);
+    if (!others.empty()) c.Say("ほかの窓口：\n" + Join(others, "\n"));
   } else {
     card = &c.Say(WindowCard(c, *w, true));
     AddCallButtons(*card, *w);

@@ -68,7 +68,8 @@ std::vector<feature_node> Nodes(const SparseVector& x,
 
 std::unique_ptr<LinearClassifier> LinearClassifier::Train(const std::vector<SparseVector>& x,
                                                           const std::vector<int>& y, int classes,
-                                                          double c) {
+                                                          double c,
+                                                          const std::vector<double>& weights) {
   if (x.empty() || x.size() != y.size() || classes < 2) return nullptr;
   set_print_string_function(&Quiet);
   std::unique_ptr<LinearClassifier> out(new LinearClassifier());
@@ -102,9 +103,17 @@ std::unique_ptr<LinearClassifier> LinearClassifier::Train(const std::vector<Spar
   param.solver_type = L2R_LR;
   param.eps = 0.01;
   param.C = c;
-  param.nr_weight = 0;
-  param.weight_label = nullptr;
-  param.weight = nullptr;
+  std::vector<int> weight_label;
+  std::vector<double> weight;
+  if (static_cast<int>(weights.size()) == classes) {
+    for (int k = 0; k < classes; ++k) {
+      weight_label.push_back(k);
+      weight.push_back(weights[static_cast<size_t>(k)]);
+    }
+  }
+  param.nr_weight = static_cast<int>(weight.size());
+  param.weight_label = weight_label.empty() ? nullptr : weight_label.data();
+  param.weight = weight.empty() ? nullptr : weight.data();
   param.p = 0.1;
   param.init_sol = nullptr;
   if (check_parameter(&prob, &param) != nullptr) return nullptr;

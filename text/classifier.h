@@ -22,8 +22,10 @@ uint64_t FeatureKey(std::string_view tag, std::string_view name);
 class LinearClassifier {
  public:
   // `x[i]` has label `y[i]` in [0, classes). `c` is LIBLINEAR's C.
+  // `weights` (empty, or one per class) scale each class's C.
   static std::unique_ptr<LinearClassifier> Train(const std::vector<SparseVector>& x,
-                                                 const std::vector<int>& y, int classes, double c);
+                                                 const std::vector<int>& y, int classes, double c,
+                                                 const std::vector<double>& weights = {});
   ~LinearClassifier();
   // Class probabilities (size = classes), summing to 1.
   std::vector<double> Predict(const SparseVector& x) const;

@@ -278,6 +278,8 @@ constexpr AgeWord kAgeWords[] = {
 struct AgeHit {
   size_t pos;
   int age;
+  size_t end = 0;         // just after the expression
+  bool numeric = false;   // written as N歳 (wins over a grade for the same child)
 };
 
 void FindGradeAges(u32string_view text, std::vector<NumberToken>& numbers,
@@ -301,7 +303,7 @@ void FindGradeAges(u32string_view text, std::vector<NumberToken>& numbers,
         break;
       }
       // 高 alone is too common (高1 is fine, 高い is not a grade: no digit).
-      hits->push_back({i, g.base + grade});
+      hits->push_back({i, g.base + grade, q, false});
       if (NumberToken* t = token_at(p)) t->consumed = true;
       i = q - 1;
       break;
@@ -313,7 +315,7 @@ void FindGradeAges(u32string_view text, std::vector<NumberToken>& numbers,
       bool next_ok = i + 2 >= text.size() || !(utf8::IsDigit(text[i + 2]) || BigUnit(text[i + 2]) ||
                                                SmallUnit(text[i + 2]) || text[i + 2] == U'円');
       if (grade >= 1 && grade <= 3 && next_ok && !StartsWith(text, i, U"高校")) {
-        hits->push_back({i, 14 + grade});
+        hits->push_back({i, 14 + grade, i + 2, false});
         if (NumberToken* t = token_at(i + 1)) t->consumed = true;
       }
     }
@@ -321,7 +323,7 @@ void FindGradeAges(u32string_view text, std::vector<NumberToken>& numbers,
   for (const AgeWord& w : kAgeWords) {
     for (size_t p = text.find(w.word); p != u32string_view::npos;
          p = text.find(w.word, p + w.word.size())) {
-      hits->push_back({p, w.age});
+      hits->push_back({p, w.age, p + w.word.size(), false});
     }
   }
 }
@@ -800,15 +802,36 @@ Entities ExtractEntities(std::u32string_view text, const Date& today) {
     if (months) {
       // "生後6か月" / "6か月の子" → 0 years; other month counts are durations.
       if (EndsWithAt(text, t.begin, U"生後") || ChildContextAfter(text, t.end + 2)) {
-        ages.push_back({t.begin, 0});
+        ages.push_back({t.begin, 0, t.end + 2, true});
       }
       continue;
     }
     if (t.value > 22 || ParentContextBefore(text, t.begin)) continue;
-    ages.push_back({t.begin, static_cast<int>(t.value)});
+    ages.push_back({t.begin, static_cast<int>(t.value), t.end + 1, true});
   }
   std::stable_sort(ages.begin(), ages.end(),
                    [](const AgeHit& a, const AgeHit& b) { return a.pos < b.pos; });
+  // An age and a school year side by side name one child (18歳で高3,
+  // 16歳の高校生, 高3(18歳)) when they agree within 3 years: the age as
+  // written is kept.
+  auto same_child = [&](const AgeHit& a, const AgeHit& b) {
+    if (a.numeric == b.numeric || b.pos < a.end || b.pos - a.end > 4) return false;
+    for (size_t k = a.end; k < b.pos; ++k) {
+      const char32_t ch = text[k];
+      if (ch != U'で' && ch != U'の' && ch != U'(' && ch != U')' && ch != U' ' && ch != U'年' &&
+          ch != U'生')
+        return false;
+    }
+    return std::abs(a.age - b.age) <= 3;
+  };
+  for (size_t k = 0; k + 1 < ages.size();) {
+    if (same_child(ages[k], ages[k + 1])) {
+      const size_t drop = ages[k].numeric ? k + 1 : k;
+      ages.erase(ages.begin() + static_cast<std::ptrdiff_t>(drop));
+      continue;
+    }
+    ++k;
+  }
   for (const AgeHit& a : ages) e.child_ages.push_back(a.age);
 
   e.child_count = FindChildCount(text, numbers);

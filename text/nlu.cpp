@@ -16,6 +16,7 @@
 #include "text/classifier.h"
 #include "text/entities.h"
 #include "text/language.h"
+#include "text/morph.h"
 #include "text/trie.h"
 
 namespace yorisoi::text {
@@ -254,8 +255,12 @@ struct Nlu::Impl {
   // The trained question-type classifier (text/data/train/*.jsonl); null when
   // the data directory has no corpus (keyword scores decide alone).
   std::unique_ptr<internal::LinearClassifier> classifier;
+  // MeCab lemmas for the classifier's word features; null without MeCab.
+  std::unique_ptr<internal::Morphology> morph;
   double min_probability = 0.3;    // below: no intent (the fallback)
   double ambiguity_margin = 0.15;  // top two closer than this: ask
+  double ambiguity_floor = 0.2;    // … when the second is at least this likely
+  bool class_weights = true;       // weigh each type by 1 / its corpus share
   double classifier_c = 4.0;
   double override_probability = 0.85;  // the classifier overrides the keywords
   double prefer_probability = 0.5;     // … or, for these intents, at this probability
@@ -624,6 +629,7 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
       for (auto [key, target] : {std::pair<const char*, double*>{"c", &im.classifier_c},
                                  {"min_probability", &im.min_probability},
                                  {"ambiguity_margin", &im.ambiguity_margin},
+                                 {"ambiguity_floor", &im.ambiguity_floor},
                                  {"override_probability", &im.override_probability},
                                  {"prefer_probability", &im.prefer_probability}}) {
         if (!c.contains(key)) continue;
@@ -864,6 +870,7 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
       }
     }
   }
+  im.morph = internal::Morphology::Create();
   if (auto st = im.LoadAndTrain(data_dir); !st.ok()) return R(st);
   return R(std::move(nlu));
 }
@@ -941,7 +948,21 @@ std::unique_ptr<internal::LinearClassifier> Nlu::Impl::TrainOn(
     tx.push_back(x[i]);
     ty.push_back(y[i]);
   }
-  return internal::LinearClassifier::Train(tx, ty, static_cast<int>(intents.size()), classifier_c);
+  // Class weights: every question type weighs as much in the loss however
+  // many examples it has (n / (k · n_c)).
+  std::vector<double> weights;
+  if (class_weights) {
+    std::vector<int> count(intents.size(), 0);
+    for (int label : ty) ++count[static_cast<size_t>(label)];
+    int present = 0;
+    for (int n : count) present += n > 0;
+    weights.assign(intents.size(), 1.0);
+    for (size_t k = 0; k < count.size(); ++k)
+      if (count[k] > 0)
+        weights[k] = static_cast<double>(ty.size()) / (present * static_cast<double>(count[k]));
+  }
+  return internal::LinearClassifier::Train(tx, ty, static_cast<int>(intents.size()), classifier_c,
+                                           weights);
 }
 
 Result<NluEvaluation> Nlu::Evaluate(int folds) const {
@@ -1190,6 +1211,37 @@ internal::SparseVector Nlu::Impl::Featurize(const Analysis& a) const {
   }
   const double scale = grams ? 1.0 / std::sqrt(static_cast<double>(grams)) : 0.0;
   for (auto& kv : x) kv.second = scale;
+  // Words: MeCab base forms (もらえますか → もらえる, ます, か) and their
+  // bigrams, read from the same canonical text with the program and region
+  // placeholders as nouns, so the lemma of a question word counts whatever
+  // its inflection.
+  if (morph) {
+    std::string sentence;
+    for (size_t i = 0; i < clean.size(); ++i) {
+      const char c = clean[i];
+      if (c == '\x02' || c == '\x03') continue;
+      if (c == '\x04') {
+        sentence += "制度";
+      } else if (c == '\x05') {
+        sentence += "地域";
+      } else {
+        sentence.push_back(c);
+      }
+    }
+    std::vector<internal::Morpheme> ms = morph->Analyze(sentence);
+    if (!ms.empty()) {
+      const size_t first = x.size();
+      std::string prev = "\x02";
+      for (const internal::Morpheme& m : ms) {
+        x.push_back({internal::FeatureKey("w", m.lemma), 1.0});
+        x.push_back({internal::FeatureKey("w2", prev + "|" + m.lemma), 1.0});
+        prev = m.lemma;
+      }
+      x.push_back({internal::FeatureKey("w2", prev + "|\x03"), 1.0});
+      const double ws = 1.0 / std::sqrt(static_cast<double>(x.size() - first));
+      for (size_t i = first; i < x.size(); ++i) x[i].second = ws;
+    }
+  }
   for (size_t i = 0; i < intents.size(); ++i) {
     if (a.raw[i] != 0)
       x.push_back({internal::FeatureKey("k", intents[i].id), std::tanh(a.raw[i] / 3.0)});
@@ -1246,8 +1298,26 @@ void Nlu::Impl::Decide(Analysis* a) const {
   // calculation or housekeeping reading.
   const bool preferred = preferred_intents.count(best) > 0 && top >= prefer_probability &&
                          (u.intent.empty() || u.intent.rfind("program.", 0) == 0);
+  // "Only a place" is a rule's reading: a message that says more than its
+  // municipality (国立市で就業の相談) is a question, whatever the model thinks.
+  if (best == "municipality.set" && a->f[kOnlyRegion] == 0 && !u.intent.empty() &&
+      u.intent != "municipality.set")
+    return;
+  // One character (あ, 🙂) is no question: the model would only echo the
+  // examples that share it.
+  if (u.intent.empty()) {
+    size_t points = 0;
+    for (unsigned char ch : u.normalized) points += (ch & 0xC0) != 0x80;
+    if (points < 2) return;
+  }
+  // The classifier decides when it is confident (`override_probability`),
+  // and whenever the keywords find nothing; below that the keyword reading
+  // stands.
+  // The keyword lists were written for Japanese: for English and romaji the
+  // model decides from `min_probability`.
+  const double override_at = u.language == "ja" ? override_probability : min_probability;
   const bool use = (u.intent.empty() && top >= min_probability) || preferred ||
-                   (top >= override_probability && best != u.intent);
+                   (top >= override_at && best != u.intent);
   if (!use) return;
   u.intents.clear();
   for (const auto& [prob, i] : cl) {
@@ -1256,7 +1326,7 @@ void Nlu::Impl::Decide(Analysis* a) const {
   }
   u.intent = best;
   u.confidence = top;
-  u.ambiguous = second >= min_probability && top - second < ambiguity_margin;
+  u.ambiguous = second >= ambiguity_floor && top - second < ambiguity_margin;
 }
 
 namespace {

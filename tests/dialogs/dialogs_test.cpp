@@ -582,3 +582,46 @@ TEST(Tracker, JsonRoundTrip) {
 
 }  // namespace
 }  // namespace yorisoi::dialogs
+
+namespace yorisoi::dialogs {
+namespace {
+
+// A question written in English gets a short English line first, read from
+// the answer (no figure of its own), then the Japanese answer.
+TEST(English, LeadLineBeforeTheJapaneseAnswer) {
+  struct Row {
+    std::string text, at, lead_has, japanese_has;
+  };
+  const std::vector<Row> rows = {
+      {"What is the phone number of the single parent consultation in Kodaira?",
+       "2026-11-25T10:00:00+09:00", "042-341-1211", "電話"},
+      {"When is the next payment of the child rearing allowance in Arida?",
+       "2026-12-02T10:00:00+09:00", "January 8", "1月8日"},
+  };
+  for (const Row& r : rows) {
+    Conversation c = Converse({r.text}, r.at);
+    const Output& out = c.outs.back();
+    ASSERT_GE(out.messages.size(), 2u) << Describe(c);
+    const std::string& lead = out.messages.front().text;
+    EXPECT_NE(lead.find(r.lead_has), std::string::npos) << Describe(c);
+    EXPECT_NE(lead.find("Japanese"), std::string::npos) << Describe(c);
+    for (unsigned char ch : lead.substr(0, 20)) EXPECT_LT(ch, 0x80) << lead;
+    EXPECT_NE(AllText(out).find(r.japanese_has), std::string::npos) << Describe(c);
+  }
+  // Japanese questions get no English line.
+  Conversation ja = Converse({"小平市のひとり親相談の電話番号"}, "2026-11-25T10:00:00+09:00");
+  EXPECT_EQ(AllText(ja.outs.back()).find("Japanese"), std::string::npos) << Describe(ja);
+}
+
+// 児童手当 for the ages given: a supported child up to 22 counts for the
+// birth order but gets nothing; the third child gets the 第3子 amount.
+TEST(Answers, ChildAllowanceForTheAgesGiven) {
+  Conversation c = Converse({"うちは21歳の大学生(仕送りしてる)と15歳と5歳がいます。児童手当は月いくらになる？"},
+                            "2026-06-10T12:00:00+09:00");
+  const std::string all = AllText(c.outs.back());
+  EXPECT_NE(all.find("40,000円"), std::string::npos) << Describe(c);
+  EXPECT_NE(all.find("30,000円"), std::string::npos) << Describe(c);
+}
+
+}  // namespace
+}  // namespace yorisoi::dialogs

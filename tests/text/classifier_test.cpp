@@ -24,8 +24,10 @@ TEST(Classifier, HeldOutAccuracyAndEveryCrisisCase) {
   }
   printf("held-out accuracy %d/%d = %.1f%%\n", ev->heldout_correct, ev->heldout_total,
          accuracy * 100);
-  // The floor measured when the classifier landed (83–85 %); the target is 95 %.
-  EXPECT_GE(accuracy, 0.80);
+  // Measured 88.8 % on the 498 held-out messages (MeCab lemmas, class
+  // weights, the classifier deciding when confident); 85.1 % on the first 389
+  // before. The floor sits a little below; the target is 95 %.
+  EXPECT_GE(accuracy, 0.86);
   ASSERT_GE(ev->crisis.size(), 18u);
   for (const auto& c : ev->crisis) {
     EXPECT_TRUE(c.ok) << c.text << " (" << c.language << ", " << c.kind << ") got language "

@@ -205,6 +205,14 @@ TEST(Entities, ChildAges) {
       {"小平市", {}},
       {"中学校の制服代", {}},
       {"高い", {}},
+      // An age and a school year side by side are one child.
+      {"上が18歳で高3、真ん中10歳、下6歳", {18, 10, 6}},
+      {"16歳の高校生", {16}},
+      {"高2(17歳)と小4", {17, 9}},
+      {"21歳の大学生と5歳", {21, 5}},
+      // …not when they are listed apart or disagree.
+      {"10歳、小3", {10, 8}},
+      {"6歳で中1の兄", {6, 12}},
   };
   for (const auto& c : cases) {
     Entities e = Extract(c.text);
