@@ -159,7 +159,7 @@ bool ReminderWords(Ctx& c, const std::string& raw) {
   const std::string n = text::Normalize(raw);
   const bool about = Contains(n, {"通知", "リマインダー", "リマインド", "お知らせ", "受信設定"});
   if (!about) return false;
-  if (Contains(n, {"やめ", "止め", "とめ", "停止", "解除", "いらない", "不要", "オフ", "off"})) {
+  if (Contains(n, {"やめ", "止め", "停止", "解除", "いらない", "不要", "オフ", "off"})) {
     RemindersStop(c);
     return true;
   }
