@@ -16,7 +16,7 @@
 namespace yorisoi {
 namespace {
 
-std::string Run(const std::string& dir, const std::string& args, const std::string& input = "") {
+std::string RunYorisoi(const std::string& dir, const std::string& args, const std::string& input = "") {
   const std::string in = dir + "/in.jsonl";
   {
     std::ofstream f(in);
@@ -40,7 +40,7 @@ bool Has(const std::string& s, const std::string& part) { return s.find(part) !=
 
 TEST(RemindersCli, ConversationThenPlanOnTheRightDates) {
   test_util::TempDir dir("yorisoi-reminders-cli");
-  const std::string chat = Run(dir.path(), "chat --jsonl",
+  const std::string chat = RunYorisoi(dir.path(), "chat --jsonl",
                                R"({"user":"parent-a","text":"有田市です","at":"2026-06-01T10:00:00+09:00"}
 {"user":"parent-a","text":"通知を設定したい","at":"2026-06-01T10:00:10+09:00"}
 {"user":"parent-a","postback":"remind=add&k=renewal","at":"2026-06-01T10:00:20+09:00"}
@@ -69,23 +69,23 @@ TEST(RemindersCli, ConversationThenPlanOnTheRightDates) {
       {"2026-07-10", "1 reminder(s), 2 user(s)", "7月11日が土曜日のため"},
   };
   for (const Case& c : kCases) {
-    const std::string out = Run(dir.path(), std::string("reminders plan --date ") + c.date);
+    const std::string out = RunYorisoi(dir.path(), std::string("reminders plan --date ") + c.date);
     EXPECT_TRUE(Has(out, c.summary)) << c.date << "\n" << out;
     if (*c.says) EXPECT_TRUE(Has(out, c.says)) << c.date << "\n" << out;
     EXPECT_TRUE(Has(out, "2 subscription(s)")) << out;
   }
 
   // 「通知をやめる」 and unfollow stop them at once.
-  Run(dir.path(), "chat --jsonl",
+  RunYorisoi(dir.path(), "chat --jsonl",
       R"({"user":"parent-a","text":"通知をやめる","at":"2026-06-02T10:00:00+09:00"}
 {"user":"parent-b","event":"unfollow","at":"2026-06-02T10:00:10+09:00"}
 )");
-  const std::string after = Run(dir.path(), "reminders plan --date 2026-09-11");
+  const std::string after = RunYorisoi(dir.path(), "reminders plan --date 2026-09-11");
   EXPECT_TRUE(Has(after, "0 reminder(s), 0 user(s), 0 multicast call(s); 0 subscription(s)"))
       << after;
 
-  EXPECT_TRUE(Has(Run(dir.path(), "reminders plan --date 2026-13-01"), "[exit"));
-  EXPECT_TRUE(Has(Run(dir.path(), "reminders plan"), "usage"));
+  EXPECT_TRUE(Has(RunYorisoi(dir.path(), "reminders plan --date 2026-13-01"), "[exit"));
+  EXPECT_TRUE(Has(RunYorisoi(dir.path(), "reminders plan"), "usage"));
 }
 
 }  // namespace
