@@ -164,6 +164,8 @@ void Dispatcher::Process(store::InboxEvent event, int retries) {
     const auto t0 = std::chrono::steady_clock::now();
     try {
       reply = AnswerTask(*task, in, engine_);  // groups: adapters/line_chat.h
+      if (options_.on_answered)
+        options_.on_answered(event.user_key, task->chat, task->push_to, reply.meta);
     } catch (const std::exception& e) {
       Log(LogLevel::kError, "dispatcher", std::string("engine failed: ") + e.what());
     }

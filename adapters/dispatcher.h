@@ -69,6 +69,12 @@ struct DispatcherOptions {
   std::size_t max_in_flight = 10'000;
   std::function<void(const Undelivered&)> on_undelivered;  // may be empty; any thread
   LoadingIndicator* loading = nullptr;  // told of each event and its end (may be null)
+  // Called after the engine answered an event (any worker thread; may be
+  // empty): the user key, the chat kind ("user", "group", "room"), the LINE
+  // id answers go to, and what the engine did (e.g. meta.reminders).
+  std::function<void(const std::string& user, const std::string& chat,
+                     const std::string& push_to, const Meta& meta)>
+      on_answered;
 };
 
 class Dispatcher {

@@ -63,6 +63,12 @@ Reply AnswerTask(const LineTask& task, const Incoming& in,
   if (shared && task.event_type == "join") return GroupIntroduction();
   Reply reply = engine(in);
   if (shared && reply.meta.crisis) return GroupCrisis(reply);
+  if (shared && reply.meta.reminders == "subscribed") {
+    // Reminders go to one person: the dispatcher's owner drops this one.
+    reply.messages.clear();
+    reply.messages.push_back(Message{
+        "通知の設定は、このアカウントとの1対1のトークでお願いします。", {}, {}, {}});
+  }
   return reply;
 }
 

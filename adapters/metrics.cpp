@@ -46,6 +46,9 @@ constexpr CounterHelp kCounters[] = {
     {"yorisoi_line_push_fallback_total",
      "Replies sent by push because the token was too old or rejected."},
     {"yorisoi_line_rate_limited_total", "Messaging API 429 answers."},
+    {"yorisoi_reminders_sent_total", "Reminders accepted by the Messaging API (one per user)."},
+    {"yorisoi_reminders_failed_total", "Reminders given up for good (one per user), by reason."},
+    {"yorisoi_reminders_opted_out_total", "Reminder subscriptions stopped (通知をやめる, unfollow)."},
 };
 
 const std::vector<double> kLatencyBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
@@ -90,18 +93,20 @@ Metrics::Metrics() : processing_(kLatencyBounds), delivery_(kDeliveryBounds), ac
   counters_["yorisoi_line_push_fallback_total"][""] = 0;
   counters_["yorisoi_line_rate_limited_total"][""] = 0;
   counters_["yorisoi_line_delivery_rescheduled_total"][""] = 0;
+  counters_["yorisoi_reminders_sent_total"][""] = 0;
+  counters_["yorisoi_reminders_opted_out_total"][""] = 0;
   counters_["yorisoi_line_replies_sent_total"]["method=\"reply\""] = 0;
   counters_["yorisoi_line_replies_sent_total"]["method=\"push\""] = 0;
 }
 
-void Metrics::Add(const std::string& name, const std::string& labels) {
+void Metrics::Add(const std::string& name, const std::string& labels, uint64_t n) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& series = counters_[name];
   auto it = series.find(labels);
   if (it != series.end()) {
-    ++it->second;
+    it->second += n;
   } else if (series.size() < kMaxLabelSets) {
-    series.emplace(labels, 1);
+    series.emplace(labels, n);
   }
 }
 
@@ -123,6 +128,11 @@ void Metrics::ReplyRetried() { Add("yorisoi_line_replies_retried_total", ""); }
 void Metrics::DeliveryRescheduled() { Add("yorisoi_line_delivery_rescheduled_total", ""); }
 void Metrics::PushFallback() { Add("yorisoi_line_push_fallback_total", ""); }
 void Metrics::RateLimited() { Add("yorisoi_line_rate_limited_total", ""); }
+void Metrics::RemindersSent(uint64_t users) { Add("yorisoi_reminders_sent_total", "", users); }
+void Metrics::RemindersFailed(const std::string& reason, uint64_t users) {
+  Add("yorisoi_reminders_failed_total", "reason=\"" + SafeLabel(reason) + "\"", users);
+}
+void Metrics::ReminderOptedOut() { Add("yorisoi_reminders_opted_out_total", ""); }
 
 void Metrics::SetGauge(const std::string& name, const std::string& help,
                        std::function<double()> read) {

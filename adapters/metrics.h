@@ -9,6 +9,9 @@
 //   yorisoi_line_replies_retried_total             retry attempts (5xx, timeouts)
 //   yorisoi_line_push_fallback_total               reply token too old or rejected
 //   yorisoi_line_rate_limited_total                429 answers
+//   yorisoi_reminders_sent_total                   reminders accepted (per user)
+//   yorisoi_reminders_failed_total{reason}         reminders given up (per user)
+//   yorisoi_reminders_opted_out_total              subscriptions stopped
 //   yorisoi_event_processing_seconds (histogram)   engine time per event
 //   yorisoi_event_delivery_seconds (histogram)     ack → reply accepted by LINE
 //   yorisoi_webhook_ack_seconds (histogram)        /callback handler time
@@ -57,6 +60,9 @@ class Metrics {
   void DeliveryRescheduled();  // a send given up for now, tried again later from the inbox
   void PushFallback();
   void RateLimited();
+  void RemindersSent(uint64_t users);  // one multicast accepted for `users` recipients
+  void RemindersFailed(const std::string& reason, uint64_t users);
+  void ReminderOptedOut();
   void ObserveProcessing(double seconds) { processing_.Observe(seconds); }
   void ObserveDelivery(double seconds) { delivery_.Observe(seconds); }
   void ObserveAck(double seconds) { ack_.Observe(seconds); }
@@ -70,7 +76,7 @@ class Metrics {
   std::string Render() const;
 
  private:
-  void Add(const std::string& name, const std::string& labels);
+  void Add(const std::string& name, const std::string& labels, uint64_t n = 1);
 
   mutable std::mutex mu_;
   // name → (label set "{a=\"b\"}" → value)

@@ -39,6 +39,7 @@
 #include "adapters/line_loading.h"
 #include "adapters/metrics.h"
 #include "adapters/pseudonym.h"
+#include "adapters/reminder_scheduler.h"
 #include "adapters/router.h"
 #include "app/commands.h"
 #include "app/config.h"
@@ -47,6 +48,7 @@
 #include "store/admin_store.h"
 #include "store/inbox.h"
 #include "store/log_store.h"
+#include "store/reminder_store.h"
 
 namespace yorisoi::app {
 namespace {
@@ -246,6 +248,21 @@ int CmdServe(const Args& in_args) {
     }
     dopt.now_ms = [] { return WallClock().NowMillis(); };
     dopt.loading = loading.get();
+    // Reminders: after consent in a one-to-one chat, keep where to push
+    // them; count opt-outs (「通知をやめる」, unfollow).
+    dopt.on_answered = [reminders = rt.reminder_store(), &metrics](
+                           const std::string& user, const std::string& chat,
+                           const std::string& push_to, const Meta& meta) {
+      if (meta.reminders == "stopped") metrics.ReminderOptedOut();
+      if (meta.reminders != "subscribed" || !reminders) return;
+      if (chat == "user" && !push_to.empty()) {
+        if (Status s = reminders->SetRecipient(user, push_to); !s.ok())
+          ad::Log(ad::LogLevel::kError, "reminders", s.message());
+      } else {
+        // Reminders go to one person only, never to a group or room.
+        (void)reminders->Unsubscribe(user);
+      }
+    };
     dispatcher = std::make_unique<ad::Dispatcher>(
         dopt, inbox->get(), [&rt](const Incoming& m) { return rt.Handle(m); }, client.get(),
         &metrics);
@@ -369,6 +386,23 @@ int CmdServe(const Args& in_args) {
     }
   }
   Purger purger(inbox_ptr);
+  // Reminders parents opted into, by multicast between the configured hours.
+  std::unique_ptr<ad::ReminderScheduler> reminders;
+  if (line_api && rt.reminder_store()) {
+    ad::ReminderSchedulerOptions ro;
+    ro.clock = &WallClock();
+    ro.window_start_minute = cfg.reminder_window_start_hour * 60;
+    ro.window_end_minute = cfg.reminder_window_end_hour * 60;
+    ro.poll = std::chrono::seconds(cfg.reminder_poll_s);
+    reminders = std::make_unique<ad::ReminderScheduler>(
+        ro, rt.kb(), *rt.reminder_store(),
+        [api = line_api.get()](const std::vector<std::string>& to, const std::string& messages,
+                               const std::string& retry_key) {
+          return api->Multicast(to, messages, retry_key);
+        },
+        &metrics);
+    reminders->Start();
+  }
 
   std::cout << "yorisoi " << version << " listening on http://" << cfg.bind << ":" << server.port()
             << " (io_threads " << cfg.io_threads << ", workers " << cfg.worker_threads << ")"
@@ -382,6 +416,7 @@ int CmdServe(const Args& in_args) {
       [] { ad::Log(ad::LogLevel::kInfo, "serve", "signal received: shutting down"); });
   server.Run();
 
+  if (reminders) reminders->Stop();  // a multicast in flight finishes first
   if (dispatcher) {
     if (!dispatcher->WaitIdle(kDrainTime)) {
       ad::Log(ad::LogLevel::kWarn, "serve",

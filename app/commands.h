@@ -23,5 +23,6 @@ int CmdCalc(const Args& args);   // app/cmd_calc.cpp
 int CmdEval(const Args& args);   // app/cmd_eval.cpp
 int CmdAdmin(const Args& args);  // app/cmd_admin.cpp
 int CmdLine(const Args& args);   // app/cmd_line.cpp
+int CmdReminders(const Args& args);  // app/cmd_reminders.cpp
 
 }  // namespace yorisoi::app

@@ -87,6 +87,10 @@ Status CheckRanges(const Config& c, const std::string& file) {
       {"delivery_retry_max_s", c.delivery_retry_max_s, 1, 86400, " s"},
       {"line_send_queue", c.line_send_queue, 1, 1'000'000, ""},
       {"line_max_connections", c.line_max_connections, 1, 256, ""},
+      {"reminder_window_start_hour", c.reminder_window_start_hour, 0, 23, " h"},
+      {"reminder_window_end_hour", c.reminder_window_end_hour, c.reminder_window_start_hour + 1,
+       24, " h"},
+      {"reminder_poll_s", c.reminder_poll_s, 1, 3600, " s"},
   };
   for (const Range& r : kRanges) {
     if (r.value < r.min || r.value > r.max) {
@@ -134,7 +138,10 @@ Result<Config> LoadConfig(const std::string& path) {
                      ReadKey(j, file, "delivery_retry_initial_ms", c.delivery_retry_initial_ms),
                      ReadKey(j, file, "delivery_retry_max_s", c.delivery_retry_max_s),
                      ReadKey(j, file, "line_send_queue", c.line_send_queue),
-                     ReadKey(j, file, "line_max_connections", c.line_max_connections)}) {
+                     ReadKey(j, file, "line_max_connections", c.line_max_connections),
+                     ReadKey(j, file, "reminder_window_start_hour", c.reminder_window_start_hour),
+                     ReadKey(j, file, "reminder_window_end_hour", c.reminder_window_end_hour),
+                     ReadKey(j, file, "reminder_poll_s", c.reminder_poll_s)}) {
       if (!s.ok()) return s;
     }
     if (auto it = j.find("trusted_proxies"); it != j.end()) {

@@ -43,6 +43,11 @@ struct Config {
   int delivery_retry_max_s = 300;
   int line_send_queue = 10'000;     // sends queued or in flight at most
   int line_max_connections = 8;     // to the Messaging API
+  // Reminders (adapters/reminder_scheduler.h): sent between these JST hours
+  // [start, end), looked for every reminder_poll_s.
+  int reminder_window_start_hour = 9;
+  int reminder_window_end_hour = 20;
+  int reminder_poll_s = 60;
   // Reverse proxies whose X-Forwarded-For names the console's client
   // (login throttling and audit); empty: the peer address is the client.
   std::vector<std::string> trusted_proxies;

@@ -18,6 +18,7 @@ void Usage() {
       "  eval FILE.jsonl [--config PATH]   run conversation test cases\n"
       "  admin add-user|set-password NAME [--password-stdin] | list-users   staff accounts\n"
       "  line richmenu apply|show|draw     the LINE rich menu (create+upload+default, show)\n"
+      "  reminders plan --date YYYY-MM-DD  reminders due that date and to how many users (no send)\n"
       "  version                           print the version\n",
       stderr);
 }
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     if (cmd == "eval") return yorisoi::app::CmdEval(args);
     if (cmd == "admin") return yorisoi::app::CmdAdmin(args);
     if (cmd == "line") return yorisoi::app::CmdLine(args);
+    if (cmd == "reminders") return yorisoi::app::CmdReminders(args);
     if (cmd == "calc") return yorisoi::app::CmdCalc(args);
     if (cmd == "version" || cmd == "--version") {
       std::printf("yorisoi %s\n", YORISOI_VERSION);

@@ -11,6 +11,7 @@
 #include "dialogs/lexicon.h"
 #include "knowledge/calc/calc.h"
 #include "store/log_store.h"
+#include "store/reminder_store.h"
 #include "store/state_store.h"
 #include "yorisoi_source_dir.h"
 
@@ -24,6 +25,7 @@ struct Runtime::Impl {
   std::unique_ptr<text::Nlu> nlu;
   std::unique_ptr<store::StateStore> state;
   std::unique_ptr<store::LogStore> log;
+  std::unique_ptr<store::ReminderStore> reminders;
   std::unique_ptr<Engine> engine;
   std::vector<std::string> degraded;
   std::atomic<bool> logged_future{false}, logged_past{false};  // timestamp warnings, once each
@@ -91,8 +93,18 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
     }
   }
 
+  // Reminder subscriptions: their own file, never purged with the state.
+  const std::string reminders_path = o.in_memory ? ":memory:" : o.data_dir + "/reminders.sqlite";
+  if (auto rem = store::ReminderStore::Open(reminders_path); rem.ok()) {
+    im.reminders = std::move(rem).value();
+  } else {
+    im.degraded.push_back("reminders " + reminders_path + ": " + rem.error() +
+                          " (reminder settings are not kept)");
+  }
+
   im.engine = NewYorisoiEngine(*im.kb, *im.nlu, *im.state,
-                               EngineOptions{o.state_ttl_minutes, o.log_retention_days});
+                               EngineOptions{o.state_ttl_minutes, o.log_retention_days},
+                               im.reminders.get());
   return rt;
 }
 
@@ -101,6 +113,7 @@ const std::vector<std::string>& Runtime::degraded() const { return impl_->degrad
 Engine& Runtime::engine() { return *impl_->engine; }
 store::LogStore* Runtime::log_store() { return impl_->log.get(); }
 store::StateStore& Runtime::state_store() { return *impl_->state; }
+store::ReminderStore* Runtime::reminder_store() { return impl_->reminders.get(); }
 const Clock& Runtime::clock() const { return *impl_->options.clock; }
 
 namespace {

@@ -15,6 +15,7 @@
 
 namespace yorisoi::store {
 class LogStore;
+class ReminderStore;
 class StateStore;
 }  // namespace yorisoi::store
 
@@ -61,6 +62,9 @@ class Runtime {
   Engine& engine();
   store::LogStore* log_store();      // may be null (in_memory without logging)
   store::StateStore& state_store();
+  // Reminder subscriptions and sends (data_dir/reminders.sqlite; in memory
+  // when in_memory); null when the file could not be opened (degraded).
+  store::ReminderStore* reminder_store();
   const Clock& clock() const;
 
  private:

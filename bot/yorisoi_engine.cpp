@@ -1,6 +1,7 @@
 #include "bot/yorisoi_engine.h"
 
 #include "dialogs/dialogs.h"
+#include "store/reminder_store.h"
 #include "store/state_store.h"
 
 namespace yorisoi::bot {
@@ -27,8 +28,9 @@ Reply ToReply(dialogs::Output&& out) { return Reply{std::move(out.messages), std
 class YorisoiEngine final : public Engine {
  public:
   YorisoiEngine(const kb::KnowledgeBase& kb, const text::Nlu& nlu, store::StateStore& state,
-                EngineOptions options)
+                EngineOptions options, store::ReminderStore* reminders)
       : state_(state),
+        reminders_(reminders),
         dialogs_(kb, nlu, dialogs::Options{options.state_ttl_minutes, options.log_retention_days}) {
   }
 
@@ -46,6 +48,7 @@ class YorisoiEngine final : public Engine {
       } else {
         (void)state_.Put(in.user, tracker.ToJson(), in.timestamp_ms);
       }
+      ApplyReminders(in, out);
       return ToReply(std::move(out));
     } catch (const std::exception&) {
       Reply r;
@@ -57,15 +60,49 @@ class YorisoiEngine final : public Engine {
   }
 
  private:
+  // Stores the reminder choice of this step (dialogs/ has no I/O).
+  void ApplyReminders(const Incoming& in, dialogs::Output& out) {
+    using A = dialogs::ReminderChange::Action;
+    const dialogs::ReminderChange& r = out.reminders;
+    if (r.action == A::kNone) return;
+    if (!reminders_) {
+      if (r.action == A::kSubscribe) {
+        // Never claim a setting that is not kept.
+        out.messages.clear();
+        out.messages.push_back(Message{
+            "申し訳ありません。いまは通知の設定を保存できません。時間をおいてもう一度お試しください。",
+            {}, {}, {}});
+      }
+      return;
+    }
+    if (r.action == A::kSubscribe) {
+      Status s = reminders_->Subscribe(
+          store::Subscription{in.user, r.municipality, r.kinds, r.consent_ms});
+      if (s.ok()) {
+        out.meta.reminders = "subscribed";
+      } else {
+        out.messages.clear();
+        out.messages.push_back(Message{
+            "申し訳ありません。通知の設定を保存できませんでした。時間をおいてもう一度お試しください。",
+            {}, {}, {}});
+      }
+      return;
+    }
+    auto gone = reminders_->Unsubscribe(in.user);
+    if (gone.ok() && *gone) out.meta.reminders = "stopped";
+  }
+
   store::StateStore& state_;
+  store::ReminderStore* reminders_;
   dialogs::Dialogs dialogs_;
 };
 
 }  // namespace
 
 std::unique_ptr<Engine> NewYorisoiEngine(const kb::KnowledgeBase& kb, const text::Nlu& nlu,
-                                         store::StateStore& state, EngineOptions options) {
-  return std::make_unique<YorisoiEngine>(kb, nlu, state, options);
+                                         store::StateStore& state, EngineOptions options,
+                                         store::ReminderStore* reminders) {
+  return std::make_unique<YorisoiEngine>(kb, nlu, state, options, reminders);
 }
 
 }  // namespace yorisoi::bot

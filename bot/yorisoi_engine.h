@@ -14,6 +14,7 @@
 #include "knowledge/kb.h"
 
 namespace yorisoi::store {
+class ReminderStore;
 class StateStore;
 }
 
@@ -24,8 +25,12 @@ struct EngineOptions {
   int log_retention_days = 365;         // told to users in the privacy notice
 };
 
-// Borrows all three; they must outlive the engine.
+// Borrows all; they must outlive the engine. With `reminders`, the
+// dialogs' reminder choices are stored there (subscribe after consent;
+// 「通知をやめる」 and unfollow delete them at once, meta.reminders =
+// "stopped" when there was one); without it they are not kept.
 std::unique_ptr<Engine> NewYorisoiEngine(const kb::KnowledgeBase& kb, const text::Nlu& nlu,
-                                         store::StateStore& state, EngineOptions options);
+                                         store::StateStore& state, EngineOptions options,
+                                         store::ReminderStore* reminders = nullptr);
 
 }  // namespace yorisoi::bot

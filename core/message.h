@@ -81,6 +81,8 @@ struct Meta {
   bool ambiguous = false;
   bool handoff = false;
   bool crisis = false;
+  // Reminder subscription changed by this event: "subscribed" | "stopped" | "".
+  std::string reminders;
 };
 
 // One incoming event, already decoded by a channel.

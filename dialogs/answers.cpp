@@ -7,6 +7,7 @@
 
 #include "dialogs/flows.h"
 #include "core/time.h"
+#include "dialogs/reminders.h"
 #include "knowledge/calc/calc.h"
 
 namespace yorisoi::dialogs::internal {
@@ -28,14 +29,6 @@ std::optional<long long> FactYen(const Ctx& c, const char* id) {
 }
 
 std::string Yen(long long v) { return kb::FormatYen(v) + "円"; }
-
-// Banks are closed on weekends, national holidays and 12/31–1/3.
-bool BankHoliday(const Ctx& c, const Date& d) {
-  const int wd = d.Weekday();
-  if (wd == 0 || wd == 6) return true;
-  if (c.kb.calendar().IsHoliday(d)) return true;
-  return (d.month == 12 && d.day == 31) || (d.month == 1 && d.day <= 3);
-}
 
 std::string DayWithWeekday(const Date& d) {
   return std::to_string(d.month) + "月" + std::to_string(d.day) + "日(" +
@@ -108,11 +101,8 @@ std::string PaymentLine(const Ctx& c, const kb::Program& p) {
       return line + "（支給日はお住まいの市区町村によって違います）。";
     }
     const Date nominal{y, m, s.day};
-    Date d = nominal;
-    if (s.shift == "before" || s.shift == "after") {
-      const int step = s.shift == "before" ? -1 : 1;
-      while (BankHoliday(c, d)) d = d.AddDays(step);
-    }
+    // The business-day rule is shared with the reminder planner.
+    const Date d = PayDateIn(s, y, m, c.kb.calendar()).value_or(nominal);
     if (d < c.today) continue;
     std::string line = "次の支給日は";
     if (d.year != c.today.year) line += std::to_string(d.year) + "年";

@@ -216,6 +216,7 @@ Output Dialogs::StepWith(const Input& in, const text::Understanding* given,
         break;
       case Input::Kind::kUnfollow:
         out.delete_state = true;
+        out.reminders.action = ReminderChange::Action::kStop;  // stop at once
         out.meta.flow = "housekeeping";
         break;
       case Input::Kind::kNonText:
@@ -259,6 +260,8 @@ void Dialogs::Impl::Postback(Ctx& c, const std::string& data) const {
   if (menu == "help_now") return SafetyMenu(c);
   if (menu == "diagnose") return Diagnose(c, true);
   if (menu == "region") return AskMunicipality(c, "", "");  // rich menu 「地域の設定」
+  if (menu == "reminders") return RemindersStart(c);     // rich menu 「通知の設定」
+  if (!get("remind").empty()) return RemindersPostback(c, get("remind"), get("k"));
   if (!get("cat").empty()) {
     size_t from = 0;
     const std::string f = get("from");
@@ -294,6 +297,11 @@ void Dialogs::Impl::Text(Ctx& c, const std::string& text, const text::Understand
 
   // 1. Safety pre-empts everything (an open flow stays open).
   if (!u.crisis_kinds.empty()) return Safety(c);
+
+  // Reminder settings (「通知を設定したい」「通知をやめる」) and answers to
+  // its questions, before housekeeping: 「やめる」 here stops the reminders.
+  if (ReminderWords(c, text)) return;
+  if (RemindersContinue(c, text)) return;
 
   // 2. Housekeeping words end whatever is going on.
   if (u.intent == "reset") return ResetAll(c);
@@ -359,6 +367,7 @@ void Dialogs::Impl::Route(Ctx& c, const std::string& intent) const {
   if (intent == "menu.category") return ProgramList(c, c.forced_category);
   if (intent == "calc") return Calc(c, true);
   if (intent == "diagnose") return Diagnose(c, true);
+  if (intent == "reminders") return RemindersStart(c);  // after the municipality was asked
   // 現況届 asked as 「いつ？」: the renewal of its program, not a window's hours.
   if (c.u && c.u->time.kind == text::TimeQuery::Kind::kNone) {
     for (const char* w : {"現況届", "げんきょうとどけ"})

@@ -181,5 +181,14 @@ void Calc(Ctx& c, bool start);  // calc_flow.cpp
 // false when there is nothing to recompute.
 bool CalcAgain(Ctx& c);
 void Diagnose(Ctx& c, bool start);  // diagnose.cpp
+// Reminder settings (reminders_flow.cpp): start (asks the municipality
+// first when unknown), stop, the flow's postbacks ("remind=add&k=…", "all",
+// "confirm", "consent", "start", "stop", "cancel"), the words that start or
+// stop it (true = handled), and typed answers while it is open.
+void RemindersStart(Ctx& c);
+void RemindersStop(Ctx& c);
+void RemindersPostback(Ctx& c, const std::string& action, const std::string& kind);
+bool ReminderWords(Ctx& c, const std::string& raw);
+bool RemindersContinue(Ctx& c, const std::string& raw);
 
 }  // namespace yorisoi::dialogs::internal

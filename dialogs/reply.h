@@ -10,10 +10,22 @@
 
 namespace yorisoi::dialogs {
 
+// A change to the user's reminder subscription (受信設定) that the caller
+// stores (dialogs/ has no I/O): kSubscribe after the user's explicit
+// consent, kStop for 「通知をやめる」 and unfollow.
+struct ReminderChange {
+  enum class Action { kNone, kSubscribe, kStop };
+  Action action = Action::kNone;
+  std::string municipality;        // municipality id
+  std::vector<std::string> kinds;  // "renewal", "payment", "medical_card", "deadline"
+  int64_t consent_ms = 0;          // the consenting event's time
+};
+
 struct Output {
   std::vector<Message> messages;  // 1..5
   Meta meta;
   bool delete_state = false;  // unfollow: forget this user
+  ReminderChange reminders;
 };
 
 // One incoming event, already decoded by the channel.

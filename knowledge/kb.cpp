@@ -464,6 +464,7 @@ std::optional<Program> KnowledgeBase::Resolve(std::string_view program_id,
   list(out.documents, li.documents);
   str(out.payment, li.payment);
   if (!li.pay_schedule.months.empty()) out.pay_schedule = li.pay_schedule;
+  if (!li.reminders.empty()) out.reminders = li.reminders;
   str(out.renewal, li.renewal);
   str(out.reduction, li.reduction);
   str(out.loan, li.loan);

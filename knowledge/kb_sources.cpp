@@ -204,6 +204,65 @@ void ParseTexts(const json& j, const std::string& path, const Problems& p, std::
   *windows = StrList(j, "windows", path, p);
 }
 
+// "reminders": [{"kind", "months", "day", "date", "notice_days", "text"}].
+void ParseReminders(const json& j, const std::string& path, const Problems& p,
+                    std::vector<ReminderRule>* out) {
+  const json* r = Field(j, "reminders");
+  if (!r) return;
+  if (!r->is_array()) {
+    p.Add(path + ".reminders", "must be an array");
+    return;
+  }
+  for (size_t i = 0; i < r->size(); ++i) {
+    const json& e = (*r)[i];
+    const std::string rp = path + ".reminders[" + std::to_string(i) + "]";
+    if (!e.is_object()) {
+      p.Add(rp, "must be an object");
+      continue;
+    }
+    ReminderRule rule;
+    rule.kind = Str(e, "kind", rp, p);
+    rule.text = Str(e, "text", rp, p);
+    if (const json* m = Field(e, "months")) {
+      for (size_t k = 0; m->is_array() && k < m->size(); ++k) {
+        const json& v = (*m)[k];
+        if (v.is_number_integer() && v.get<int>() >= 1 && v.get<int>() <= 12)
+          rule.months.push_back(v.get<int>());
+        else
+          p.Add(rp + ".months[" + std::to_string(k) + "]", "must be a month 1..12");
+      }
+      if (!m->is_array()) p.Add(rp + ".months", "must be an array of month numbers");
+    }
+    if (const json* d = Field(e, "day")) {
+      if (!d->is_number_integer() || d->get<int>() < 1 || d->get<int>() > 28)
+        p.Add(rp + ".day", "must be a day 1..28");
+      else
+        rule.day = d->get<int>();
+    }
+    if (const json* d = Field(e, "date")) {
+      rule.date = d->is_string() ? Date::Parse(d->get<std::string>()) : std::nullopt;
+      if (!rule.date) p.Add(rp + ".date", "must be a date YYYY-MM-DD");
+    }
+    if (const json* n = Field(e, "notice_days")) {
+      if (!n->is_number_integer() || n->get<int>() < 0 || n->get<int>() > 60)
+        p.Add(rp + ".notice_days", "must be 0..60");
+      else
+        rule.notice_days = n->get<int>();
+    }
+    if (rule.kind == "payment") {
+      if (!rule.months.empty() || rule.date)
+        p.Add(rp, "a payment reminder follows pay_schedule: no months or date");
+    } else if (rule.kind == "renewal" || rule.kind == "medical_card" || rule.kind == "deadline") {
+      if (rule.months.empty() == !rule.date.has_value())
+        p.Add(rp, "needs either months or a date");
+      if (rule.text.empty()) p.Add(rp + ".text", "missing");
+    } else {
+      p.Add(rp + ".kind", "must be renewal, payment, medical_card or deadline");
+    }
+    out->push_back(std::move(rule));
+  }
+}
+
 // The facets beyond ParseTexts (renewal, reduction, loan, related programs,
 // payment schedule) of a Program or LocalInfo.
 template <typename T>
@@ -212,6 +271,7 @@ void ParseFacets(const json& j, const std::string& path, const Problems& p, T* x
   x->reduction = Str(j, "reduction", path, p);
   x->loan = Str(j, "loan", path, p);
   x->related = StrList(j, "related", path, p);
+  ParseReminders(j, path, p, &x->reminders);
   const json* f = Field(j, "pay_schedule");
   if (!f) return;
   const std::string sp = path + ".pay_schedule";

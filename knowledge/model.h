@@ -89,6 +89,22 @@ struct PaySchedule {
   std::string shift;        // "before" | "after" | "" (not moved)
 };
 
+// Something dated a parent can be reminded of (受信設定, dialogs/reminders.h).
+// `kind`: "renewal" (現況届), "payment" (the program's pay_schedule days:
+// `months`/`day`/`date` unused), "medical_card" (医療証の更新) or "deadline"
+// (an application deadline). Yearly rules give `months` (sent on `day`,
+// default 1, of each); a one-off deadline gives `date` and is sent
+// `notice_days` before it and on the day. `text` is what the reminder says
+// (the source's own words; fact placeholders allowed).
+struct ReminderRule {
+  std::string kind;
+  std::vector<int> months;
+  int day = 1;
+  std::optional<Date> date;
+  int notice_days = 0;
+  std::string text;
+};
+
 // A program (制度). Texts may contain fact placeholders "{{fact.id}}" that
 // KnowledgeBase::Render resolves for a date.
 struct Program {
@@ -114,6 +130,7 @@ struct Program {
   std::string reduction;                 // 減額・一部支給停止とその適用除外
   std::string loan;                      // 貸付の限度額・利子・償還・免除
   std::vector<std::string> related;      // ids of related programs
+  std::vector<ReminderRule> reminders;   // what a parent can be reminded of
   std::vector<std::string> cautions;
   std::vector<std::string> windows;  // window ids where to apply/ask
   std::string calc_program;  // calculator id when the calculator covers it ("jido_fuyo_teate")
@@ -139,6 +156,7 @@ struct LocalInfo {
   std::string reduction;
   std::string loan;
   std::vector<std::string> related;
+  std::vector<ReminderRule> reminders;  // replace the program's when not empty
   std::vector<std::string> cautions;
   std::vector<std::string> windows;
   Source source;

@@ -23,10 +23,12 @@
 
 #include "adapters/line_chat.h"
 #include "adapters/line_messages.h"
+#include "adapters/reminder_scheduler.h"
 #include "adapters/richmenu/richmenu.h"
 #include "text/nlu.h"
 #include "dialogs/dialogs.h"
 #include "dialogs/lexicon.h"
+#include "dialogs/reminders.h"
 #include "dialogs/tracker.h"
 #include "knowledge/kb.h"
 #include "core/time.h"
@@ -335,6 +337,47 @@ TEST_F(LineSchema, GroupAnswers) {
     Check(r, std::string("group 「") + text + "」");
   }
   Report("group answers");
+}
+
+// The reminder settings conversation, and every reminder multicast the
+// scheduler would send over a year for subscribers of every municipality
+// with local data (MulticastRequest: "to" ≤ 500 ids).
+TEST_F(LineSchema, ReminderSettingsAndMulticasts) {
+  const int64_t at = *ParseIsoInstant("2026-06-01T10:00:00+09:00");
+  for (const char* muni : {"有田市です", "国立市です", "小平市です"}) {
+    dialogs::Tracker tracker;
+    int64_t t = at;
+    for (const char* turn : {muni, "!pb:menu=reminders", "!pb:remind=add&k=renewal",
+                             "!pb:remind=all", "!pb:remind=consent", "通知をやめる"}) {
+      Check(ToReply(TheWorld().dialogs->Step(Make(turn, t += 1000), tracker)),
+            std::string("reminders ") + muni + " 「" + turn + "」");
+    }
+  }
+  std::vector<dialogs::ReminderSubscription> subs;
+  int n = 0;
+  for (const kb::Municipality& m : TheWorld().kb->municipalities())
+    if (m.has_local_data)
+      subs.push_back({"u" + std::to_string(n++), m.id, dialogs::ReminderKinds(), at});
+  std::vector<std::string> to;
+  for (int i = 0; i < 500; ++i) to.push_back("U" + std::string(32, "0123456789abcdef"[i % 16]));
+  std::size_t sent = 0;
+  for (Date d{2026, 4, 1}; d < Date{2027, 4, 1}; d = d.AddDays(1)) {
+    for (const dialogs::DueReminder& r : dialogs::PlanReminders(*TheWorld().kb, d, subs)) {
+      const json msgs = json::parse(ReminderMessages(r));
+      std::vector<std::string> errors =
+          validator_->Validate({{"to", to}, {"messages", msgs}}, "MulticastRequest");
+      CheckLimits(msgs, "$.messages", errors);
+      ++sent;
+      for (const auto& e : errors) ADD_FAILURE() << d.ToString() << " " << r.key << ": " << e;
+    }
+  }
+  printf("[schema] reminders: %zu multicast payloads over a year\n", sent);
+  EXPECT_GT(sent, 12u);  // at least the payment days and 現況届
+  // Over LINE's limit of 500 ids the schema refuses the request.
+  to.push_back("Uextra");
+  EXPECT_FALSE(validator_->Validate({{"to", to}, {"messages", json::array({{{"type", "text"}, {"text", "x"}}})}},
+                                    "MulticastRequest")
+                   .empty());
 }
 
 TEST_F(LineSchema, RichMenuObject) {
