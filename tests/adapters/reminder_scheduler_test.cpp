@@ -14,7 +14,7 @@
 #include "knowledge/kb.h"
 #include "store/reminder_store.h"
 #include "tests/adapters/fake_http_server.h"
-#include "tests/adapters/temp_dir.h"
+#include "tests/temp_dir.h"
 #include "yorisoi_source_dir.h"
 
 namespace yorisoi::adapters {

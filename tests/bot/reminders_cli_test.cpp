@@ -11,7 +11,7 @@
 #include <fstream>
 #include <string>
 
-#include "tests/adapters/temp_dir.h"
+#include "tests/temp_dir.h"
 
 namespace yorisoi {
 namespace {

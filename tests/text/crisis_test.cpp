@@ -125,6 +125,8 @@ TEST(Crisis, EveryClassInEveryLanguage) {
       {"mou kietai", "romaji", "suicide"},
       {"I want to die", "en", "suicide"},
       {"I don't want to live anymore", "en", "suicide"},
+      {"Sometimes I just want to disappear", "en", "suicide"},
+      {"life is not worth living without my kids", "en", "suicide"},
       // DV victim.
       {"夫に毎日殴られています", "ja", "dv"},
       {"otto ni nagurareta", "romaji", "dv"},
