@@ -1,10 +1,13 @@
 // yorisoi: LINE chatbot server for single-parent families.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <string>
 
 #include "app/commands.h"
+#include "core/time.h"
 
 namespace {
 
@@ -26,9 +29,36 @@ void Usage() {
 }  // namespace
 
 namespace yorisoi::app {
+namespace {
+
+// The system clock moved so that it read `start_ms` when the process
+// started, then runs at the real rate.
+class ShiftedClock final : public Clock {
+ public:
+  explicit ShiftedClock(int64_t start_ms) : offset_(start_ms - SystemClock().NowMillis()) {}
+  int64_t NowMillis() const override { return SystemClock().NowMillis() + offset_; }
+
+ private:
+  const int64_t offset_;
+};
+
+// YORISOI_CLOCK_START (an ISO-8601 instant): replay dated conversations —
+// evaluation suites, staff training — as if the server ran at that time.
+// Never set in production; the server logs it at start. nullopt when unset.
+std::optional<int64_t> ClockStart() {
+  const char* v = std::getenv("YORISOI_CLOCK_START");
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return ParseIsoInstant(v);
+}
+
+}  // namespace
+
 const Clock& WallClock() {
-  static const SystemClock clock;
-  return clock;
+  static const SystemClock system;
+  static const std::optional<int64_t> start = ClockStart();
+  static const ShiftedClock shifted(start.value_or(0));
+  if (start) return shifted;
+  return system;
 }
 }  // namespace yorisoi::app
 
@@ -38,6 +68,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string cmd = argv[1];
+  if (const char* v = std::getenv("YORISOI_CLOCK_START"); v != nullptr && *v != '\0') {
+    if (!yorisoi::ParseIsoInstant(v)) {
+      std::fprintf(stderr, "yorisoi: YORISOI_CLOCK_START: \"%s\" is not an ISO-8601 instant\n", v);
+      return 2;
+    }
+    std::fprintf(stderr, "yorisoi: clock starts at %s (YORISOI_CLOCK_START; not for production)\n",
+                 v);
+  }
   yorisoi::app::Args args(argv + 2, argv + argc);
   try {
     if (cmd == "serve") return yorisoi::app::CmdServe(args);
