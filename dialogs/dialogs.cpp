@@ -20,6 +20,9 @@ struct Dialogs::Impl {
   Matcher matcher;
 
   void Text(Ctx& c, const std::string& text, const text::Understanding* given = nullptr) const;
+  // The answer to a text message, given what was understood of it.
+  void Answer(Ctx& c, const std::string& text, const std::string& separated,
+              const text::Understanding& u) const;
   void Postback(Ctx& c, const std::string& data) const;
   void Route(Ctx& c, const std::string& intent) const;
   bool ContinuePending(Ctx& c) const;
@@ -227,7 +230,6 @@ Output Dialogs::StepWith(const Input& in, const text::Understanding* given,
         break;
       case Input::Kind::kText:
         impl_->Text(c, in.text, given);
-        EnglishLead(c);
         break;
     }
   } catch (const std::exception&) {
@@ -289,6 +291,13 @@ void Dialogs::Impl::Text(Ctx& c, const std::string& text, const text::Understand
   const std::string separated = SeparateAmounts(text);
   const text::Understanding u = given ? *given : nlu.Understand(separated, c.today, c.now_ms);
   c.u = &u;
+  Answer(c, text, separated, u);
+  EnglishLead(c);
+  c.u = nullptr;  // `u` ends here; nothing after may read it
+}
+
+void Dialogs::Impl::Answer(Ctx& c, const std::string& text, const std::string& separated,
+                           const text::Understanding& u) const {
   c.canon = nlu.Canonical(separated);
   c.out.meta.intent = u.intent;
   c.out.meta.confidence = u.confidence;
