@@ -33,6 +33,7 @@
 #include "knowledge/kb.h"
 #include "core/time.h"
 #include "openapi_validator.h"
+#include "tests/dialogs/test_world.h"
 #include "yorisoi_source_dir.h"
 
 namespace yorisoi::adapters {
@@ -46,46 +47,8 @@ std::string SharedDir() {
   return env && *env ? env : std::string(YORISOI_SOURCE_DIR) + "/../shared";
 }
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("yorisoi-schema-" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-struct World {
-  std::unique_ptr<kb::KnowledgeBase> kb;
-  std::unique_ptr<text::Nlu> nlu;
-  std::unique_ptr<dialogs::Dialogs> dialogs;
-};
-
-const World& TheWorld() {
-  static TempDir dir;
-  static const World w = [] {
-    World w;
-    auto kb = kb::KnowledgeBase::OpenOrBuild(YORISOI_SOURCE_DIR "/knowledge/data",
-                                             (dir.path / "knowledge.sqlite").string());
-    if (!kb.ok()) {
-      fprintf(stderr, "kb: %s\n", kb.error().c_str());
-      abort();
-    }
-    w.kb = std::move(kb).value();
-    auto nlu = text::Nlu::Create(YORISOI_SOURCE_DIR "/text/data", dialogs::BuildLexicon(*w.kb));
-    if (!nlu.ok()) {
-      fprintf(stderr, "nlu: %s\n", nlu.error().c_str());
-      abort();
-    }
-    w.nlu = std::move(nlu).value();
-    dialogs::Options o;
-    o.state_ttl_minutes = 60 * 24 * 7;
-    o.log_retention_days = 365;
-    w.dialogs = std::make_unique<dialogs::Dialogs>(*w.kb, *w.nlu, o);
-    return w;
-  }();
-  return w;
-}
+// The knowledge base, understanding and dialogs of the dialogs suites.
+using dialogs::test::TheWorld;
 
 dialogs::Input Make(const std::string& turn, int64_t at) {
   dialogs::Input in;
