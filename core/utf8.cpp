@@ -37,6 +37,21 @@ std::string ToUtf8(std::u32string_view text) {
   return out;
 }
 
+std::vector<CodePointAt> Decode(std::string_view utf8) {
+  std::vector<CodePointAt> out;
+  out.reserve(utf8.size());
+  const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
+  const int32_t length = static_cast<int32_t>(utf8.size());
+  for (int32_t i = 0; i < length;) {
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    out.push_back({c < 0 ? U'\uFFFD' : static_cast<char32_t>(c), static_cast<std::size_t>(at),
+                   static_cast<std::size_t>(i - at)});
+  }
+  return out;
+}
+
 std::size_t CodePointCount(std::string_view utf8) {
   const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
   const int32_t length = static_cast<int32_t>(utf8.size());

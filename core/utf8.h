@@ -6,12 +6,22 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace yorisoi::utf8 {
 
 // Invalid UTF-8 sequences become U+FFFD.
 std::u32string ToU32(std::string_view utf8);
 std::string ToUtf8(std::u32string_view text);
+// One code point of a UTF-8 string and the bytes it was read from. An
+// ill-formed sequence is one U+FFFD spanning its bytes, so pos/len always
+// cover the input exactly, byte for byte.
+struct CodePointAt {
+  char32_t c;
+  std::size_t pos, len;
+};
+std::vector<CodePointAt> Decode(std::string_view utf8);
+
 // Number of code points ("characters" for length limits); an invalid
 // sequence counts as one per ill-formed unit, like U+FFFD in ToU32.
 std::size_t CodePointCount(std::string_view utf8);

@@ -37,7 +37,6 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include <unicode/utf8.h>
 
 #include "core/utf8.h"
 #include "store/log_query.h"
@@ -60,45 +59,6 @@ enum FacetKind : int { kFacetIntent = 1, kFacetProgram = 2, kFacetTag = 3, kFace
 // ---------------------------------------------------------------------------
 // UTF-8 helpers
 
-struct CodePoint {
-  char32_t c;
-  size_t pos, len;  // bytes in the source
-};
-
-std::vector<CodePoint> Decode(const std::string& s) {
-  std::vector<CodePoint> out;
-  out.reserve(s.size());
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  const int32_t n = static_cast<int32_t>(s.size());
-  for (int32_t i = 0; i < n;) {
-    const int32_t at = i;
-    UChar32 c;
-    U8_NEXT(p, i, n, c);
-    // An ill-formed sequence is kept byte for byte as U+FFFD.
-    out.push_back({c < 0 ? char32_t{0xFFFD} : static_cast<char32_t>(c), static_cast<size_t>(at),
-                   static_cast<size_t>(i - at)});
-  }
-  return out;
-}
-
-void Encode(char32_t c, std::string& out) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
 // The first `max_chars` characters of `s` (+ "…" when cut).
 std::string Excerpt(const std::string& s, size_t max_chars) {
   size_t chars = 0, i = 0;
@@ -115,8 +75,7 @@ std::string Excerpt(const std::string& s, size_t max_chars) {
 
 std::string ReviewKey(const std::string& masked_text) {
   std::u32string folded;
-  for (const CodePoint& cp : Decode(masked_text)) {
-    char32_t c = cp.c;
+  for (char32_t c : utf8::ToU32(masked_text)) {
     if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width ASCII
     if (c == 0x3000 || c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
     if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
@@ -129,9 +88,7 @@ std::string ReviewKey(const std::string& masked_text) {
   while (!folded.empty() && punct(folded.back())) folded.pop_back();
   size_t start = 0;
   while (start < folded.size() && punct(folded[start])) ++start;
-  std::string out;
-  for (size_t i = start; i < folded.size(); ++i) Encode(folded[i], out);
-  return out;
+  return utf8::ToUtf8(std::u32string_view(folded).substr(start));
 }
 
 uint32_t FlagFromName(const std::string& name) {
@@ -203,7 +160,7 @@ std::string FtsPhrase(const std::string& q) {
 std::vector<std::string> SearchTerms(const std::string& q) {
   std::vector<std::string> out;
   std::string cur;
-  for (const CodePoint& cp : Decode(q)) {
+  for (const utf8::CodePointAt& cp : utf8::Decode(q)) {
     if (cp.c == ' ' || cp.c == 0x3000 || cp.c == '\t') {
       if (!cur.empty()) out.push_back(std::move(cur));
       cur.clear();
@@ -807,7 +764,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
       }
       const std::string lo = AsciiLower(term);
       std::string hi = lo;
-      Encode(0x10FFFF, hi);
+      hi += utf8::ToUtf8(U"\U0010FFFF");  // above every term with this prefix
       SQLite::Statement& st =
           rc.Prepare("SELECT term FROM conv_fts_vocab WHERE term >= :lo AND term < :hi LIMIT :n");
       st.bind(":lo", lo);

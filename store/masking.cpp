@@ -13,7 +13,6 @@
 #include <string_view>
 #include <vector>
 
-#include <unicode/utf8.h>
 
 #include "core/utf8.h"
 #include "store/log_store.h"
@@ -27,24 +26,18 @@ struct Cp {
   size_t pos, len;
 };
 
+// Code points with their source bytes (utf8::Decode), each also folded for
+// detection: full-width ASCII and the ideographic space as ASCII. An
+// ill-formed sequence stays U+FFFD and is passed through byte for byte.
 std::vector<Cp> Decode(const std::string& s) {
   std::vector<Cp> out;
-  out.reserve(s.size());
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  const int32_t n = static_cast<int32_t>(s.size());
-  for (int32_t i = 0; i < n;) {
-    const int32_t at = i;
-    UChar32 c;
-    U8_NEXT(p, i, n, c);
-    const size_t pos = static_cast<size_t>(at), len = static_cast<size_t>(i - at);
-    if (c < 0) {
-      out.push_back({0xFFFD, 0xFFFD, pos, len});  // passed through byte for byte
-      continue;
-    }
-    char32_t f = static_cast<char32_t>(c);
-    if (c >= 0xFF01 && c <= 0xFF5E) f = static_cast<char32_t>(c - 0xFEE0);  // full-width ASCII
-    if (c == 0x3000) f = ' ';
-    out.push_back({static_cast<char32_t>(c), f, pos, len});
+  const std::vector<utf8::CodePointAt> cps = utf8::Decode(s);
+  out.reserve(cps.size());
+  for (const utf8::CodePointAt& cp : cps) {
+    char32_t f = cp.c;
+    if (f >= 0xFF01 && f <= 0xFF5E) f -= 0xFEE0;  // full-width ASCII
+    if (f == 0x3000) f = ' ';
+    out.push_back({cp.c, f, cp.pos, cp.len});
   }
   return out;
 }

@@ -69,6 +69,16 @@ TEST(Utf8, CodePointCountAndRoundTrip) {
   }
   EXPECT_EQ(utf8::ToUtf8(utf8::ToU32("国立市 042-576-2111")), "国立市 042-576-2111");
   EXPECT_EQ(utf8::ToUtf8(utf8::ToU32("\xFF")), "\xEF\xBF\xBD");
+  // Decode keeps each code point's bytes; an ill-formed run is one U+FFFD.
+  const auto cps = utf8::Decode("a\xE3\x81家");
+  ASSERT_EQ(cps.size(), 3u);
+  EXPECT_EQ(cps[0].c, U'a');
+  EXPECT_EQ(cps[1].c, U'\uFFFD');
+  EXPECT_EQ(cps[1].pos, 1u);
+  EXPECT_EQ(cps[1].len, 2u);
+  EXPECT_EQ(cps[2].c, U'家');
+  EXPECT_EQ(cps[2].pos, 3u);
+  EXPECT_EQ(cps[2].len, 3u);
   EXPECT_TRUE(utf8::IsHan(U'国'));
   EXPECT_TRUE(utf8::IsHan(U'々'));
   EXPECT_FALSE(utf8::IsHan(U'く'));
