@@ -10,6 +10,7 @@
 #include "bot/yorisoi_engine.h"
 #include "dialogs/lexicon.h"
 #include "knowledge/calc/calc.h"
+#include "store/handoff_store.h"
 #include "store/log_store.h"
 #include "store/reminder_store.h"
 #include "store/state_store.h"
@@ -26,9 +27,17 @@ struct Runtime::Impl {
   std::unique_ptr<store::StateStore> state;
   std::unique_ptr<store::LogStore> log;
   std::unique_ptr<store::ReminderStore> reminders;
+  std::unique_ptr<store::HandoffStore> handoffs;
   std::unique_ptr<Engine> engine;
   std::vector<std::string> degraded;
   std::atomic<bool> logged_future{false}, logged_past{false};  // timestamp warnings, once each
+
+  // A text the safety flow answers (any language).
+  bool Crisis(const Incoming& in) const {
+    if (in.kind != Incoming::Kind::kText) return false;
+    return !nlu->Understand(in.text, ToJst(in.timestamp_ms).date, in.timestamp_ms)
+                .crisis_kinds.empty();
+  }
 };
 
 Runtime::Runtime() : impl_(std::make_unique<Impl>()) {}
@@ -102,9 +111,21 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
                           " (reminder settings are not kept)");
   }
 
-  im.engine = NewYorisoiEngine(*im.kb, *im.nlu, *im.state,
-                               EngineOptions{o.state_ttl_minutes, o.log_retention_days},
-                               im.reminders.get());
+  bool staff_chat = false;
+  if (o.staff_chat) {
+    const std::string where = o.in_memory ? ":memory:" : o.data_dir;
+    if (auto h = store::OpenHandoffStore(where); h.ok()) {
+      im.handoffs = std::move(h).value();
+      staff_chat = true;
+    } else {
+      im.degraded.push_back("handoff " + h.error() +
+                            " (parents are given the window to call instead of staff in LINE)");
+    }
+  }
+  im.engine = NewYorisoiEngine(
+      *im.kb, *im.nlu, *im.state,
+      EngineOptions{o.state_ttl_minutes, o.log_retention_days, staff_chat, o.staff_hours},
+      im.reminders.get());
   return rt;
 }
 
@@ -114,6 +135,7 @@ Engine& Runtime::engine() { return *impl_->engine; }
 store::LogStore* Runtime::log_store() { return impl_->log.get(); }
 store::StateStore& Runtime::state_store() { return *impl_->state; }
 store::ReminderStore* Runtime::reminder_store() { return impl_->reminders.get(); }
+store::HandoffStore* Runtime::handoff_store() { return impl_->handoffs.get(); }
 const Clock& Runtime::clock() const { return *impl_->options.clock; }
 
 namespace {
@@ -190,7 +212,44 @@ Reply Runtime::Handle(const Incoming& event) {
     fixed->timestamp_ms = at;
   }
   const Incoming& in = fixed ? *fixed : event;
+  store::HandoffStore* handoffs = impl_->handoffs.get();
+  std::string notice;  // said before the bot's answer
+  if (handoffs) {
+    auto current = handoffs->Find(in.user, in.timestamp_ms);
+    if (!current.ok()) {
+      std::fprintf(stderr, "yorisoi runtime: %s\n", current.error().c_str());
+    } else if (current->expired) {
+      notice = "担当者の対応は終わりました。ここからは自動応答がお答えします。";
+    } else if (current->handoff && current->handoff->state == "active") {
+      if (in.kind == Incoming::Kind::kUnfollow) {
+        (void)handoffs->Release(in.user, "user", in.timestamp_ms);
+      } else if (!impl_->Crisis(in)) {
+        // A person is answering: the bot stays quiet; staff read it.
+        Reply quiet;
+        quiet.meta.flow = "staff";
+        quiet.meta.handoff = true;
+        quiet.meta.municipality = current->handoff->municipality;
+        if (store::LogStore* log = impl_->log.get())
+          log->Append(Entry(in, quiet.meta, "in", InboundText(in)));
+        return quiet;
+      }
+    }
+  }
   Reply reply = impl_->engine->Handle(in);
+  if (!notice.empty()) {
+    reply.messages.insert(reply.messages.begin(), Message{notice, {}, {}, {}});
+    if (reply.messages.size() > 5) reply.messages.resize(5);
+  }
+  if (handoffs && !reply.meta.handoff_request.empty()) {
+    bool created = false;
+    auto h = handoffs->Request(in.user, reply.meta.municipality,
+                               reply.meta.handoff_request == "in_hours", in.timestamp_ms, &created);
+    if (!h.ok()) {
+      std::fprintf(stderr, "yorisoi runtime: %s\n", h.error().c_str());
+    } else if (created && impl_->options.on_handoff) {
+      impl_->options.on_handoff(*h);
+    }
+  }
   if (store::LogStore* log = impl_->log.get()) {
     log->Append(Entry(in, reply.meta, "in", InboundText(in)));
     if (!reply.messages.empty()) {

@@ -31,7 +31,8 @@ class YorisoiEngine final : public Engine {
                 EngineOptions options, store::ReminderStore* reminders)
       : state_(state),
         reminders_(reminders),
-        dialogs_(kb, nlu, dialogs::Options{options.state_ttl_minutes, options.log_retention_days}) {
+        dialogs_(kb, nlu, dialogs::Options{options.state_ttl_minutes, options.log_retention_days,
+                                           options.staff_chat, options.staff_hours}) {
   }
 
   Reply Handle(const Incoming& in) override {
