@@ -27,6 +27,7 @@ struct RecordedRequest {
   std::string target;
   std::string authorization;
   std::string retry_key;  // X-Line-Retry-Key
+  std::string signature;  // X-Yorisoi-Signature (handoff notifications)
   std::string content_type;
   std::string body;
 };
@@ -127,6 +128,7 @@ class FakeHttpServer {
       r.target = std::string(req.target());
       r.authorization = std::string(req[http::field::authorization]);
       r.retry_key = std::string(req["X-Line-Retry-Key"]);
+      r.signature = std::string(req["X-Yorisoi-Signature"]);
       r.content_type = std::string(req[http::field::content_type]);
       r.body = req.body();
       Responder responder;

@@ -2,7 +2,18 @@
 // Every value from the server is inserted as text (never as HTML).
 'use strict';
 
-const state = { user: null, csrf: null, facets: null, lastList: '#/conversations' };
+const state = {
+  user: null, role: null, permissions: {}, staffChat: false, csrf: null, facets: null,
+  lastList: '#/conversations',
+};
+const ROLE_LABELS = { viewer: '閲覧', staff: '対応', editor: '編集', admin: '管理者' };
+// Views added by other scripts (staff.js, edits.js): [{ match(path) → args | null, view(args, params) }].
+const extraViews = [];
+function registerView(match, view) {
+  extraViews.push({ match, view });
+}
+// Panels other scripts add beside a conversation: fn(conversation) → element | null.
+const conversationPanels = [];
 
 const FLAG_LABELS = {
   answered: '回答済み',
@@ -25,6 +36,15 @@ const ACTION_LABELS = {
   update_review: '未回答の質問の対応',
   export: 'CSV出力',
   view_audit: '操作記録の閲覧',
+  staff_reply: '担当者の返信',
+  staff_reply_failed: '担当者の返信（未送信）',
+  takeover: '対応を開始',
+  release: '対応を終了',
+  add_user: '職員の追加',
+  remove_user: '職員の削除',
+  set_role: '権限の変更',
+  set_password: 'パスワード変更',
+  revoke_sessions: 'ログインの無効化',
 };
 const WEEKDAYS = ['日', '月', '火', '水', '木', '金', '土'];
 
@@ -190,6 +210,29 @@ function showApp() {
   $('#top').hidden = false;
   $('#app').hidden = false;
   $('#whoami').textContent = state.user + ' さん';
+  $('#whorole').textContent = state.role ? `（${ROLE_LABELS[state.role] || state.role}）` : '';
+  for (const a of document.querySelectorAll('[data-needs]')) {
+    const need = a.getAttribute('data-needs');
+    a.hidden = need === 'staff_chat' ? !state.staffChat : !state.permissions[need];
+  }
+}
+
+// Who is logged in, what they may do and the 対応待ち badge.
+async function loadMe() {
+  const me = await api('me');
+  state.user = me.user;
+  state.role = me.role;
+  state.permissions = me.permissions || {};
+  state.staffChat = !!me.staff_chat;
+  if (me.csrf) state.csrf = me.csrf;
+  updateWaiting(me.waiting);
+}
+
+function updateWaiting(n) {
+  const b = $('#waiting-badge');
+  if (!b) return;
+  b.textContent = n > 0 ? String(n) : '';
+  b.hidden = !(n > 0);
 }
 
 async function onLogin(ev) {
@@ -206,6 +249,7 @@ async function onLogin(ev) {
     state.user = res.user;
     state.csrf = res.csrf;
     $('#login-password').value = '';
+    await loadMe();
     await loadFacets();
     showApp();
     if (!location.hash || location.hash === '#') location.hash = '#/conversations';
@@ -256,7 +300,9 @@ async function render() {
   try {
     let view;
     const m = path.match(/^\/conversation\/(\d+)$/);
-    if (m) view = await viewConversation(m[1]);
+    const extra = extraViews.map((v) => ({ v, args: v.match(path) })).find((x) => x.args);
+    if (extra) view = await extra.v.view(extra.args, params);
+    else if (m) view = await viewConversation(m[1]);
     else if (path === '/review') view = await viewReview(params);
     else if (path === '/stats') view = await viewStats(params);
     else if (path === '/audit') view = await viewAudit(params);
@@ -376,8 +422,10 @@ async function viewConversation(id) {
       m.direction === 'in' && m.intent ? h('span', {}, `${m.intent} ${Math.round(m.confidence * 100)}%`) : null,
       flagBadges(m.flags),
       m.direction === 'out' && m.programs.length ? h('span', {}, m.programs.map(programLabel).join('・')) : null);
-    chat.append(h('div', { class: 'msg ' + (m.direction === 'in' ? 'in' : 'out'), 'data-message-id': m.id },
-      m.direction === 'out' ? h('div', { class: 'avatar', title: 'よりそい' }, 'よ') : null,
+    const staff = m.flow === 'staff' || m.flow === 'staff_undelivered';
+    chat.append(h('div', { class: 'msg ' + (m.direction === 'in' ? 'in' : staff ? 'out staff' : 'out'), 'data-message-id': m.id, 'data-flow': m.flow },
+      m.direction === 'out' ? (staff ? h('div', { class: 'avatar staff', title: '担当者' }, '担')
+        : h('div', { class: 'avatar', title: 'よりそい' }, 'よ')) : null,
       h('div', { class: 'bubble' }, m.text),
       meta));
   }
@@ -411,8 +459,12 @@ async function viewConversation(id) {
       h('dt', {}, '件数'), h('dd', {}, `相談 ${c.inbound}件 / 返答 ${c.outbound}件`),
       h('dt', {}, '状態'), h('dd', {}, flagBadges(c.flags).length ? flagBadges(c.flags) : '—'),
       h('dt', {}, '確認'), h('dd', {}, c.reviewed_by ? `${c.reviewed_by} さん` : '未確認')),
-    tagForm,
+    state.permissions.tag ? tagForm : null,
     h('p', { class: 'muted small' }, '利用者IDは仮名です。電話番号・メールアドレス等は保存前に伏せ字にしています。'));
+  for (const panel of conversationPanels) {
+    const el = await panel(c);
+    if (el) side.prepend(el);
+  }
 
   return h('div', {},
     h('p', {}, h('a', { href: state.lastList }, '← 一覧へ戻る')),
@@ -654,6 +706,7 @@ async function start() {
       const data = await me.json();
       state.user = data.user;
       state.csrf = data.csrf || null;
+      await loadMe();
       await loadFacets();
       showApp();
       render();
