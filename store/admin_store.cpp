@@ -1,5 +1,6 @@
 // SQLite staff accounts, sessions and audit log (store/admin_store.h).
 #include "store/admin_store.h"
+#include "store/database.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <openssl/crypto.h>
@@ -88,10 +89,8 @@ Status CheckNewPassword(const std::string& password) {
 class SqliteAdminStore final : public AdminStore {
  public:
   SqliteAdminStore(const std::string& path, int iterations)
-      : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE), iterations_(iterations) {
-    db_.setBusyTimeout(10000);
-    db_.exec("PRAGMA journal_mode=WAL");
-    db_.exec("PRAGMA synchronous=NORMAL");
+      : db_(path, OpenFlags()), iterations_(iterations) {
+    ConfigureDatabase(db_, path, {DatabaseOptions::Sync::kNormal, true, 10000});
     db_.exec(
         "CREATE TABLE IF NOT EXISTS users("
         "  name TEXT PRIMARY KEY,"

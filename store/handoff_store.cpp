@@ -1,5 +1,6 @@
 // SQLite implementation of store/handoff_store.h.
 #include "store/handoff_store.h"
+#include "store/database.h"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -19,7 +20,6 @@
 namespace yorisoi::store {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
 constexpr size_t kKeySize = 32, kNonceSize = 12, kTagSize = 16;
 using Key = std::array<unsigned char, kKeySize>;
 
@@ -112,13 +112,8 @@ class SqliteHandoffStore final : public HandoffStore {
   SqliteHandoffStore(const std::string& path, const Key& key)
       : path_(path),
         key_(key),
-        db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
-    db_.setBusyTimeout(kBusyTimeoutMs);
-    if (path != ":memory:") {
-      db_.exec("PRAGMA journal_mode=WAL");
-      db_.exec("PRAGMA synchronous=NORMAL");
-      db_.exec("PRAGMA secure_delete=ON");
-    }
+        db_(path, OpenFlags()) {
+    ConfigureDatabase(db_, path, {DatabaseOptions::Sync::kNormal, true});
     db_.exec(
         "CREATE TABLE IF NOT EXISTS handoffs("
         "  id INTEGER PRIMARY KEY,"

@@ -1,5 +1,6 @@
 // SQLite implementation of the webhook inbox (store/inbox.h).
 #include "store/inbox.h"
+#include "store/database.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -11,7 +12,6 @@
 namespace yorisoi::store {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
 
 // State values as stored in the `state` column (0 = pending).
 constexpr int kSending = 1;
@@ -48,18 +48,12 @@ void ResetQuietly(SQLite::Statement& st) noexcept {
 struct Inbox::Impl {
   Impl(const std::string& path, int ttl_hours)
       : path(path),
-        db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX),
+        db(path, OpenFlags()),
         ttl_ms(static_cast<int64_t>(ttl_hours) * 3600 * 1000) {
-    db.setBusyTimeout(kBusyTimeoutMs);
-    // Cleared payloads (message text, LINE ids) are overwritten with zeros,
-    // not left in free space.
-    db.exec("PRAGMA secure_delete=ON");
-    if (path != ":memory:") {
-      db.exec("PRAGMA journal_mode=WAL");
-      // FULL: an acknowledged event must survive a power loss, not only a
-      // crash of the process.
-      db.exec("PRAGMA synchronous=FULL");
-    }
+    // FULL: an acknowledged event must survive a power loss, not only a
+    // crash of the process. Cleared payloads (message text, LINE ids) are
+    // overwritten with zeros, not left in free space.
+    ConfigureDatabase(db, path, {DatabaseOptions::Sync::kFull, true});
     db.exec(
         "CREATE TABLE IF NOT EXISTS inbox ("
         " seq INTEGER PRIMARY KEY AUTOINCREMENT,"

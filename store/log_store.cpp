@@ -20,6 +20,7 @@
 // Every write runs on the writer thread's connection; readers use a pool of
 // connections (one per concurrent caller) with cached prepared statements.
 #include "store/log_store.h"
+#include "store/database.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -255,12 +256,9 @@ void CreateSchema(SQLite::Database& db) {
           std::to_string(kSchemaVersion) + "')");
 }
 
-void Configure(SQLite::Database& db) {
-  db.setBusyTimeout(10000);
-  db.exec("PRAGMA journal_mode=WAL");
-  db.exec("PRAGMA synchronous=NORMAL");
+void Configure(SQLite::Database& db, const std::string& path) {
   // Deleted messages (retention) are overwritten, not left in free pages.
-  db.exec("PRAGMA secure_delete=ON");
+  ConfigureDatabase(db, path, {DatabaseOptions::Sync::kNormal, true, 10000});
   db.exec("PRAGMA foreign_keys=OFF");
 }
 
@@ -308,9 +306,8 @@ class SqliteLogStore final : public LogStore, public LogQuery {
 
   Status Init() {
     try {
-      wdb_ = std::make_unique<SQLite::Database>(
-          path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
-      Configure(*wdb_);
+      wdb_ = std::make_unique<SQLite::Database>(path_, OpenFlags(/*no_mutex=*/true));
+      Configure(*wdb_, path_);
       CreateSchema(*wdb_);
       ins_msg_ = std::make_unique<SQLite::Statement>(
           *wdb_,

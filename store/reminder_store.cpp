@@ -1,5 +1,6 @@
 // SQLite implementation of store/reminder_store.h.
 #include "store/reminder_store.h"
+#include "store/database.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -10,7 +11,6 @@ namespace yorisoi::store {
 namespace {
 
 using nlohmann::json;
-constexpr int kBusyTimeoutMs = 5000;
 
 const char* StateName(ReminderBatch::State s) {
   switch (s) {
@@ -45,12 +45,9 @@ std::vector<std::string> StringList(const std::string& text) {
 class SqliteReminderStore final : public ReminderStore {
  public:
   explicit SqliteReminderStore(const std::string& path)
-      : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
-    db_.setBusyTimeout(kBusyTimeoutMs);
-    if (path != ":memory:") {
-      db_.exec("PRAGMA journal_mode=WAL");
-      db_.exec("PRAGMA synchronous=FULL");  // a sent reminder must stay recorded
-    }
+      : db_(path, OpenFlags()) {
+    // FULL: a sent reminder must stay recorded.
+    ConfigureDatabase(db_, path, {DatabaseOptions::Sync::kFull, false});
     db_.exec(
         "CREATE TABLE IF NOT EXISTS subscriptions ("
         " user TEXT PRIMARY KEY, municipality TEXT NOT NULL, kinds TEXT NOT NULL,"

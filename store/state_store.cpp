@@ -5,6 +5,7 @@
 // database per connection) correct. WAL + busy timeout let another process
 // (a second server, the CLI) read the same file.
 #include "store/state_store.h"
+#include "store/database.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -13,18 +14,13 @@
 namespace yorisoi::store {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
 
 class SqliteStateStore final : public StateStore {
  public:
   SqliteStateStore(const std::string& path, int ttl_minutes)
-      : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX),
+      : db_(path, OpenFlags()),
         ttl_ms_(static_cast<int64_t>(ttl_minutes) * 60 * 1000) {
-    db_.setBusyTimeout(kBusyTimeoutMs);
-    if (path != ":memory:") {
-      db_.exec("PRAGMA journal_mode=WAL");
-      db_.exec("PRAGMA synchronous=NORMAL");
-    }
+    ConfigureDatabase(db_, path, {DatabaseOptions::Sync::kNormal, false});
     db_.exec(
         "CREATE TABLE IF NOT EXISTS dialog_state ("
         " user TEXT PRIMARY KEY,"
