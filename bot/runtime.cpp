@@ -348,6 +348,13 @@ Status Runtime::CheckExample(const store::ExampleInput& in) const {
   return Status::Ok();
 }
 
+Status Runtime::CheckFaq(const store::FaqContent& faq) const {
+  if (Status s = store::ValidateFaq(faq); !s.ok()) return s;
+  if (!faq.municipality.empty() && !impl_->kb->FindMunicipality(faq.municipality))
+    return Status::InvalidArgument("municipality: unknown '" + faq.municipality + "'");
+  return Status::Ok();
+}
+
 Result<PreviewResult> Runtime::Preview(const PreviewRequest& request) {
   Impl& im = *impl_;
   if (request.text.find_first_not_of(" \t\r\n") == std::string::npos)
@@ -374,8 +381,7 @@ Result<PreviewResult> Runtime::Preview(const PreviewRequest& request) {
       list = std::move(fq).value();
     }
     if (request.draft_faq) {
-      if (Status s = store::ValidateFaq(*request.draft_faq); !s.ok())
-        return s.WithContext("draft_faq");
+      if (Status s = CheckFaq(*request.draft_faq); !s.ok()) return s.WithContext("draft_faq");
       list.erase(std::remove_if(list.begin(), list.end(),
                                 [&](const store::Faq& f) {
                                   return request.draft_faq_id != 0 && f.id == request.draft_faq_id;

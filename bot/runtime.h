@@ -114,6 +114,8 @@ class Runtime {
   // InvalidArgument naming the field when `in` is malformed or its target
   // is unknown.
   Status CheckExample(const store::ExampleInput& in) const;
+  // The same for a FAQ (store::ValidateFaq, and a known municipality).
+  Status CheckFaq(const store::FaqContent& faq) const;
   // Runs the live engine (or one with the drafts) on `text` with a fresh,
   // throw-away dialog state: nothing is logged and no stored state is read
   // or written. Errors name the field (a draft that does not validate).
