@@ -33,9 +33,9 @@ const FaqEntry* FaqSet::Match(std::string_view canonical, const Date& day,
     for (const std::string& p : e.canonical) {
       const double s = text::TextSimilarity(canonical, p);
       // Ties: the municipality's own answer before the general one.
-      const bool better = s > best_score || (s == best_score && best &&
-                                             best->content.municipality.empty() &&
-                                             !e.content.municipality.empty());
+      const bool better =
+          s > best_score || (s == best_score && best && best->content.municipality.empty() &&
+                             !e.content.municipality.empty());
       if (s >= text::kCloseMatch && better) {
         best = &e;
         best_score = s;

@@ -15,6 +15,7 @@ namespace yorisoi::store {
 namespace {
 
 using nlohmann::json;
+using nlohmann::ordered_json;
 constexpr int kBusyTimeoutMs = 5000;
 
 bool HasControl(const std::string& s, bool allow_newline) {
@@ -33,8 +34,7 @@ Status CheckText(const std::string& field, const std::string& s, size_t max_poin
   if (utf8::CodePointCount(s) > max_points)
     return Status::InvalidArgument(field + ": at most " + std::to_string(max_points) +
                                    " characters");
-  if (HasControl(s, allow_newline))
-    return Status::InvalidArgument(field + ": control characters");
+  if (HasControl(s, allow_newline)) return Status::InvalidArgument(field + ": control characters");
   return Status::Ok();
 }
 
@@ -440,35 +440,36 @@ Result<ExportCounts> ExportEdits(EditsStore& store, const std::string& dir) {
 
   ExportCounts n;
   std::string jsonl;
-  json program_examples = json::array();
+  ordered_json program_examples = ordered_json::array();
   // Oldest first, so a re-export diffs cleanly.
   for (auto it = examples->rbegin(); it != examples->rend(); ++it) {
     const Example& ex = *it;
     if (ex.input.target_kind == "intent") {
-      jsonl += json{{"text", ex.input.text},
-                    {"intent", ex.input.target},
-                    {"source", "edit"},
-                    {"split", "train"}}
-                   .dump(-1, ' ', false, json::error_handler_t::replace) +
-               "\n";
+      // One line in hand.jsonl's style: {"text": "…", "intent": "…", …}.
+      auto str = [](const std::string& v) {
+        return json(v).dump(-1, ' ', false, json::error_handler_t::replace);
+      };
+      jsonl += "{\"text\": " + str(ex.input.text) + ", \"intent\": " + str(ex.input.target) +
+               ", \"source\": \"edit\", \"split\": \"train\"}\n";
       ++n.intent_examples;
     } else {
-      program_examples.push_back({{"text", ex.input.text}, {"program", ex.input.target}});
+      program_examples.push_back(
+          ordered_json{{"text", ex.input.text}, {"program", ex.input.target}});
       ++n.program_examples;
     }
   }
-  json faq_list = json::array();
+  ordered_json faq_list = ordered_json::array();
   for (auto it = faqs->rbegin(); it != faqs->rend(); ++it) {
     const FaqContent& c = it->content;
-    faq_list.push_back({{"id", "edit-faq-" + std::to_string(it->id)},
-                        {"questions", c.phrasings},
-                        {"answer", c.answer},
-                        {"municipality", c.municipality},
-                        {"source", {{"title", c.source_name}, {"url", c.source_url}}},
-                        {"valid_from", c.valid_from},
-                        {"valid_to", c.valid_to},
-                        {"version", it->active_version},
-                        {"author", it->updated_by}});
+    faq_list.push_back(ordered_json{{"id", "edit-faq-" + std::to_string(it->id)},
+                                    {"questions", c.phrasings},
+                                    {"answer", c.answer},
+                                    {"municipality", c.municipality},
+                                    {"source", {{"title", c.source_name}, {"url", c.source_url}}},
+                                    {"valid_from", c.valid_from},
+                                    {"valid_to", c.valid_to},
+                                    {"version", it->active_version},
+                                    {"author", it->updated_by}});
     ++n.faqs;
   }
   const fs::path train = fs::path(dir) / "train" / "edits.jsonl";
@@ -480,8 +481,8 @@ Result<ExportCounts> ExportEdits(EditsStore& store, const std::string& dir) {
   }
   {
     std::ofstream out(knowledge, std::ios::binary | std::ios::trunc);
-    out << json{{"faqs", faq_list}, {"program_examples", program_examples}}.dump(
-               2, ' ', false, json::error_handler_t::replace)
+    out << ordered_json{{"faqs", faq_list}, {"program_examples", program_examples}}.dump(
+               2, ' ', false, ordered_json::error_handler_t::replace)
         << "\n";
     if (!out) return Status::IOError(knowledge.string() + ": cannot write");
   }

@@ -192,8 +192,7 @@ json FaqJson(const store::Faq& f, bool with_history) {
 
 }  // namespace
 
-EditsApi::EditsApi(EditsBackend* backend, store::AdminStore* admin,
-                   std::function<int64_t()> clock)
+EditsApi::EditsApi(EditsBackend* backend, store::AdminStore* admin, std::function<int64_t()> clock)
     : backend_(backend), admin_(admin), clock_(std::move(clock)) {}
 
 Response EditsApi::Handle(std::string_view path, const Request& req, const std::string& actor,
@@ -310,8 +309,7 @@ Response EditsApi::Handle(std::string_view path, const Request& req, const std::
       if (Status s = backend_->CheckExample(*in); !s.ok()) return Fail(req, s);
       auto ex = st->AddExample(*in, actor, now);
       if (!ex.ok()) return Fail(req, ex.status());
-      audit("add_example", "example:" + std::to_string(ex->id),
-            in->target_kind + " " + in->target);
+      audit("add_example", "example:" + std::to_string(ex->id), in->target_kind + " " + in->target);
       backend_->Reload();
       return Json(req, http::status::created, ExampleJson(*ex, labels()));
     }
@@ -372,7 +370,8 @@ Response EditsApi::Handle(std::string_view path, const Request& req, const std::
         if (!f->has_value()) return Error(req, http::status::not_found, "not found");
         return Json(req, http::status::ok, FaqJson(**f, true));
       }
-      if (rest.substr(slash) != "/rollback") return Error(req, http::status::not_found, "not found");
+      if (rest.substr(slash) != "/rollback")
+        return Error(req, http::status::not_found, "not found");
       if (!post) return MethodNotAllowed(req, "POST");
       if (!can_write) return forbidden();
       auto f = st->RollbackFaq(*id, actor, now);

@@ -103,7 +103,8 @@ TEST_F(EditsApiTest, TargetsListIntentsAndPrograms) {
 }
 
 TEST_F(EditsApiTest, WritesNeedTheEditorRole) {
-  const json ex{{"text", "お金が口座に入る日"}, {"target_kind", "intent"},
+  const json ex{{"text", "お金が口座に入る日"},
+                {"target_kind", "intent"},
                 {"target", "program.payment_date"}};
   EXPECT_EQ(Post("/examples", ex, false).result(), http::status::forbidden);
   EXPECT_EQ(Post("/faqs", Faq(), false).result(), http::status::forbidden);
@@ -164,9 +165,10 @@ TEST_F(EditsApiTest, BadInputNamesTheField) {
 }
 
 TEST_F(EditsApiTest, ExampleAddListAndRollbackAreAuditedAndReload) {
-  const Response added = Post("/examples", json{{"text", "田中様の手当はいつ入りますか 090-1234-5678"},
-                                                {"target_kind", "intent"},
-                                                {"target", "program.payment_date"}});
+  const Response added =
+      Post("/examples", json{{"text", "田中様の手当はいつ入りますか 090-1234-5678"},
+                             {"target_kind", "intent"},
+                             {"target", "program.payment_date"}});
   ASSERT_EQ(added.result(), http::status::created) << added.body();
   const json ex = Body(added);
   EXPECT_EQ(ex["author"], "hanako");

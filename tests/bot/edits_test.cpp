@@ -178,8 +178,8 @@ TEST_F(EditsTest, FaqAnsweredInsideItsDatesAndMunicipalityOnly) {
   ASSERT_TRUE(rt->WaitForEdits().ok());
 
   Say(*rt, "kodaira", "小平市です", "2026-12-10T09:00:00+09:00");
-  const Reply in = Say(*rt, "kodaira", "年末年始もひとり親の相談ってできますか？",
-                       "2026-12-10T09:01:00+09:00");
+  const Reply in =
+      Say(*rt, "kodaira", "年末年始もひとり親の相談ってできますか？", "2026-12-10T09:01:00+09:00");
   EXPECT_EQ(in.meta.flow, "faq") << Text(in);
   EXPECT_EQ(in.meta.intent, "faq:" + std::to_string(faq->id));
   EXPECT_NE(Text(in).find("小平市からの回答です"), std::string::npos) << Text(in);
@@ -203,22 +203,23 @@ TEST_F(EditsTest, FaqAnsweredInsideItsDatesAndMunicipalityOnly) {
 
   // Another municipality: not this FAQ; unknown municipality: it applies.
   Say(*rt, "kunitachi", "国立市です", "2026-12-10T09:00:00+09:00");
-  EXPECT_NE(Say(*rt, "kunitachi", "年末年始もひとり親の相談はできますか", "2026-12-10T09:01:00+09:00")
-                .meta.flow,
-            "faq");
-  EXPECT_NE(Say(*rt, "new", "国立市で年末年始もひとり親の相談はできますか",
-                "2026-12-10T09:01:00+09:00")
-                .meta.flow,
-            "faq");
+  EXPECT_NE(
+      Say(*rt, "kunitachi", "年末年始もひとり親の相談はできますか", "2026-12-10T09:01:00+09:00")
+          .meta.flow,
+      "faq");
+  EXPECT_NE(
+      Say(*rt, "new", "国立市で年末年始もひとり親の相談はできますか", "2026-12-10T09:01:00+09:00")
+          .meta.flow,
+      "faq");
   EXPECT_EQ(Say(*rt, "new2", "年末年始もひとり親の相談はできますか", "2026-12-10T09:01:00+09:00")
                 .meta.flow,
             "faq");
 
   // Not close enough: a different question about the same days.
-  EXPECT_NE(Say(*rt, "kodaira", "年末年始に児童扶養手当の振込はありますか",
-                "2026-12-10T09:02:00+09:00")
-                .meta.flow,
-            "faq");
+  EXPECT_NE(
+      Say(*rt, "kodaira", "年末年始に児童扶養手当の振込はありますか", "2026-12-10T09:02:00+09:00")
+          .meta.flow,
+      "faq");
 }
 
 TEST_F(EditsTest, CrisisIsAnsweredBySafetyNotByAFaq) {
@@ -348,8 +349,8 @@ TEST_F(EditsTest, ExportedEditsLoadBackAsCorpus) {
   ASSERT_TRUE(edits.ok());
   store::EditsStore& st = **edits;
   ASSERT_TRUE(st.AddExample({kPaymentDay, "intent", "program.payment_date"}, "e", 1).ok());
-  ASSERT_TRUE(st.AddExample({"手当はいつ口座に入りますか", "intent", "program.payment_date"}, "e", 2)
-                  .ok());
+  ASSERT_TRUE(
+      st.AddExample({"手当はいつ口座に入りますか", "intent", "program.payment_date"}, "e", 2).ok());
   auto gone = st.AddExample({"消した例文", "intent", "greeting"}, "e", 3);
   ASSERT_TRUE(gone.ok());
   ASSERT_TRUE(st.RemoveExample(gone->id, "e", 4).ok());

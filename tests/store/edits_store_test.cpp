@@ -130,8 +130,7 @@ TEST(EditsStoreTest, ErrorsNameTheField) {
   EXPECT_EQ(field(st->AddExample({"x", "faq", "x"}, "a", 1).status()), "target_kind");
   EXPECT_EQ(field(st->AddExample({"x", "intent", ""}, "a", 1).status()), "target");
   EXPECT_EQ(field(st->AddExample({"x", "intent", "y"}, "", 1).status()), "author");
-  EXPECT_EQ(field(st->AddExample({std::string(501, 'a'), "intent", "y"}, "a", 1).status()),
-            "text");
+  EXPECT_EQ(field(st->AddExample({std::string(501, 'a'), "intent", "y"}, "a", 1).status()), "text");
 
   FaqContent c = Content();
   c.phrasings.clear();
