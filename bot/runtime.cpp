@@ -166,8 +166,9 @@ Status Runtime::Impl::ReloadNow() {
     if (!ex.ok()) return ex.status();
     // Oldest first: the same edits always train the same model.
     for (auto it = ex->rbegin(); it != ex->rend(); ++it) {
-      if (!KnownTarget(it->input.target_kind, it->input.target)) {
-        std::fprintf(stderr, "yorisoi runtime: example %lld: unknown %s '%s' (left out)\n",
+      if (!KnownTarget(it->input.target_kind, it->input.target) ||
+          text::Normalize(it->input.text).empty()) {
+        std::fprintf(stderr, "yorisoi runtime: example %lld: unknown %s '%s' or no words (left out)\n",
                      static_cast<long long>(it->id), it->input.target_kind.c_str(),
                      it->input.target.c_str());
         continue;
@@ -345,6 +346,8 @@ Status Runtime::CheckExample(const store::ExampleInput& in) const {
   if (Status s = store::ValidateExample(in); !s.ok()) return s;
   if (!impl_->KnownTarget(in.target_kind, in.target))
     return Status::InvalidArgument("target: unknown " + in.target_kind + " '" + in.target + "'");
+  if (text::Normalize(in.text).empty())
+    return Status::InvalidArgument("text: no words to learn from");
   return Status::Ok();
 }
 

@@ -118,7 +118,9 @@ class Runtime {
   Status CheckFaq(const store::FaqContent& faq) const;
   // Runs the live engine (or one with the drafts) on `text` with a fresh,
   // throw-away dialog state: nothing is logged and no stored state is read
-  // or written. Errors name the field (a draft that does not validate).
+  // or written. A draft example trains a model for this call (about a
+  // second, on the caller's thread; the live model is untouched). Errors
+  // name the field (a draft that does not validate).
   Result<PreviewResult> Preview(const PreviewRequest& request);
 
  private:
