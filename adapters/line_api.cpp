@@ -104,7 +104,8 @@ ApiResponse LineApi::Call(const std::string& method, const std::string& path, st
   ApiResponse out;
   http::request<http::string_body> req(http::string_to_verb(method), b.prefix + path, 11);
   req.set(http::field::host, b.host_header);
-  req.set(http::field::authorization, "Bearer " + impl_->options.access_token);
+  if (!impl_->options.access_token.empty())
+    req.set(http::field::authorization, "Bearer " + impl_->options.access_token);
   req.set(http::field::user_agent, "yorisoi");
   if (req.method() != http::verb::get) req.set(http::field::content_type, content_type);
   for (const auto& [k, v] : headers) req.set(k, v);
@@ -163,6 +164,13 @@ ApiResponse LineApi::Call(const std::string& method, const std::string& path, st
 ApiResponse LineApi::StartLoading(const std::string& user_id, int seconds) const {
   nlohmann::json body = {{"chatId", user_id}, {"loadingSeconds", seconds}};
   return Call("POST", "/v2/bot/chat/loading/start", body.dump());
+}
+
+ApiResponse LineApi::Push(const std::string& to, const std::string& messages,
+                          const std::string& retry_key) const {
+  std::string body = R"({"to":)" + nlohmann::json(to).dump() + R"(,"messages":)" + messages + "}";
+  return Call("POST", "/v2/bot/message/push", std::move(body), "application/json", false,
+              {{"X-Line-Retry-Key", retry_key}});
 }
 
 ApiResponse LineApi::Multicast(const std::vector<std::string>& to, const std::string& messages,

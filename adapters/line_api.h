@@ -3,6 +3,7 @@
 // per call (these calls are rare; answers go through MessagingClient).
 //
 //   POST {api}/v2/bot/chat/loading/start          {"chatId","loadingSeconds"}
+//   POST {api}/v2/bot/message/push                 {"to","messages"} + X-Line-Retry-Key
 //   POST {api}/v2/bot/message/multicast            {"to":[…≤500],"messages"} + X-Line-Retry-Key
 //   POST {api}/v2/bot/richmenu                     rich menu object → {"richMenuId"}
 //   POST {data}/v2/bot/richmenu/{id}/content       image/png
@@ -27,7 +28,7 @@ namespace yorisoi::adapters {
 struct LineApiOptions {
   std::string api_base = "https://api.line.me";
   std::string data_base = "https://api-data.line.me";  // content uploads
-  std::string access_token;                            // secret: never logged
+  std::string access_token;  // secret: never logged; "" sends no Authorization
   std::chrono::milliseconds timeout{10'000};
 };
 
@@ -56,6 +57,10 @@ class LineApi {
 
   // The loading animation in a one-to-one chat (5–60 s, a multiple of 5).
   ApiResponse StartLoading(const std::string& user_id, int seconds) const;
+
+  // One user (a staff answer, issue 17). `messages`: a JSON array text.
+  ApiResponse Push(const std::string& to, const std::string& messages,
+                   const std::string& retry_key) const;
 
   // `messages`: a JSON array text; `to`: ≤ 500 user ids.
   ApiResponse Multicast(const std::vector<std::string>& to, const std::string& messages,

@@ -1,6 +1,8 @@
-// `yorisoi admin add-user NAME [--password-stdin]`, `admin set-password NAME
-// [--password-stdin]`, `admin remove-user NAME`, `admin revoke-sessions
-// NAME`, `admin list-users`: staff accounts of the console, stored in
+// `yorisoi admin add-user NAME [--role ROLE] [--password-stdin]`, `admin
+// set-password NAME [--password-stdin]`, `admin set-role NAME ROLE`, `admin
+// remove-user NAME`, `admin revoke-sessions NAME`, `admin list-users`: staff
+// accounts (roles viewer / staff / editor / admin, store/admin_store.h;
+// add-user without --role makes a "staff" account) of the console, stored in
 // <data_dir>/admin.sqlite (store/admin_store.h). A password change and a
 // removal end the user's sessions; every change is in the audit log
 // (actor "cli", with the local user name).
@@ -23,7 +25,9 @@ namespace yorisoi::app {
 namespace {
 
 int Usage() {
-  std::cerr << "usage: yorisoi admin add-user NAME [--password-stdin] [--config PATH]\n"
+  std::cerr << "usage: yorisoi admin add-user NAME [--role viewer|staff|editor|admin] "
+               "[--password-stdin] [--config PATH]\n"
+               "       yorisoi admin set-role NAME viewer|staff|editor|admin [--config PATH]\n"
                "       yorisoi admin set-password NAME [--password-stdin] [--config PATH]\n"
                "       yorisoi admin remove-user NAME [--config PATH]\n"
                "       yorisoi admin revoke-sessions NAME [--config PATH]\n"
@@ -39,6 +43,19 @@ bool TakeFlag(Args& args, const std::string& flag) {
     }
   }
   return false;
+}
+
+// Removes `flag VALUE`; "" when absent, nullopt when the value is missing.
+std::optional<std::string> TakeValue(Args& args, const std::string& flag) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] != flag) continue;
+    if (i + 1 >= args.size()) return std::nullopt;
+    std::string v = args[i + 1];
+    args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+               args.begin() + static_cast<std::ptrdiff_t>(i + 2));
+    return v;
+  }
+  return std::string();
 }
 
 std::string StripNewline(std::string s) {
@@ -103,10 +120,25 @@ int CmdAdmin(const Args& args_in) {
   auto config = ConfigFromArgs(args);
   if (!config.ok()) return 2;
   const bool from_stdin = TakeFlag(args, "--password-stdin");
-  if (args.empty()) return Usage();
+  const std::optional<std::string> role_flag = TakeValue(args, "--role");
+  if (!role_flag || args.empty()) return Usage();
   const std::string sub = args[0];
+  std::optional<store::Role> role = store::Role::kStaff;
+  if (sub == "set-role" && args.size() == 3) {
+    role = store::ParseRole(args[2]);
+    args.pop_back();
+  } else if (!role_flag->empty()) {
+    if (sub != "add-user") return Usage();
+    role = store::ParseRole(*role_flag);
+  } else if (sub == "set-role") {
+    return Usage();
+  }
+  if (!role) {
+    std::cerr << "yorisoi admin: role: one of viewer, staff, editor, admin\n";
+    return 2;
+  }
   const bool named = sub == "add-user" || sub == "set-password" || sub == "remove-user" ||
-                     sub == "revoke-sessions";
+                     sub == "revoke-sessions" || sub == "set-role";
   if (named && args.size() != 2) return Usage();
   if (sub == "list-users" && args.size() != 1) return Usage();
   if (!named && sub != "list-users") return Usage();
@@ -133,7 +165,7 @@ int CmdAdmin(const Args& args_in) {
       return 1;
     }
     for (const store::StaffUser& u : *users) {
-      std::cout << u.name << "\tcreated " << FormatJstIso(u.created_ms) << "\tlast login "
+      std::cout << u.name << "\t" << store::RoleName(u.role) << "\tcreated " << FormatJstIso(u.created_ms) << "\tlast login "
                 << (u.last_login_ms ? FormatJstIso(u.last_login_ms) : std::string("-"))
                 << "\tfailed logins " << u.failed_logins << "\n";
     }
@@ -161,6 +193,16 @@ int CmdAdmin(const Args& args_in) {
     std::cout << "removed staff user " << name << " and ended their sessions (" << path << ")\n";
     return 0;
   }
+  if (sub == "set-role") {
+    if (Status s = (*admin)->SetRole(name, *role); !s.ok()) {
+      std::cerr << "yorisoi admin: " << s.message() << "\n";
+      return 2;
+    }
+    audit("set_role", store::RoleName(*role));
+    std::cout << "set the role of " << name << " to " << store::RoleName(*role) << " (" << path
+              << ")\n";
+    return 0;
+  }
   if (sub == "revoke-sessions") {
     auto n = (*admin)->RevokeSessions(name);
     if (!n.ok()) {
@@ -173,15 +215,15 @@ int CmdAdmin(const Args& args_in) {
   }
   auto password = ReadNewPassword(from_stdin);
   if (!password) return 2;
-  Status s = sub == "add-user" ? (*admin)->AddUser(name, *password, WallClock().NowMillis())
+  Status s = sub == "add-user" ? (*admin)->AddUser(name, *password, *role, WallClock().NowMillis())
                                : (*admin)->SetPassword(name, *password);
   if (!s.ok()) {
     std::cerr << "yorisoi admin: " << s.message() << "\n";
     return 2;
   }
   audit(sub == "add-user" ? "add_user" : "set_password",
-        sub == "add-user" ? "" : "sessions ended");
-  std::cout << (sub == "add-user" ? "added staff user "
+        sub == "add-user" ? std::string("role ") + store::RoleName(*role) : "sessions ended");
+  std::cout << (sub == "add-user" ? "added " + std::string(store::RoleName(*role)) + " user "
                                   : "changed the password (sessions ended) of ")
             << name << " (" << path << ")\n";
   return 0;

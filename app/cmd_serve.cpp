@@ -31,6 +31,7 @@
 #include "adapters/admin/console.h"
 #include "adapters/calc_api.h"
 #include "adapters/dispatcher.h"
+#include "adapters/handoff_notifier.h"
 #include "adapters/http_server.h"
 #include "adapters/line_channel.h"
 #include "adapters/log.h"
@@ -45,7 +46,9 @@
 #include "app/config.h"
 #include "bot/runtime.h"
 #include "core/time.h"
+#include "knowledge/hours.h"
 #include "store/admin_store.h"
+#include "store/handoff_store.h"
 #include "store/inbox.h"
 #include "store/log_store.h"
 #include "store/reminder_store.h"
@@ -111,9 +114,15 @@ void RaiseFileLimit() {
 }
 
 // Deletes expired dedupe rows hourly until stopped.
+// Hourly: the inbox's finished events; parents' contacts and released
+// handoffs older than the log retention.
 class Purger {
  public:
-  explicit Purger(store::Inbox* inbox) : inbox_(inbox), thread_([this] { Loop(); }) {}
+  Purger(store::Inbox* inbox, store::HandoffStore* handoffs, int retention_days)
+      : inbox_(inbox),
+        handoffs_(handoffs),
+        retention_ms_(static_cast<int64_t>(retention_days) * 24 * 3600 * 1000),
+        thread_([this] { Loop(); }) {}
   ~Purger() {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -131,16 +140,47 @@ class Purger {
       if (auto r = inbox_->Purge(WallClock().NowMillis()); !r.ok()) {
         ad::Log(ad::LogLevel::kWarn, "inbox", r.error());
       }
+      if (handoffs_) {
+        if (Status s = handoffs_->Purge(WallClock().NowMillis() - retention_ms_); !s.ok())
+          ad::Log(ad::LogLevel::kWarn, "handoff", s.message());
+      }
       lock.lock();
     } while (!cv_.wait_for(lock, kPurgeEvery, [this] { return stop_; }));
   }
 
   store::Inbox* inbox_;
+  store::HandoffStore* handoffs_;
+  int64_t retention_ms_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
 };
+
+std::string StripLeadingZero(const std::string& hhmm) {
+  return hhmm.size() > 1 && hhmm[0] == '0' ? hhmm.substr(1) : hhmm;
+}
+
+// A staff answer by push, tried 3 times (1 s, 3 s apart) with the same
+// X-Line-Retry-Key while LINE answers 429/5xx or nothing; 409 with the key
+// means LINE accepted it before.
+ad::admin::PushFn PushWithRetries(ad::LineApi* api) {
+  return [api](const std::string& to, const std::vector<std::string>& texts,
+               const std::string& retry_key) -> Status {
+    json messages = json::array();
+    for (const std::string& t : texts) messages.push_back({{"type", "text"}, {"text", t}});
+    const std::string body = messages.dump();
+    std::string last;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::seconds(attempt == 1 ? 1 : 3));
+      ad::ApiResponse r = api->Push(to, body, retry_key);
+      if (r.ok() || r.status == 409) return Status::Ok();
+      last = r.error.empty() ? "LINE answered HTTP " + std::to_string(r.status) : r.error;
+      if (r.status != 0 && r.status != 429 && r.status < 500) break;  // will not change
+    }
+    return Status::Unavailable(last);
+  };
+}
 
 json KbStatus(const kb::KnowledgeBase& kb) {
   const kb::KbStats s = kb.stats();
@@ -186,9 +226,29 @@ int CmdServe(const Args& in_args) {
   ro.state_ttl_minutes = cfg.state_ttl_minutes;
   ro.log_retention_days = cfg.log_retention_days;
   ro.clock = &WallClock();
+  // Staff answer parents in LINE: handoffs, takeovers, the console's queue.
+  ro.staff_chat = cfg.staff_chat && cfg.LineEnabled();
+  ro.staff_hours = dialogs::DefaultStaffHours();
+  ro.staff_hours.rules.front().open_minute = *kb::ParseClock(cfg.staff_hours_open);
+  ro.staff_hours.rules.front().close_minute = *kb::ParseClock(cfg.staff_hours_close);
+  ro.staff_hours.text = "平日 " + StripLeadingZero(cfg.staff_hours_open) + "〜" +
+                        StripLeadingZero(cfg.staff_hours_close);
+  std::unique_ptr<ad::HandoffNotifier> notifier;  // set once the KB is open; outlives the runtime
+  ro.on_handoff = [&notifier](const store::Handoff& h) {
+    if (notifier) notifier->Notify(h);
+  };
   auto runtime = bot::Runtime::Open(ro);
   if (!runtime.ok()) return Fail(1, runtime.error());
   bot::Runtime& rt = **runtime;
+  if (!cfg.handoff_notify_url.empty()) {
+    ad::HandoffNotifierOptions no;
+    no.url = cfg.handoff_notify_url;
+    no.secret = cfg.handoff_notify_secret;
+    for (const auto& m : rt.kb().municipalities()) no.municipality_names[m.id] = m.name;
+    auto n = ad::HandoffNotifier::Create(std::move(no));
+    if (!n.ok()) return Fail(2, n.error());
+    notifier = std::move(n).value();
+  }
 
   auto inbox = store::Inbox::Open(cfg.data_dir + "/inbox.sqlite", cfg.dedupe_ttl_hours);
   if (!inbox.ok()) return Fail(1, inbox.error());
@@ -250,9 +310,14 @@ int CmdServe(const Args& in_args) {
     dopt.loading = loading.get();
     // Reminders: after consent in a one-to-one chat, keep where to push
     // them; count opt-outs (「通知をやめる」, unfollow).
-    dopt.on_answered = [reminders = rt.reminder_store(), &metrics](
+    dopt.on_answered = [reminders = rt.reminder_store(), handoffs = rt.handoff_store(), &metrics](
                            const std::string& user, const std::string& chat,
                            const std::string& push_to, const Meta& meta) {
+      // Where a staff answer can reach this parent (one-to-one chats only).
+      if (handoffs && chat == "user" && !push_to.empty()) {
+        if (Status s = handoffs->SetContact(user, push_to, WallClock().NowMillis()); !s.ok())
+          ad::Log(ad::LogLevel::kError, "handoff", s.message());
+      }
       if (meta.reminders == "stopped") metrics.ReminderOptedOut();
       if (meta.reminders != "subscribed" || !reminders) return;
       if (chat == "user" && !push_to.empty()) {
@@ -291,6 +356,9 @@ int CmdServe(const Args& in_args) {
     co.admin_token = cfg.admin_token;
     co.trusted_proxies = cfg.trusted_proxies;
     co.clock = [] { return WallClock().NowMillis(); };
+    co.handoffs = rt.handoff_store();
+    co.takeover_minutes = cfg.takeover_minutes;
+    if (line_api) co.push = PushWithRetries(line_api.get());
     // Staff read names, not ids ("国立市", "児童扶養手当").
     for (const auto& m : rt.kb().municipalities()) co.municipality_names[m.id] = m.name;
     for (const auto& p : rt.kb().programs()) co.program_names[p.id] = p.name;
@@ -385,7 +453,7 @@ int CmdServe(const Args& in_args) {
       ad::Log(ad::LogLevel::kError, "inbox", left.error());
     }
   }
-  Purger purger(inbox_ptr);
+  Purger purger(inbox_ptr, rt.handoff_store(), cfg.log_retention_days);
   // Reminders parents opted into, by multicast between the configured hours.
   std::unique_ptr<ad::ReminderScheduler> reminders;
   if (line_api && rt.reminder_store()) {

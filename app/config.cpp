@@ -1,5 +1,7 @@
 #include "app/config.h"
 
+#include "knowledge/hours.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +25,9 @@ Status ReadKey(const json& j, const std::string& file, const char* key, T& out) 
     if constexpr (std::is_same_v<T, std::string>) {
       if (!it->is_string()) throw std::runtime_error("expected a string");
       out = it->get<std::string>();
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (!it->is_boolean()) throw std::runtime_error("expected true or false");
+      out = it->get<bool>();
     } else {
       if (!it->is_number_integer() && !it->is_number_unsigned())
         throw std::runtime_error("expected an integer");
@@ -91,7 +96,17 @@ Status CheckRanges(const Config& c, const std::string& file) {
       {"reminder_window_end_hour", c.reminder_window_end_hour, c.reminder_window_start_hour + 1,
        24, " h"},
       {"reminder_poll_s", c.reminder_poll_s, 1, 3600, " s"},
+      {"takeover_minutes", c.takeover_minutes, 1, 7 * 24 * 60, " min"},
   };
+  for (const auto& [key, value] : {std::pair<const char*, const std::string&>{"staff_hours_open",
+                                                                           c.staff_hours_open},
+                                   {"staff_hours_close", c.staff_hours_close}}) {
+    auto m = kb::ParseClock(value);
+    if (!m.ok()) return Status::InvalidArgument(file + ": field \"" + key + "\": " + m.error());
+  }
+  if (!c.handoff_notify_url.empty() && c.handoff_notify_secret.empty())
+    return Status::InvalidArgument(file + ": field \"handoff_notify_secret\": required with "
+                                          "handoff_notify_url (the POST is signed)");
   for (const Range& r : kRanges) {
     if (r.value < r.min || r.value > r.max) {
       std::string range = std::to_string(r.min) + (r.max == kNoMax ? " or more"
@@ -141,7 +156,13 @@ Result<Config> LoadConfig(const std::string& path) {
                      ReadKey(j, file, "line_max_connections", c.line_max_connections),
                      ReadKey(j, file, "reminder_window_start_hour", c.reminder_window_start_hour),
                      ReadKey(j, file, "reminder_window_end_hour", c.reminder_window_end_hour),
-                     ReadKey(j, file, "reminder_poll_s", c.reminder_poll_s)}) {
+                     ReadKey(j, file, "reminder_poll_s", c.reminder_poll_s),
+                     ReadKey(j, file, "staff_chat", c.staff_chat),
+                     ReadKey(j, file, "staff_hours_open", c.staff_hours_open),
+                     ReadKey(j, file, "staff_hours_close", c.staff_hours_close),
+                     ReadKey(j, file, "takeover_minutes", c.takeover_minutes),
+                     ReadKey(j, file, "handoff_notify_url", c.handoff_notify_url),
+                     ReadKey(j, file, "handoff_notify_secret", c.handoff_notify_secret)}) {
       if (!s.ok()) return s;
     }
     if (auto it = j.find("trusted_proxies"); it != j.end()) {
@@ -162,6 +183,11 @@ Result<Config> LoadConfig(const std::string& path) {
   EnvStr("LINE_CHANNEL_ACCESS_TOKEN", c.line_channel_access_token);
   EnvStr("YORISOI_LINE_API_BASE", c.line_api_base);
   EnvStr("YORISOI_ADMIN_TOKEN", c.admin_token);
+  EnvStr("YORISOI_HANDOFF_NOTIFY_URL", c.handoff_notify_url);
+  EnvStr("YORISOI_HANDOFF_NOTIFY_SECRET", c.handoff_notify_secret);
+  if (!c.handoff_notify_url.empty() && c.handoff_notify_secret.empty())
+    return Status::InvalidArgument(
+        "YORISOI_HANDOFF_NOTIFY_SECRET is required with a handoff notification URL");
   return c;
 }
 

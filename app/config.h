@@ -51,6 +51,18 @@ struct Config {
   // Reverse proxies whose X-Forwarded-For names the console's client
   // (login throttling and audit); empty: the peer address is the client.
   std::vector<std::string> trusted_proxies;
+  // Staff answer parents in LINE (issue 17): handoffs to the console's
+  // 対応待ち queue during staff hours (weekdays open–close, closed on
+  // national holidays and 12/29–1/3); a takeover ends by itself after
+  // takeover_minutes. A new waiting handoff is POSTed (JSON, no personal
+  // data, X-Yorisoi-Signature: base64 HMAC-SHA256 of the body with
+  // handoff_notify_secret) to handoff_notify_url when set.
+  bool staff_chat = true;  // with the LINE channel only
+  std::string staff_hours_open = "08:30";
+  std::string staff_hours_close = "17:15";
+  int takeover_minutes = 24 * 60;
+  std::string handoff_notify_url;
+  std::string handoff_notify_secret;  // secret: never logged
 
   std::string KbPath() const { return data_dir + "/knowledge.sqlite"; }
   bool LineEnabled() const { return !line_channel_secret.empty(); }

@@ -18,6 +18,7 @@
 #include "dialogs/tracker.h"
 #include "knowledge/calc/calc.h"
 #include "store/edits_store.h"
+#include "store/handoff_store.h"
 #include "store/log_store.h"
 #include "store/reminder_store.h"
 #include "store/state_store.h"
@@ -97,6 +98,8 @@ struct Runtime::Impl {
   std::unique_ptr<store::LogStore> log;
   std::unique_ptr<store::ReminderStore> reminders;
   std::unique_ptr<store::EditsStore> edits;
+  std::unique_ptr<store::HandoffStore> handoffs;
+  bool staff_chat = false;  // the handoff store is open
   std::unique_ptr<Engine> engine;  // a LiveEngine
   std::vector<std::string> degraded;
   std::atomic<bool> logged_future{false}, logged_past{false};  // timestamp warnings, once each
@@ -119,7 +122,16 @@ struct Runtime::Impl {
   std::thread reloader;
 
   EngineOptions engine_options() const {
-    return EngineOptions{options.state_ttl_minutes, options.log_retention_days};
+    return EngineOptions{options.state_ttl_minutes, options.log_retention_days, staff_chat,
+                         options.staff_hours};
+  }
+
+  // A text the safety flow answers (any language), by the live understanding.
+  bool Crisis(const Incoming& in) {
+    if (in.kind != Incoming::Kind::kText) return false;
+    return !Current()
+                ->nlu->Understand(in.text, ToJst(in.timestamp_ms).date, in.timestamp_ms)
+                .crisis_kinds.empty();
   }
   bool KnownTarget(const std::string& kind, const std::string& id) const;
   Result<std::shared_ptr<const text::Nlu>> Train(const std::vector<text::ExtraExample>& examples) {
@@ -289,6 +301,17 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
                           " (reminder settings are not kept)");
   }
 
+  if (o.staff_chat) {
+    const std::string where = o.in_memory ? ":memory:" : o.data_dir;
+    if (auto h = store::OpenHandoffStore(where); h.ok()) {
+      im.handoffs = std::move(h).value();
+      im.staff_chat = true;
+    } else {
+      im.degraded.push_back("handoff " + h.error() +
+                            " (parents are given the window to call instead of staff in LINE)");
+    }
+  }
+
   // The editors' examples and FAQs: their own file, live at once.
   const std::string edits_path = o.in_memory ? ":memory:" : store::EditsStorePath(o.data_dir);
   if (auto ed = store::EditsStore::Open(edits_path); ed.ok()) {
@@ -315,6 +338,7 @@ Engine& Runtime::engine() { return *impl_->engine; }
 store::LogStore* Runtime::log_store() { return impl_->log.get(); }
 store::StateStore& Runtime::state_store() { return *impl_->state; }
 store::ReminderStore* Runtime::reminder_store() { return impl_->reminders.get(); }
+store::HandoffStore* Runtime::handoff_store() { return impl_->handoffs.get(); }
 const Clock& Runtime::clock() const { return *impl_->options.clock; }
 store::EditsStore* Runtime::edits_store() { return impl_->edits.get(); }
 
@@ -500,7 +524,44 @@ Reply Runtime::Handle(const Incoming& event) {
     fixed->timestamp_ms = at;
   }
   const Incoming& in = fixed ? *fixed : event;
+  store::HandoffStore* handoffs = impl_->handoffs.get();
+  std::string notice;  // said before the bot's answer
+  if (handoffs) {
+    auto current = handoffs->Find(in.user, in.timestamp_ms);
+    if (!current.ok()) {
+      std::fprintf(stderr, "yorisoi runtime: %s\n", current.error().c_str());
+    } else if (current->expired) {
+      notice = "担当者の対応は終わりました。ここからは自動応答がお答えします。";
+    } else if (current->handoff && current->handoff->state == "active") {
+      if (in.kind == Incoming::Kind::kUnfollow) {
+        (void)handoffs->Release(in.user, "user", in.timestamp_ms);
+      } else if (!impl_->Crisis(in)) {
+        // A person is answering: the bot stays quiet; staff read it.
+        Reply quiet;
+        quiet.meta.flow = "staff";
+        quiet.meta.handoff = true;
+        quiet.meta.municipality = current->handoff->municipality;
+        if (store::LogStore* log = impl_->log.get())
+          log->Append(Entry(in, quiet.meta, "in", InboundText(in)));
+        return quiet;
+      }
+    }
+  }
   Reply reply = impl_->engine->Handle(in);
+  if (!notice.empty()) {
+    reply.messages.insert(reply.messages.begin(), Message{notice, {}, {}, {}});
+    if (reply.messages.size() > 5) reply.messages.resize(5);
+  }
+  if (handoffs && !reply.meta.handoff_request.empty()) {
+    bool created = false;
+    auto h = handoffs->Request(in.user, reply.meta.municipality,
+                               reply.meta.handoff_request == "in_hours", in.timestamp_ms, &created);
+    if (!h.ok()) {
+      std::fprintf(stderr, "yorisoi runtime: %s\n", h.error().c_str());
+    } else if (created && impl_->options.on_handoff) {
+      impl_->options.on_handoff(*h);
+    }
+  }
   if (store::LogStore* log = impl_->log.get()) {
     log->Append(Entry(in, reply.meta, "in", InboundText(in)));
     if (!reply.messages.empty()) {

@@ -4,12 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "bot/engine.h"
+#include "dialogs/dialogs.h"
 #include "knowledge/kb.h"
 #include "core/status.h"
 #include "core/time.h"
@@ -17,6 +19,8 @@
 
 namespace yorisoi::store {
 class EditsStore;
+struct Handoff;
+class HandoffStore;
 class LogStore;
 class ReminderStore;
 class StateStore;
@@ -36,6 +40,15 @@ struct RuntimeOptions {
   // timestamps. Required (borrowed; must outlive the runtime): the app's
   // wiring passes the system clock, tests a FakeClock.
   const Clock* clock = nullptr;
+  // Staff answer parents in this chat (issue 17): handoffs go to the
+  // console's 対応待ち queue (data_dir/handoff.sqlite) and a member of staff
+  // who takes a parent over pauses the bot for that parent (crisis messages
+  // are still answered at once). Without it a handoff names the window to call.
+  bool staff_chat = false;
+  kb::Hours staff_hours = dialogs::DefaultStaffHours();
+  // Called (on the answering thread) when a parent's request opens a new
+  // waiting handoff, e.g. to notify the city's chat tool.
+  std::function<void(const store::Handoff&)> on_handoff;
 };
 
 // Why an event's timestamp was not used as the clock.
@@ -86,6 +99,9 @@ class Runtime {
   // messages (masked). Thread-safe across users; serialize per user. The
   // event timestamp is the clock unless implausible (see CheckedTimestamp);
   // then the server clock is used and that is logged once per kind.
+  // While a member of staff has taken the user over, only crisis messages
+  // are answered (the rest is logged for staff, flow "staff"); the first
+  // message after a takeover ran out says the bot answers again.
   Reply Handle(const Incoming& in);
   Engine& engine();
   store::LogStore* log_store();      // may be null (in_memory without logging)
@@ -93,6 +109,9 @@ class Runtime {
   // Reminder subscriptions and sends (data_dir/reminders.sqlite; in memory
   // when in_memory); null when the file could not be opened (degraded).
   store::ReminderStore* reminder_store();
+  // Handoffs and parents' contacts; null without staff_chat or when
+  // data_dir/handoff.sqlite could not be opened (degraded).
+  store::HandoffStore* handoff_store();
   const Clock& clock() const;
 
   // --- Editors' improvements (issue 17): examples and FAQs kept in

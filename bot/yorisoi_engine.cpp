@@ -37,7 +37,8 @@ class YorisoiEngine final : public Engine {
         state_(state),
         reminders_(reminders),
         faqs_(faqs),
-        dialogs_(kb, nlu, dialogs::Options{options.state_ttl_minutes, options.log_retention_days}) {
+        dialogs_(kb, nlu, dialogs::Options{options.state_ttl_minutes, options.log_retention_days,
+                                           options.staff_chat, options.staff_hours}) {
   }
 
   Reply Handle(const Incoming& in) override {

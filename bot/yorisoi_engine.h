@@ -11,6 +11,7 @@
 
 #include "bot/engine.h"
 #include "text/nlu.h"
+#include "dialogs/dialogs.h"
 #include "knowledge/kb.h"
 
 namespace yorisoi::store {
@@ -25,6 +26,8 @@ class FaqSet;
 struct EngineOptions {
   int state_ttl_minutes = 60 * 24 * 7;  // told to users in the privacy notice
   int log_retention_days = 365;         // told to users in the privacy notice
+  bool staff_chat = false;              // see dialogs::Options
+  kb::Hours staff_hours = dialogs::DefaultStaffHours();
 };
 
 // Borrows all; they must outlive the engine. With `reminders`, the

@@ -83,6 +83,9 @@ struct Meta {
   bool crisis = false;
   // Reminder subscription changed by this event: "subscribed" | "stopped" | "".
   std::string reminders;
+  // The parent asked for a member of staff in this chat: "in_hours" |
+  // "after_hours" (of the staff hours at the event time) | "".
+  std::string handoff_request;
 };
 
 // One incoming event, already decoded by a channel.

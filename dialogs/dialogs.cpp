@@ -181,6 +181,14 @@ std::string SeparateAmounts(const std::string& text) {
 
 }  // namespace
 
+kb::Hours DefaultStaffHours() {
+  kb::Hours h;
+  h.text = "平日 8:30〜17:15";
+  h.rules.push_back(kb::HoursRule{{"mon", "tue", "wed", "thu", "fri"}, {}, 8 * 60 + 30, 17 * 60 + 15});
+  h.closed_on = {"holiday", "year_end"};
+  return h;
+}
+
 Dialogs::Dialogs(const kb::KnowledgeBase& kb, const text::Nlu& nlu, Options options)
     : impl_(new Impl{kb, nlu, options, Matcher(kb, nlu)}) {}
 Dialogs::~Dialogs() = default;
@@ -242,6 +250,7 @@ Output Dialogs::StepWith(const Input& in, const text::Understanding* given,
                 MenuQuickReplies(),
                 {}});
   }
+  if (!out.meta.fallback) tracker.misses = 0;
   out.meta.municipality = tracker.municipality.empty() ? tracker.prefecture : tracker.municipality;
   if (out.messages.size() > 5) out.messages.resize(5);
   return out;
@@ -264,6 +273,7 @@ void Dialogs::Impl::Postback(Ctx& c, const std::string& data) const {
   if (menu == "region") return AskMunicipality(c, "", "");  // rich menu 「地域の設定」
   if (menu == "reminders") return RemindersStart(c);     // rich menu 「通知の設定」
   if (!get("remind").empty()) return RemindersPostback(c, get("remind"), get("k"));
+  if (get("handoff") == "request") return HandoffRequest(c);
   if (!get("cat").empty()) {
     size_t from = 0;
     const std::string f = get("from");

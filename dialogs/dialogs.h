@@ -17,9 +17,18 @@
 
 namespace yorisoi::dialogs {
 
+// When staff read and answer the console's 対応待ち queue: weekdays
+// 8:30–17:15, closed on national holidays and 12/29–1/3.
+kb::Hours DefaultStaffHours();
+
 struct Options {
   int state_ttl_minutes = 60 * 24 * 7;  // told to the user in the privacy notice
   int log_retention_days = 365;
+  // Staff answer parents in this chat (the console's handoff queue runs):
+  // 「人と話したい」 and the fallback after two misses offer 「担当者に相談」.
+  // Without it, a handoff names the window to call.
+  bool staff_chat = false;
+  kb::Hours staff_hours = DefaultStaffHours();
 };
 
 class Dialogs {

@@ -164,6 +164,7 @@ void NonText(Ctx& c);
 void OutOfScope(Ctx& c);
 void Fallback(Ctx& c);
 void Handoff(Ctx& c);          // windows.cpp
+void HandoffRequest(Ctx& c);   // windows.cpp: postback handoff=request
 void MunicipalitySet(Ctx& c);  // region.cpp
 void AskMunicipality(Ctx& c, const std::string& intent, const std::string& program);
 // The user lives outside the knowledge base (Tracker::other_place): says so,

@@ -139,6 +139,15 @@ void OutOfScope(Ctx& c) {
 void Fallback(Ctx& c) {
   c.out.meta.flow = "fallback";
   c.out.meta.fallback = true;
+  // Two misses in a row: offer a person (this chat's staff) as well.
+  if (++c.t.misses >= 2 && c.options.staff_chat) {
+    c.Say(
+        "すみません、ご質問の内容がわかりませんでした。担当者に相談することもできます。"
+        "「児童扶養手当はいくら？」のように送っていただいても、お答えできることがあります。");
+    c.Quick({P("担当者に相談", "handoff=request"), P("窓口・相談先", "menu=windows"),
+             P("メニュー", "menu=main")});
+    return;
+  }
   std::vector<kb::SearchHit> hits;
   if (c.u && !c.u->raw.empty()) {
     const std::string query = SearchTerms(c.u->normalized);

@@ -58,6 +58,7 @@ std::string Tracker::ToJson() const {
   if (!last_window.empty()) j["last_window"] = last_window;
   if (!last_intent.empty()) j["last_intent"] = last_intent;
   j["turns"] = turns;
+  j["misses"] = misses;
   return j.dump();
 }
 
@@ -100,6 +101,7 @@ Tracker Tracker::FromJson(const std::string& text) {
     t.last_window = GetStr(j, "last_window");
     t.last_intent = GetStr(j, "last_intent");
     t.turns = j.value("turns", 0);
+    t.misses = j.value("misses", 0);
   } catch (const std::exception&) {
     return Tracker();
   }

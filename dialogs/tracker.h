@@ -47,6 +47,7 @@ struct Tracker {
   std::string last_window;
   std::string last_intent;
   int turns = 0;
+  int misses = 0;  // consecutive fallbacks (two offer a person)
 
   std::string ToJson() const;
   static Tracker FromJson(const std::string& json);

@@ -397,7 +397,42 @@ void Handoff(Ctx& c) {
       for (const kb::Window* x : now) AddCallButtons(r, *x);
     }
   }
+  if (c.options.staff_chat) {
+    c.Say("このLINEで担当者に相談することもできます。急ぎのときはお電話をおすすめします。");
+    c.Quick({P("LINEで担当者に相談", "handoff=request"), P("困ったとき", "menu=help_now"),
+             P("メニュー", "menu=main")});
+    return;
+  }
   c.Say("ご相談の希望は記録し、担当の職員が確認します。急ぎのときはお電話をおすすめします。");
+  c.Quick({P("困ったとき", "menu=help_now"), P("窓口・相談先", "menu=windows"),
+           P("メニュー", "menu=main")});
+}
+
+void HandoffRequest(Ctx& c) {
+  if (!c.options.staff_chat) return Handoff(c);
+  c.out.meta.intent = "handoff";
+  c.out.meta.flow = "handoff";
+  c.out.meta.handoff = true;
+  c.out.meta.answered = true;
+  const kb::OpenState staff = kb::OpenAt(c.options.staff_hours, c.now_ms, c.kb.calendar());
+  if (staff.status == kb::OpenStatus::kOpen) {
+    c.out.meta.handoff_request = "in_hours";
+    c.Say("担当者に伝えました。このLINEで担当者からお返事します（受付 " +
+          c.options.staff_hours.text +
+          "）。担当者が対応を始めるときにお知らせします。それまでのご質問には自動応答がお答えします。");
+  } else {
+    c.out.meta.handoff_request = "after_hours";
+    std::string when = staff.next_open_ms ? FormatJstHuman(*staff.next_open_ms) + "以降に"
+                                          : "次の受付時間に";
+    c.Say("担当者に伝えました。いまは受付時間外（受付 " + c.options.staff_hours.text +
+          "）のため、担当者は" + when + "読んでお返事します。");
+    const auto now = ReachableNow(c, nullptr, 3);
+    if (!now.empty()) {
+      Message& r = c.Say(ReachableText(c, now));
+      for (const kb::Window* x : now) AddCallButtons(r, *x);
+    }
+    c.Say("命や安全にかかわるときは、すぐに110番・119番、または「困ったとき」の相談先へ。");
+  }
   c.Quick({P("困ったとき", "menu=help_now"), P("窓口・相談先", "menu=windows"),
            P("メニュー", "menu=main")});
 }

@@ -99,7 +99,8 @@ class SqliteAdminStore final : public AdminStore {
         "  created_ms INTEGER NOT NULL,"
         "  last_login_ms INTEGER NOT NULL DEFAULT 0,"
         "  failed_logins INTEGER NOT NULL DEFAULT 0,"
-        "  last_failed_ms INTEGER NOT NULL DEFAULT 0);"
+        "  last_failed_ms INTEGER NOT NULL DEFAULT 0,"
+        "  role TEXT NOT NULL DEFAULT 'staff');"
         "CREATE TABLE IF NOT EXISTS sessions("
         "  token_sha256 TEXT PRIMARY KEY,"
         "  user TEXT NOT NULL,"
@@ -119,21 +120,29 @@ class SqliteAdminStore final : public AdminStore {
         "  key TEXT PRIMARY KEY,"
         "  count INTEGER NOT NULL,"
         "  last_ms INTEGER NOT NULL);");
+    // Stores made before roles existed: their users keep what they could do
+    // then (read and tag) as "staff".
+    bool has_role = false;
+    SQLite::Statement cols(db_, "PRAGMA table_info(users)");
+    while (cols.executeStep()) has_role = has_role || cols.getColumn(1).getString() == "role";
+    if (!has_role) db_.exec("ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'staff'");
     // A hash of a random password, verified for unknown users so that they
     // cost as much as known ones.
     dummy_hash_ = HashPassword(RandomToken(), iterations_);
   }
 
-  Status AddUser(const std::string& name, const std::string& password, int64_t now_ms) override {
+  Status AddUser(const std::string& name, const std::string& password, Role role,
+                 int64_t now_ms) override {
     if (!ValidName(name)) return Status::InvalidArgument("invalid user name (1-64 bytes, no spaces)");
     if (Status s = CheckNewPassword(password); !s.ok()) return s;
     const std::string hash = HashPassword(password, iterations_);
     return Guard([&] {
       SQLite::Statement st(db_,
-                           "INSERT OR IGNORE INTO users(name, password, created_ms) "
-                           "VALUES(:n, :p, :t)");
+                           "INSERT OR IGNORE INTO users(name, password, created_ms, role) "
+                           "VALUES(:n, :p, :t, :r)");
       st.bind(":n", name);
       st.bind(":p", hash);
+      st.bind(":r", RoleName(role));
       st.bind(":t", now_ms);
       if (st.exec() == 0) return Status::AlreadyExists("user '" + name + "' already exists");
       return Status::Ok();
@@ -154,6 +163,16 @@ class SqliteAdminStore final : public AdminStore {
       del.bind(":n", name);
       del.exec();
       tx.commit();
+      return Status::Ok();
+    });
+  }
+
+  Status SetRole(const std::string& name, Role role) override {
+    return Guard([&] {
+      SQLite::Statement st(db_, "UPDATE users SET role = :r WHERE name = :n");
+      st.bind(":n", name);
+      st.bind(":r", RoleName(role));
+      if (st.exec() == 0) return Status::NotFound("no user '" + name + "'");
       return Status::Ok();
     });
   }
@@ -280,7 +299,7 @@ class SqliteAdminStore final : public AdminStore {
     Status s = Guard([&] {
       SQLite::Statement st(db_,
                            "SELECT name, created_ms, last_login_ms, failed_logins, "
-                           "last_failed_ms FROM users ORDER BY name");
+                           "last_failed_ms, role FROM users ORDER BY name");
       while (st.executeStep()) {
         StaffUser u;
         u.name = st.getColumn(0).getString();
@@ -288,6 +307,7 @@ class SqliteAdminStore final : public AdminStore {
         u.last_login_ms = st.getColumn(2).getInt64();
         u.failed_logins = st.getColumn(3).getInt64();
         u.last_failed_ms = st.getColumn(4).getInt64();
+        u.role = ParseRole(st.getColumn(5).getString()).value_or(Role::kViewer);
         out.push_back(std::move(u));
       }
       return Status::Ok();
@@ -300,9 +320,13 @@ class SqliteAdminStore final : public AdminStore {
                                    int64_t ttl_ms) override {
     NewSession ns;
     ns.token = RandomToken();
-    ns.session = Session{user, RandomToken(), now_ms, now_ms + ttl_ms};
+    ns.session = Session{user, Role::kViewer, RandomToken(), now_ms, now_ms + ttl_ms};
     Status s = Guard([&] {
       SQLite::Transaction tx(db_);
+      SQLite::Statement role(db_, "SELECT role FROM users WHERE name = :n");
+      role.bind(":n", user);
+      if (!role.executeStep()) return Status::NotFound("no user '" + user + "'");
+      ns.session.role = ParseRole(role.getColumn(0).getString()).value_or(Role::kViewer);
       SQLite::Statement purge(db_, "DELETE FROM sessions WHERE expires_ms <= :t");
       purge.bind(":t", now_ms);
       purge.exec();
@@ -327,14 +351,16 @@ class SqliteAdminStore final : public AdminStore {
     if (token.empty() || token.size() > 128) return out;
     Status s = Guard([&] {
       SQLite::Statement st(db_,
-                           "SELECT s.user, s.csrf, s.created_ms, s.expires_ms FROM sessions s "
+                           "SELECT s.user, s.csrf, s.created_ms, s.expires_ms, u.role FROM sessions s "
                            "JOIN users u ON u.name = s.user "
                            "WHERE s.token_sha256 = :h AND s.expires_ms > :t");
       st.bind(":h", Sha256Hex(token));
       st.bind(":t", now_ms);
       if (st.executeStep())
-        out = Session{st.getColumn(0).getString(), st.getColumn(1).getString(),
-                      st.getColumn(2).getInt64(), st.getColumn(3).getInt64()};
+        out = Session{st.getColumn(0).getString(),
+                      ParseRole(st.getColumn(4).getString()).value_or(Role::kViewer),
+                      st.getColumn(1).getString(), st.getColumn(2).getInt64(),
+                      st.getColumn(3).getInt64()};
       return Status::Ok();
     });
     if (!s.ok()) return s;
@@ -438,6 +464,33 @@ bool VerifyPassword(const std::string& password, const std::string& encoded) {
   if (!salt || !want || want->size() != kHashBytes) return false;
   const std::string got = Pbkdf2(password, *salt, static_cast<int>(iterations));
   return CRYPTO_memcmp(got.data(), want->data(), kHashBytes) == 0;
+}
+
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kViewer: return "viewer";
+    case Role::kStaff: return "staff";
+    case Role::kEditor: return "editor";
+    case Role::kAdmin: return "admin";
+  }
+  return "viewer";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (Role r : {Role::kViewer, Role::kStaff, Role::kEditor, Role::kAdmin})
+    if (name == RoleName(r)) return r;
+  return std::nullopt;
+}
+
+bool Allows(Role role, Permission permission) {
+  switch (permission) {
+    case Permission::kRead: return true;
+    case Permission::kTag: return role != Role::kViewer;
+    case Permission::kConverse: return role == Role::kStaff || role == Role::kAdmin;
+    case Permission::kEdit: return role == Role::kEditor || role == Role::kAdmin;
+    case Permission::kManage: return role == Role::kAdmin;
+  }
+  return false;
 }
 
 std::string RandomToken() {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -35,8 +36,30 @@ inline std::string AdminStorePath(const std::string& data_dir) {
   return data_dir + "/admin.sqlite";
 }
 
+// What a staff member may do in the console (LINE SMART CITY GovTech's
+// admin / member / operator / guest, issue 17):
+//   viewer  reads masked logs, the review queue and statistics;
+//   staff   also replies to parents, takes conversations over and releases
+//           them, and tags conversations and review items;
+//   editor  also adds examples and FAQ answers (knowledge edits) and tags;
+//   admin   everything, including staff accounts and the audit log.
+enum class Role { kViewer, kStaff, kEditor, kAdmin };
+enum class Permission {
+  kRead,      // conversations, review queue, statistics, CSV export
+  kTag,       // conversation tags, review status
+  kConverse,  // reply to a parent, take over, release
+  kEdit,      // examples and FAQ answers
+  kManage,    // staff accounts, sessions, the audit log
+};
+// The table above. Pure.
+bool Allows(Role role, Permission permission);
+const char* RoleName(Role role);  // "viewer", "staff", "editor", "admin"
+// nullopt for anything but the four names.
+std::optional<Role> ParseRole(std::string_view name);
+
 struct StaffUser {
   std::string name;
+  Role role = Role::kViewer;
   int64_t created_ms = 0;
   int64_t last_login_ms = 0;
   int64_t failed_logins = 0;  // consecutive, reset by a successful login
@@ -45,6 +68,7 @@ struct StaffUser {
 
 struct Session {
   std::string user;
+  Role role = Role::kViewer;  // the user's role now (a changed role applies at once)
   std::string csrf;  // to be echoed in X-CSRF-Token on state-changing requests
   int64_t created_ms = 0, expires_ms = 0;
 };
@@ -65,7 +89,11 @@ class AdminStore {
 
   // Names: 1–64 bytes, no whitespace or control characters. Passwords: at
   // least 8 characters. Error when the name is taken or invalid.
-  virtual Status AddUser(const std::string& name, const std::string& password, int64_t now_ms) = 0;
+  virtual Status AddUser(const std::string& name, const std::string& password, Role role,
+                         int64_t now_ms) = 0;
+  // Error (kNotFound) when there is no such user. Open sessions keep going
+  // with the new role.
+  virtual Status SetRole(const std::string& name, Role role) = 0;
   // Error when the user does not exist or the password is too short. Ends
   // every session of the user (a changed password locks out whoever had
   // the old one).

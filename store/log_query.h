@@ -139,6 +139,25 @@ struct DayStats {
   std::vector<std::pair<std::string, int64_t>> top_programs;
 };
 
+// What the console's statistics screen needs beyond the daily counts.
+struct Insights {
+  int64_t conversations = 0;  // conversations active in the range
+  // … of which some message was a handoff (asked for a person, or answered
+  // by staff): containment = 1 - with_handoff / conversations.
+  int64_t with_handoff = 0;
+  int64_t inbound = 0, fallbacks = 0;
+  // Unanswered (fallback or ambiguous) questions by review group, per JST
+  // week (its Monday) and municipality: the 5 most frequent of each.
+  struct Topic {
+    std::string week;          // "YYYY-MM-DD", the Monday
+    std::string municipality;  // id or ""
+    int64_t review = 0;        // review group id
+    std::string sample;        // masked
+    int64_t count = 0;
+  };
+  std::vector<Topic> topics;  // by week, municipality, count (desc)
+};
+
 struct ExportRow {
   StoredMessage message;
   std::string user;
@@ -168,6 +187,12 @@ class LogQuery {
   // messages included with zeros). `municipality` "" = all. At most 400 days.
   virtual Result<std::vector<DayStats>> Stats(int64_t from_ms, int64_t to_ms,
                                               const std::string& municipality) = 0;
+
+  // Over [from_ms, to_ms] (at most 400 days); `municipality` "" = all.
+  virtual Result<Insights> ComputeInsights(int64_t from_ms, int64_t to_ms,
+                                           const std::string& municipality) = 0;
+  // The newest conversation of a (pseudonymous) user; nullopt when none.
+  virtual Result<std::optional<int64_t>> LatestConversationOf(const std::string& user) = 0;
 
   // Calls `row` for every message in [from_ms, to_ms], oldest first. Stops
   // (returning the error) when `row` returns false.

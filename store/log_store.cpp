@@ -34,6 +34,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -696,6 +697,78 @@ class SqliteLogStore final : public LogStore, public LogQuery {
     });
   }
 
+  Result<Insights> ComputeInsights(int64_t from_ms, int64_t to_ms,
+                                   const std::string& municipality) override {
+    if (Status s = CheckRange(from_ms, to_ms); !s.ok()) return s;
+    return WithReader<Insights>([&](ReadConn& rc) {
+      Insights out;
+      SQLite::Statement& conv = rc.Prepare(
+          "SELECT count(*), coalesce(sum((flags & :h) != 0), 0) FROM conversations "
+          "WHERE last_ms >= :from AND started_ms <= :to AND (:muni = '' OR municipality = :muni)");
+      conv.bind(":h", static_cast<int64_t>(kFlagHandoff));
+      conv.bind(":from", from_ms);
+      conv.bind(":to", to_ms);
+      conv.bind(":muni", municipality);
+      if (conv.executeStep()) {
+        out.conversations = conv.getColumn(0).getInt64();
+        out.with_handoff = conv.getColumn(1).getInt64();
+      }
+      SQLite::Statement& msgs = rc.Prepare(
+          "SELECT count(*), coalesce(sum((flags & :f) != 0), 0) FROM messages WHERE dir = 0 AND "
+          "at_ms >= :from AND at_ms <= :to AND (:muni = '' OR municipality = :muni)");
+      msgs.bind(":f", static_cast<int64_t>(kFlagFallback));
+      msgs.bind(":from", from_ms);
+      msgs.bind(":to", to_ms);
+      msgs.bind(":muni", municipality);
+      if (msgs.executeStep()) {
+        out.inbound = msgs.getColumn(0).getInt64();
+        out.fallbacks = msgs.getColumn(1).getInt64();
+      }
+      // (week, municipality, review group) → count, then the top 5 of each
+      // (week, municipality).
+      std::map<std::tuple<std::string, std::string, int64_t>, int64_t> counts;
+      std::map<int64_t, std::string> samples;
+      SQLite::Statement& st = rc.Prepare(
+          "SELECT m.at_ms, m.municipality, m.review, g.sample FROM messages m JOIN review_groups "
+          "g ON g.id = m.review WHERE m.review IS NOT NULL AND m.at_ms >= :from AND "
+          "m.at_ms <= :to AND (:muni = '' OR m.municipality = :muni)");
+      st.bind(":from", from_ms);
+      st.bind(":to", to_ms);
+      st.bind(":muni", municipality);
+      while (st.executeStep()) {
+        const Date day = ToJst(st.getColumn(0).getInt64()).date;
+        const std::string week = day.AddDays(-((day.Weekday() + 6) % 7)).ToString();
+        const int64_t review = st.getColumn(2).getInt64();
+        ++counts[{week, st.getColumn(1).getString(), review}];
+        samples.emplace(review, st.getColumn(3).getString());
+      }
+      std::map<std::pair<std::string, std::string>, std::vector<Insights::Topic>> groups;
+      for (const auto& [k, n] : counts) {
+        const auto& [week, muni, review] = k;
+        groups[{week, muni}].push_back(Insights::Topic{week, muni, review, samples[review], n});
+      }
+      for (auto& [k, v] : groups) {
+        std::sort(v.begin(), v.end(), [](const Insights::Topic& a, const Insights::Topic& b) {
+          return a.count != b.count ? a.count > b.count : a.review < b.review;
+        });
+        if (v.size() > 5) v.resize(5);
+        out.topics.insert(out.topics.end(), v.begin(), v.end());
+      }
+      return out;
+    });
+  }
+
+  Result<std::optional<int64_t>> LatestConversationOf(const std::string& user) override {
+    return WithReader<std::optional<int64_t>>([&](ReadConn& rc) {
+      SQLite::Statement& st =
+          rc.Prepare("SELECT id FROM conversations WHERE user = :u ORDER BY last_ms DESC LIMIT 1");
+      st.bind(":u", user);
+      std::optional<int64_t> id;
+      if (st.executeStep()) id = st.getColumn(0).getInt64();
+      return id;
+    });
+  }
+
   Status Export(int64_t from_ms, int64_t to_ms,
                 const std::function<bool(const ExportRow&)>& row) override {
     if (Status s = CheckRange(from_ms, to_ms); !s.ok()) return s;
@@ -993,7 +1066,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
     // The user's words are masked in full; the bot's replies come from the
     // knowledge base, whose public window numbers and addresses stay.
     const std::string text =
-        e.direction == "out" ? MaskBotReply(e.text) : MaskPersonalData(e.text);
+        e.direction == "out" && !e.staff ? MaskBotReply(e.text) : MaskPersonalData(e.text);
     const uint32_t flags = EntryFlags(e);
     const bool in = e.direction != "out";
     const std::string excerpt = in ? Excerpt(text, kExcerptChars) : std::string();
@@ -1012,8 +1085,9 @@ class SqliteLogStore final : public LogStore, public LogQuery {
       find_conv_->reset();
     }
     int64_t conv = 0;
-    if (it != convs_.end() && e.at_ms <= it->second.last_ms + kConversationGapMs &&
-        e.at_ms >= it->second.started_ms - kConversationGapMs) {
+    if (it != convs_.end() &&
+        (e.staff || (e.at_ms <= it->second.last_ms + kConversationGapMs &&
+                     e.at_ms >= it->second.started_ms - kConversationGapMs))) {
       ConvState& cs = it->second;
       conv = cs.id;
       // First message of this batch for an indexed conversation: take its

@@ -30,6 +30,10 @@ struct LogEntry {
   std::string flow;
   std::vector<std::string> programs;
   bool answered = false, fallback = false, ambiguous = false, handoff = false, crisis = false;
+  // A member of staff wrote it (a reply in the console): masked like a
+  // user's words, and it continues the user's latest conversation however
+  // long ago that was (staff answer hours later).
+  bool staff = false;
 };
 
 // Masks personal data in what a user wrote (store/masking.cpp): phone

@@ -18,6 +18,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "adapters/admin/responses.h"
 #include "core/time.h"
 #include "core/utf8.h"
 #include "store/log_query.h"
@@ -29,9 +30,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr const char* kCookieName = "yorisoi_session";
-constexpr const char* kCsp =
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 constexpr int64_t kMaxThrottleSeconds = 15 * 60;
 constexpr int64_t kMaxExportRows = 500000;  // the CSV is built in memory
 
@@ -222,6 +220,7 @@ json PairsJson(const std::vector<std::pair<std::string, int64_t>>& v) {
 
 struct Caller {
   std::string actor;
+  store::Role role = store::Role::kViewer;
   bool via_token = false;
   std::optional<store::Session> session;
   std::string token;  // session cookie value
@@ -265,6 +264,7 @@ struct Console::Impl {
   store::LogStore* logs = nullptr;
   store::LogQuery* query = nullptr;
   std::unique_ptr<store::AdminStore> admin;
+  std::unique_ptr<StaffApi> staff;
   std::mutex throttle_mu;  // one throttle decision at a time
 
   int64_t Now() const { return opt.clock(); }
@@ -273,23 +273,13 @@ struct Console::Impl {
 
   static Response Make(const Request& req, http::status status, const std::string& content_type,
                        std::string body) {
-    Response res{status, req.version()};
-    res.set(http::field::content_type, content_type);
-    res.set(http::field::cache_control, "no-store");
-    res.set("X-Content-Type-Options", "nosniff");
-    res.set("X-Frame-Options", "DENY");
-    res.set("Referrer-Policy", "no-referrer");
-    res.set("Content-Security-Policy", kCsp);
-    res.keep_alive(req.keep_alive());
-    res.body() = std::move(body);
-    res.prepare_payload();
-    return res;
+    return MakeResponse(req, status, content_type, std::move(body));
   }
   static Response Json(const Request& req, http::status status, const json& body) {
-    return Make(req, status, "application/json; charset=utf-8", Dump(body));
+    return JsonReply(req, status, body);
   }
   static Response Error(const Request& req, http::status status, const char* message) {
-    return Json(req, status, json{{"error", message}});
+    return ErrorReply(req, status, message);
   }
   static Response Unauthorized(const Request& req) {
     Response res = Error(req, http::status::unauthorized, "unauthorized");
@@ -329,6 +319,7 @@ struct Console::Impl {
       if (!SecureEquals(auth.substr(prefix.size()), opt.admin_token)) return {};
       Caller c;
       c.actor = "token";
+      c.role = store::Role::kAdmin;
       c.via_token = true;
       return c;
     }
@@ -338,6 +329,7 @@ struct Console::Impl {
     if (!s.ok() || !s->has_value()) return {};
     Caller c;
     c.actor = (*s)->user;
+    c.role = (*s)->role;
     c.session = **s;
     c.token = token;
     return c;
@@ -487,7 +479,18 @@ struct Console::Impl {
   }
 
   Response Me(const Request& req, const Caller& caller) {
-    json j{{"user", caller.actor}, {"via", caller.via_token ? "token" : "session"}};
+    json j{{"user", caller.actor},
+           {"role", store::RoleName(caller.role)},
+           {"via", caller.via_token ? "token" : "session"},
+           {"permissions",
+            {{"tag", store::Allows(caller.role, store::Permission::kTag)},
+             {"converse", store::Allows(caller.role, store::Permission::kConverse)},
+             {"edit", store::Allows(caller.role, store::Permission::kEdit)},
+             {"manage", store::Allows(caller.role, store::Permission::kManage)}}},
+           {"staff_chat", opt.handoffs != nullptr}};
+    // The console's 対応待ち badge.
+    if (opt.handoffs)
+      if (auto n = opt.handoffs->CountWaiting(); n.ok()) j["waiting"] = *n;
     if (caller.session) {
       j["csrf"] = caller.session->csrf;
       j["expires"] = FormatJstIso(caller.session->expires_ms);
@@ -858,6 +861,24 @@ struct Console::Impl {
     const Caller& c = *caller;
     if (path == "logout") return post ? Logout(req, ctx, c) : MethodNotAllowed(req, "POST");
     if (path == "me") return get ? Me(req, c) : MethodNotAllowed(req, "GET");
+    if (post) {
+      if (auto bad = CheckWrite(req, c)) return *bad;
+    }
+    if (auto r = staff->Handle(path, q, req, StaffActor{c.actor, c.role, ctx.remote_address}))
+      return *r;
+    auto needs = [&](store::Permission p) -> std::optional<Response> {
+      if (store::Allows(c.role, p)) return std::nullopt;
+      return Error(req, http::status::forbidden,
+                   p == store::Permission::kManage ? "forbidden: needs the admin role"
+                                                   : "forbidden: needs the staff, editor or "
+                                                     "admin role");
+    };
+    if (path == "audit") {
+      if (auto no = needs(store::Permission::kManage)) return *no;
+    }
+    if (post && (path.substr(0, 7) == "review/" || path.substr(0, 14) == "conversations/")) {
+      if (auto no = needs(store::Permission::kTag)) return *no;
+    }
     if (path == "conversations")
       return get ? ListConversations(req, ctx, c, q) : MethodNotAllowed(req, "GET");
     if (path == "review") return get ? ListReview(req, q) : MethodNotAllowed(req, "GET");
@@ -949,6 +970,12 @@ Result<std::unique_ptr<Console>> Console::Open(const ConsoleOptions& options,
   impl->logs = logs;
   impl->query = query;
   impl->admin = std::move(admin).value();
+  StaffApiOptions so;
+  so.clock = options.clock;
+  so.takeover_minutes = options.takeover_minutes;
+  so.municipality_names = options.municipality_names;
+  impl->staff = std::make_unique<StaffApi>(std::move(so), impl->admin.get(), logs, query,
+                                           options.handoffs, options.push);
   return std::unique_ptr<Console>(new Console(std::move(impl)));
 }
 

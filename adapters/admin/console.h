@@ -26,17 +26,23 @@
 // trusted proxy. Error bodies are fixed strings: they never contain logged
 // text.
 //
+// Roles (store/admin_store.h): every endpoint below is readable by every
+// role unless marked; [tag] needs staff, editor or admin; [manage] admin.
+// A bearer token acts as admin. Refused → 403 {"error":"forbidden: …"}.
+//
 // Endpoints:
-//   POST /admin/api/login, POST /admin/api/logout, GET /admin/api/me
+//   POST /admin/api/login, POST /admin/api/logout
+//   GET  /admin/api/me        {"user","role","permissions":{…},"waiting":N,"csrf","expires"}
 //   GET
 //   /admin/api/conversations?from=&to=&municipality=&intent=&program=&tag=&flag=&q=&page=&page_size=
 //   GET  /admin/api/conversations/{id}
-//   POST /admin/api/conversations/{id}/tags   {"tags":[…], "reviewed":true|false}
+//   POST /admin/api/conversations/{id}/tags   {"tags":[…], "reviewed":true|false}  [tag]
 //   GET  /admin/api/review?status=pending&page=
-//   POST /admin/api/review/{id}                {"status":"resolved","note":"…"}
+//   POST /admin/api/review/{id}                {"status":"resolved","note":"…"}      [tag]
 //   GET  /admin/api/stats?from=&to=&municipality=
 //   GET  /admin/api/export.csv?from=&to=       (UTF-8 with BOM, CRLF; at most 500,000 rows)
-//   GET  /admin/api/audit?before=&limit=
+//   GET  /admin/api/audit?before=&limit=                                            [manage]
+//   the answering, handoff, statistics and account endpoints of staff_api.h
 //   GET  /admin/api/facets                    (filter menu values)
 // from/to: "YYYY-MM-DD" (JST days, `to` inclusive) or ISO-8601 instants.
 // The audit log records logins (and failures), logouts, conversation list
@@ -56,7 +62,9 @@
 
 #include "adapters/http_types.h"
 #include "core/status.h"
+#include "adapters/admin/staff_api.h"
 #include "store/admin_store.h"
+#include "store/handoff_store.h"
 #include "store/log_store.h"
 
 namespace yorisoi::adapters::admin {
@@ -75,6 +83,12 @@ struct ConsoleOptions {
   // "jido-fuyo-teate" → "児童扶養手当"), from the knowledge base; ids without
   // a name are shown as they are.
   std::map<std::string, std::string> municipality_names, program_names;
+  // Staff chat (issue 17; adapters/admin/staff_api.h): handoffs and
+  // parents' contacts (borrowed; null = not configured), how to push to a
+  // parent, and how long a takeover lasts.
+  store::HandoffStore* handoffs = nullptr;
+  PushFn push;
+  int takeover_minutes = 24 * 60;
 };
 
 // The client address of a request (see above): `peer`, or from

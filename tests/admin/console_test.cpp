@@ -53,7 +53,7 @@ class ConsoleTest : public ::testing::Test {
     auto c = Console::Open(o, logs_.get());
     ASSERT_TRUE(c.ok()) << c.error();
     console_ = std::move(c).value();
-    ASSERT_TRUE(console_->admin_store().AddUser("sato", "correct horse", now_).ok());
+    ASSERT_TRUE(console_->admin_store().AddUser("sato", "correct horse", store::Role::kStaff, now_).ok());
   }
   void TearDown() override {
     console_.reset();
@@ -362,7 +362,7 @@ TEST_F(ConsoleTest, PasswordChangeRevokeAndRemoveEndSessions) {
     return Send(r).result();
   };
   store::AdminStore& admin = console_->admin_store();
-  ASSERT_TRUE(admin.AddUser("suzuki", "another horse", now_).ok());
+  ASSERT_TRUE(admin.AddUser("suzuki", "another horse", store::Role::kStaff, now_).ok());
   Login other = DoLogin("suzuki", "another horse");
   struct Case {
     const char* name;
