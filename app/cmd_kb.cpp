@@ -1,11 +1,13 @@
 // `yorisoi kb build|check|stats|find|hours`: knowledge base maintenance.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
 #include "app/commands.h"
 #include "app/config.h"
 #include "knowledge/kb.h"
+#include "store/edits_store.h"
 
 namespace yorisoi::app {
 namespace {
@@ -14,7 +16,8 @@ using kb::KnowledgeBase;
 
 int Usage() {
   std::cerr << "usage: yorisoi kb build [--out PATH] | check | stats | "
-               "find TEXT [--municipality ID] [--at TIME] | hours WINDOW_ID [--at TIME]\n";
+               "find TEXT [--municipality ID] [--at TIME] | hours WINDOW_ID [--at TIME] | "
+               "export-edits --out DIR\n";
   return 2;
 }
 
@@ -107,6 +110,31 @@ int CmdKb(const Args& in_args) {
       }
       std::cout << "OK: " << src << "\n";
       PrintCounts(**k);
+      return 0;
+    }
+    if (sub == "export-edits") {
+      // The editors' active examples and FAQs (data_dir/edits.sqlite) in the
+      // repository's formats: DIR/train/edits.jsonl, DIR/knowledge/edits.json.
+      const std::string out = TakeOption(args, "--out", "");
+      if (out.empty() || !args.empty()) return Usage();
+      const std::string path = store::EditsStorePath(config->data_dir);
+      if (!std::filesystem::exists(path)) {
+        std::cerr << path << ": no edits database\n";
+        return 1;
+      }
+      auto edits = store::EditsStore::Open(path);
+      if (!edits.ok()) {
+        std::cerr << edits.error() << "\n";
+        return 1;
+      }
+      auto n = store::ExportEdits(**edits, out);
+      if (!n.ok()) {
+        std::cerr << n.error() << "\n";
+        return 1;
+      }
+      std::cout << "exported " << n->intent_examples << " intent example(s) to " << out
+                << "/train/edits.jsonl, " << n->program_examples << " program example(s) and "
+                << n->faqs << " FAQ(s) to " << out << "/knowledge/edits.json\n";
       return 0;
     }
     if (sub == "build") {

@@ -44,6 +44,7 @@
 #include "adapters/router.h"
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/edits_backend.h"
 #include "bot/runtime.h"
 #include "core/time.h"
 #include "knowledge/hours.h"
@@ -347,6 +348,7 @@ int CmdServe(const Args& in_args) {
   // --- Staff console: everything under /admin. Without its log or admin
   // store it says so (503 naming the file) instead of disappearing.
   std::unique_ptr<ad::admin::Console> console;
+  std::unique_ptr<ad::admin::EditsBackend> edits_backend = NewRuntimeEditsBackend(rt);
   std::vector<std::string> degraded = rt.degraded();
   for (const std::string& d : degraded) ad::Log(ad::LogLevel::kError, "serve", "degraded: " + d);
   {
@@ -357,6 +359,7 @@ int CmdServe(const Args& in_args) {
     co.trusted_proxies = cfg.trusted_proxies;
     co.clock = [] { return WallClock().NowMillis(); };
     co.handoffs = rt.handoff_store();
+    co.edits = edits_backend.get();
     co.takeover_minutes = cfg.takeover_minutes;
     if (line_api) co.push = PushWithRetries(line_api.get());
     // Staff read names, not ids ("国立市", "児童扶養手当").

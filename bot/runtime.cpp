@@ -2,14 +2,22 @@
 // state store and the log store, and wires the engine to them.
 #include "bot/runtime.h"
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <mutex>
 #include <optional>
+#include <thread>
 
+#include "bot/faq.h"
 #include "bot/yorisoi_engine.h"
 #include "dialogs/lexicon.h"
+#include "dialogs/tracker.h"
 #include "knowledge/calc/calc.h"
+#include "store/edits_store.h"
 #include "store/handoff_store.h"
 #include "store/log_store.h"
 #include "store/reminder_store.h"
@@ -20,29 +28,213 @@ namespace yorisoi::bot {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The understanding, FAQs and engine of one set of edits; swapped as a whole.
+struct Live {
+  std::shared_ptr<const text::Nlu> nlu;
+  std::vector<text::ExtraExample> examples;  // what `nlu` was trained with
+  std::shared_ptr<const FaqSet> faqs;
+  std::unique_ptr<Engine> engine;  // borrows nlu, faqs and the runtime's stores
+};
+
+// Labels of the question types for the console (intents.json has ids only).
+const std::vector<std::pair<std::string, std::string>>& IntentLabels() {
+  static const std::vector<std::pair<std::string, std::string>> kLabels = {
+      {"greeting", "あいさつ"},
+      {"thanks", "お礼"},
+      {"help", "使い方・メニュー"},
+      {"reset", "最初から"},
+      {"cancel", "やめる"},
+      {"handoff", "人と話したい"},
+      {"municipality.set", "住んでいる市区町村"},
+      {"program.list", "制度の一覧"},
+      {"program.overview", "制度の概要"},
+      {"program.amount", "金額"},
+      {"program.eligibility", "対象になるか"},
+      {"program.income_limit", "所得制限"},
+      {"program.apply", "申請方法"},
+      {"program.documents", "必要書類"},
+      {"program.payment_date", "支給日・振込日"},
+      {"program.window", "制度の窓口"},
+      {"program.renewal", "更新・現況届"},
+      {"program.reduction", "減額・免除"},
+      {"program.loan", "貸付"},
+      {"program.related", "関連する制度"},
+      {"window.phone", "窓口の電話番号"},
+      {"window.place", "窓口の場所"},
+      {"window.hours", "窓口の受付時間"},
+      {"window.open_now", "いま開いているか"},
+      {"calc", "手当の計算"},
+      {"diagnose", "使える制度の診断"},
+      {"feeling", "気持ち・つらさ"},
+      {"out_of_scope", "対象外の質問"},
+  };
+  return kLabels;
+}
+
+// Forwards to the live engine of the moment (Runtime::engine() stays valid
+// across swaps).
+class LiveEngine final : public Engine {
+ public:
+  explicit LiveEngine(std::function<std::shared_ptr<Live>()> current)
+      : current_(std::move(current)) {}
+  Reply Handle(const Incoming& in) override {
+    std::shared_ptr<Live> live = current_();  // kept alive for this message
+    return live->engine->Handle(in);
+  }
+
+ private:
+  std::function<std::shared_ptr<Live>()> current_;
+};
+
+}  // namespace
+
 struct Runtime::Impl {
   RuntimeOptions options;
   std::unique_ptr<kb::KnowledgeBase> kb;
-  std::unique_ptr<text::Nlu> nlu;
+  text::Lexicon lexicon;
   std::unique_ptr<store::StateStore> state;
   std::unique_ptr<store::LogStore> log;
   std::unique_ptr<store::ReminderStore> reminders;
+  std::unique_ptr<store::EditsStore> edits;
   std::unique_ptr<store::HandoffStore> handoffs;
-  std::unique_ptr<Engine> engine;
+  bool staff_chat = false;  // the handoff store is open
+  std::unique_ptr<Engine> engine;  // a LiveEngine
   std::vector<std::string> degraded;
   std::atomic<bool> logged_future{false}, logged_past{false};  // timestamp warnings, once each
 
-  // A text the safety flow answers (any language).
-  bool Crisis(const Incoming& in) const {
+  // The live edits: the pointer is read and replaced under live_mu (never
+  // held while training or answering).
+  std::mutex live_mu;
+  std::shared_ptr<Live> live;
+  std::shared_ptr<Live> Current() {
+    std::lock_guard<std::mutex> lock(live_mu);
+    return live;
+  }
+
+  // Background reloads.
+  std::mutex reload_mu;
+  std::condition_variable reload_cv;
+  uint64_t reload_requested = 0, reload_done = 0;
+  Status reload_status;
+  bool stopping = false;
+  std::thread reloader;
+
+  EngineOptions engine_options() const {
+    return EngineOptions{options.state_ttl_minutes, options.log_retention_days, staff_chat,
+                         options.staff_hours};
+  }
+
+  // A text the safety flow answers (any language), by the live understanding.
+  bool Crisis(const Incoming& in) {
     if (in.kind != Incoming::Kind::kText) return false;
-    return !nlu->Understand(in.text, ToJst(in.timestamp_ms).date, in.timestamp_ms)
+    return !Current()
+                ->nlu->Understand(in.text, ToJst(in.timestamp_ms).date, in.timestamp_ms)
                 .crisis_kinds.empty();
   }
+  bool KnownTarget(const std::string& kind, const std::string& id) const;
+  Result<std::shared_ptr<const text::Nlu>> Train(const std::vector<text::ExtraExample>& examples) {
+    auto nlu = text::Nlu::Create(options.lexicon_dir, lexicon, examples);
+    if (!nlu.ok()) return nlu.status();
+    return std::shared_ptr<const text::Nlu>(std::move(nlu).value());
+  }
+  Status ReloadNow();
+  void ReloadLoop();
 };
+
+bool Runtime::Impl::KnownTarget(const std::string& kind, const std::string& id) const {
+  if (kind == "program") return kb->FindProgram(id) != nullptr;
+  if (kind != "intent") return false;
+  const auto& labels = IntentLabels();
+  return std::any_of(labels.begin(), labels.end(), [&](const auto& l) { return l.first == id; });
+}
+
+namespace {
+
+text::ExtraExample ToExtra(const store::ExampleInput& in) {
+  text::ExtraExample e;
+  e.text = in.text;
+  (in.target_kind == "intent" ? e.intent : e.program) = in.target;
+  return e;
+}
+
+bool SameExamples(const std::vector<text::ExtraExample>& a,
+                  const std::vector<text::ExtraExample>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].text != b[i].text || a[i].intent != b[i].intent || a[i].program != b[i].program)
+      return false;
+  return true;
+}
+
+}  // namespace
+
+Status Runtime::Impl::ReloadNow() {
+  std::vector<text::ExtraExample> examples;
+  std::vector<store::Faq> faqs;
+  if (edits) {
+    auto ex = edits->ListExamples(false);
+    if (!ex.ok()) return ex.status();
+    // Oldest first: the same edits always train the same model.
+    for (auto it = ex->rbegin(); it != ex->rend(); ++it) {
+      if (!KnownTarget(it->input.target_kind, it->input.target) ||
+          text::Normalize(it->input.text).empty()) {
+        std::fprintf(stderr, "yorisoi runtime: example %lld: unknown %s '%s' or no words (left out)\n",
+                     static_cast<long long>(it->id), it->input.target_kind.c_str(),
+                     it->input.target.c_str());
+        continue;
+      }
+      examples.push_back(ToExtra(it->input));
+    }
+    auto fq = edits->ListFaqs(false);
+    if (!fq.ok()) return fq.status();
+    faqs = std::move(fq).value();
+  }
+  std::shared_ptr<Live> before = Current();
+  auto next = std::make_shared<Live>();
+  if (before && SameExamples(before->examples, examples)) {
+    next->nlu = before->nlu;  // only the FAQs changed: no retraining
+  } else {
+    auto nlu = Train(examples);  // no lock held: messages go on with `before`
+    if (!nlu.ok()) return nlu.status();
+    next->nlu = std::move(nlu).value();
+  }
+  next->examples = std::move(examples);
+  next->faqs = std::make_shared<const FaqSet>(*next->nlu, faqs);
+  next->engine = NewYorisoiEngine(*kb, *next->nlu, *state, engine_options(), reminders.get(),
+                                  next->faqs.get());
+  std::lock_guard<std::mutex> lock(live_mu);
+  live = std::move(next);
+  return Status::Ok();
+}
+
+void Runtime::Impl::ReloadLoop() {
+  std::unique_lock<std::mutex> lock(reload_mu);
+  while (true) {
+    reload_cv.wait(lock, [&] { return stopping || reload_requested > reload_done; });
+    if (stopping) return;
+    const uint64_t target = reload_requested;
+    lock.unlock();
+    Status s = ReloadNow();
+    if (!s.ok()) std::fprintf(stderr, "yorisoi runtime: reloading edits: %s\n", s.message().c_str());
+    lock.lock();
+    reload_done = target;
+    reload_status = s;
+    reload_cv.notify_all();
+  }
+}
 
 Runtime::Runtime() : impl_(std::make_unique<Impl>()) {}
 Runtime::~Runtime() {
-  if (impl_ && impl_->log) (void)impl_->log->Flush();
+  if (!impl_) return;
+  {
+    std::lock_guard<std::mutex> lock(impl_->reload_mu);
+    impl_->stopping = true;
+  }
+  impl_->reload_cv.notify_all();
+  if (impl_->reloader.joinable()) impl_->reloader.join();
+  if (impl_->log) (void)impl_->log->Flush();
 }
 
 Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
@@ -72,9 +264,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   im.kb = std::move(kb).value();
   if (Status s = calc::CheckCalculators(*im.kb); !s.ok()) return s.WithContext(o.knowledge_source_dir);
 
-  auto nlu = text::Nlu::Create(o.lexicon_dir, dialogs::BuildLexicon(*im.kb));
-  if (!nlu.ok()) return nlu.status();
-  im.nlu = std::move(nlu).value();
+  im.lexicon = dialogs::BuildLexicon(*im.kb);
 
   const std::string state_path = o.in_memory ? ":memory:" : o.data_dir + "/state.sqlite";
   auto state = store::OpenSqliteStateStore(state_path, o.state_ttl_minutes);
@@ -111,21 +301,34 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
                           " (reminder settings are not kept)");
   }
 
-  bool staff_chat = false;
   if (o.staff_chat) {
     const std::string where = o.in_memory ? ":memory:" : o.data_dir;
     if (auto h = store::OpenHandoffStore(where); h.ok()) {
       im.handoffs = std::move(h).value();
-      staff_chat = true;
+      im.staff_chat = true;
     } else {
       im.degraded.push_back("handoff " + h.error() +
                             " (parents are given the window to call instead of staff in LINE)");
     }
   }
-  im.engine = NewYorisoiEngine(
-      *im.kb, *im.nlu, *im.state,
-      EngineOptions{o.state_ttl_minutes, o.log_retention_days, staff_chat, o.staff_hours},
-      im.reminders.get());
+
+  // The editors' examples and FAQs: their own file, live at once.
+  const std::string edits_path = o.in_memory ? ":memory:" : store::EditsStorePath(o.data_dir);
+  if (auto ed = store::EditsStore::Open(edits_path); ed.ok()) {
+    im.edits = std::move(ed).value();
+  } else {
+    im.degraded.push_back("edits " + edits_path + ": " + ed.error() +
+                          " (editors' examples and FAQs are not used)");
+  }
+  if (Status s = im.ReloadNow(); !s.ok()) {
+    if (!im.edits) return s;  // the understanding itself failed
+    im.degraded.push_back("edits " + edits_path + ": " + s.message() +
+                          " (answering without the editors' examples and FAQs)");
+    im.edits.reset();
+    if (Status again = im.ReloadNow(); !again.ok()) return again;
+  }
+  Impl* raw = &im;
+  im.engine = std::make_unique<LiveEngine>([raw] { return raw->Current(); });
   return rt;
 }
 
@@ -137,6 +340,115 @@ store::StateStore& Runtime::state_store() { return *impl_->state; }
 store::ReminderStore* Runtime::reminder_store() { return impl_->reminders.get(); }
 store::HandoffStore* Runtime::handoff_store() { return impl_->handoffs.get(); }
 const Clock& Runtime::clock() const { return *impl_->options.clock; }
+store::EditsStore* Runtime::edits_store() { return impl_->edits.get(); }
+
+void Runtime::ReloadEdits() {
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> lock(im.reload_mu);
+  if (im.stopping) return;
+  ++im.reload_requested;
+  if (!im.reloader.joinable()) im.reloader = std::thread([&im] { im.ReloadLoop(); });
+  im.reload_cv.notify_all();
+}
+
+Status Runtime::WaitForEdits() {
+  Impl& im = *impl_;
+  std::unique_lock<std::mutex> lock(im.reload_mu);
+  const uint64_t target = im.reload_requested;
+  im.reload_cv.wait(lock, [&] { return im.stopping || im.reload_done >= target; });
+  return im.reload_status;
+}
+
+std::vector<EditTarget> Runtime::EditTargets() const {
+  std::vector<EditTarget> out;
+  for (const auto& [id, label] : IntentLabels()) out.push_back({"intent", id, label});
+  for (const kb::Program& p : impl_->kb->programs()) out.push_back({"program", p.id, p.name});
+  return out;
+}
+
+Status Runtime::CheckExample(const store::ExampleInput& in) const {
+  if (Status s = store::ValidateExample(in); !s.ok()) return s;
+  if (!impl_->KnownTarget(in.target_kind, in.target))
+    return Status::InvalidArgument("target: unknown " + in.target_kind + " '" + in.target + "'");
+  if (text::Normalize(in.text).empty())
+    return Status::InvalidArgument("text: no words to learn from");
+  return Status::Ok();
+}
+
+Status Runtime::CheckFaq(const store::FaqContent& faq) const {
+  if (Status s = store::ValidateFaq(faq); !s.ok()) return s;
+  if (!faq.municipality.empty() && !impl_->kb->FindMunicipality(faq.municipality))
+    return Status::InvalidArgument("municipality: unknown '" + faq.municipality + "'");
+  return Status::Ok();
+}
+
+Result<PreviewResult> Runtime::Preview(const PreviewRequest& request) {
+  Impl& im = *impl_;
+  if (request.text.find_first_not_of(" \t\r\n") == std::string::npos)
+    return Status::InvalidArgument("text: required");
+  if (!request.municipality.empty() && !im.kb->FindMunicipality(request.municipality))
+    return Status::InvalidArgument("municipality: unknown '" + request.municipality + "'");
+  std::shared_ptr<Live> live = im.Current();
+  std::shared_ptr<const text::Nlu> nlu = live->nlu;
+  if (request.draft_example) {
+    if (Status s = CheckExample(*request.draft_example); !s.ok())
+      return s.WithContext("draft_example");
+    std::vector<text::ExtraExample> examples = live->examples;
+    examples.push_back(ToExtra(*request.draft_example));
+    auto trained = im.Train(examples);
+    if (!trained.ok()) return trained.status();
+    nlu = std::move(trained).value();
+  }
+  std::shared_ptr<const FaqSet> faqs = live->faqs;
+  if (request.draft_faq || nlu != live->nlu) {
+    std::vector<store::Faq> list;
+    if (im.edits) {
+      auto fq = im.edits->ListFaqs(false);
+      if (!fq.ok()) return fq.status();
+      list = std::move(fq).value();
+    }
+    if (request.draft_faq) {
+      if (Status s = CheckFaq(*request.draft_faq); !s.ok()) return s.WithContext("draft_faq");
+      list.erase(std::remove_if(list.begin(), list.end(),
+                                [&](const store::Faq& f) {
+                                  return request.draft_faq_id != 0 && f.id == request.draft_faq_id;
+                                }),
+                 list.end());
+      store::Faq draft;
+      draft.id = request.draft_faq_id;
+      draft.active_version = 1;
+      draft.content = *request.draft_faq;
+      list.insert(list.begin(), draft);
+    }
+    faqs = std::make_shared<const FaqSet>(*nlu, list);
+  }
+  // A throw-away state store: the user's stored state is never read or
+  // written, and nothing reaches the log.
+  auto state = store::OpenSqliteStateStore(":memory:", im.options.state_ttl_minutes);
+  if (!state.ok()) return state.status();
+  const int64_t at = request.at_ms ? request.at_ms : im.options.clock->NowMillis();
+  const std::string user = "preview";
+  if (!request.municipality.empty()) {
+    dialogs::Tracker t;
+    t.municipality = request.municipality;
+    if (Status s = (*state)->Put(user, t.ToJson(), at); !s.ok()) return s;
+  }
+  std::unique_ptr<Engine> engine =
+      NewYorisoiEngine(*im.kb, *nlu, **state, im.engine_options(), nullptr, faqs.get());
+  Incoming in;
+  in.user = user;
+  in.kind = Incoming::Kind::kText;
+  in.text = request.text;
+  in.timestamp_ms = at;
+  Reply reply = engine->Handle(in);
+  PreviewResult out;
+  for (const Message& m : reply.messages) out.texts.push_back(m.text);
+  if (!reply.messages.empty())
+    for (const QuickReply& q : reply.messages.back().quick_replies)
+      out.quick_replies.push_back(q.label);
+  out.meta = std::move(reply.meta);
+  return out;
+}
 
 namespace {
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,10 @@
 #include "knowledge/kb.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "store/edits_store.h"
 
 namespace yorisoi::store {
+class EditsStore;
 struct Handoff;
 class HandoffStore;
 class LogStore;
@@ -55,6 +58,31 @@ enum class TimestampIssue { kNone, kFuture, kBefore2000 };
 // clock). `issue` (optional) says which.
 int64_t CheckedTimestamp(int64_t timestamp_ms, int64_t now_ms, TimestampIssue* issue = nullptr);
 
+// What an editor can attach an example to: an intent (question type) or a
+// program, with its Japanese label.
+struct EditTarget {
+  std::string kind;  // "intent" | "program"
+  std::string id;
+  std::string label;
+};
+
+// "What would the bot answer now" (Runtime::Preview).
+struct PreviewRequest {
+  std::string text;
+  std::string municipality;  // "" = none remembered
+  int64_t at_ms = 0;         // message time; 0 = the runtime's clock
+  // Not yet saved: a FAQ (replacing FAQ `draft_faq_id` when that is not 0)
+  // and/or an example.
+  std::optional<store::FaqContent> draft_faq;
+  int64_t draft_faq_id = 0;
+  std::optional<store::ExampleInput> draft_example;
+};
+struct PreviewResult {
+  std::vector<std::string> texts;          // one per message
+  std::vector<std::string> quick_replies;  // labels of the last message's
+  Meta meta;
+};
+
 class Runtime {
  public:
   // Opens (building if needed) the KB, the NLU, the state store and the log
@@ -85,6 +113,34 @@ class Runtime {
   // data_dir/handoff.sqlite could not be opened (degraded).
   store::HandoffStore* handoff_store();
   const Clock& clock() const;
+
+  // --- Editors' improvements (issue 17): examples and FAQs kept in
+  // data_dir/edits.sqlite (in memory when in_memory; null when it could not
+  // be opened: degraded). Open() loads the active edits before returning.
+  store::EditsStore* edits_store();
+  // Re-reads the active edits in the background: a new understanding is
+  // trained when the examples changed (no lock is held while training),
+  // then the understanding, FAQs and engine are swapped in at once.
+  // Messages handled meanwhile use the previous ones. Returns at once;
+  // requests made while one runs are coalesced.
+  void ReloadEdits();
+  // Blocks until every ReloadEdits() requested before this call has been
+  // applied; returns the status of the last reload (an error leaves the
+  // previous edits live).
+  Status WaitForEdits();
+  // Intents and programs an example can be added to.
+  std::vector<EditTarget> EditTargets() const;
+  // InvalidArgument naming the field when `in` is malformed or its target
+  // is unknown.
+  Status CheckExample(const store::ExampleInput& in) const;
+  // The same for a FAQ (store::ValidateFaq, and a known municipality).
+  Status CheckFaq(const store::FaqContent& faq) const;
+  // Runs the live engine (or one with the drafts) on `text` with a fresh,
+  // throw-away dialog state: nothing is logged and no stored state is read
+  // or written. A draft example trains a model for this call (about a
+  // second, on the caller's thread; the live model is untouched). Errors
+  // name the field (a draft that does not validate).
+  Result<PreviewResult> Preview(const PreviewRequest& request);
 
  private:
   Runtime();

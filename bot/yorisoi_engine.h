@@ -21,6 +21,8 @@ class StateStore;
 
 namespace yorisoi::bot {
 
+class FaqSet;
+
 struct EngineOptions {
   int state_ttl_minutes = 60 * 24 * 7;  // told to users in the privacy notice
   int log_retention_days = 365;         // told to users in the privacy notice
@@ -31,9 +33,14 @@ struct EngineOptions {
 // Borrows all; they must outlive the engine. With `reminders`, the
 // dialogs' reminder choices are stored there (subscribe after consent;
 // 「通知をやめる」 and unfollow delete them at once, meta.reminders =
-// "stopped" when there was one); without it they are not kept.
+// "stopped" when there was one); without it they are not kept. With
+// `faqs`, a text message that is no crisis and matches one of them (see
+// bot/faq.h; municipality: the one the message names, else the user's
+// remembered one) is answered with it (meta.flow = "faq", meta.intent =
+// "faq:<id>"); the tracker keeps its place but forgets a pending question.
 std::unique_ptr<Engine> NewYorisoiEngine(const kb::KnowledgeBase& kb, const text::Nlu& nlu,
                                          store::StateStore& state, EngineOptions options,
-                                         store::ReminderStore* reminders = nullptr);
+                                         store::ReminderStore* reminders = nullptr,
+                                         const FaqSet* faqs = nullptr);
 
 }  // namespace yorisoi::bot

@@ -251,6 +251,13 @@ struct Nlu::Impl {
   KeywordTrie program_trie_norm;     // value = program index
   KeywordTrie program_trie_canon;    // canonical names
   KeywordTrie program_trie_compact;  // canonical names without "の"
+  // Editors' program examples (ExtraExample.program): canonical text → program.
+  struct ProgramExample {
+    std::string canonical;
+    std::string program;
+  };
+  std::vector<ProgramExample> program_examples;
+  std::vector<ExtraExample> intent_examples;  // joined to the corpus by LoadAndTrain
 
   // The trained question-type classifier (text/data/train/*.jsonl); null when
   // the data directory has no corpus (keyword scores decide alone).
@@ -561,6 +568,11 @@ std::string ErrorAt(const std::string& file, const std::string& where, const std
 }  // namespace
 
 Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexicon& lexicon) {
+  return Create(data_dir, lexicon, {});
+}
+
+Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexicon& lexicon,
+                                         const std::vector<ExtraExample>& extra) {
   std::unique_ptr<Nlu> nlu(new Nlu());
   Impl& im = *nlu->impl_;
   using R = Result<std::unique_ptr<Nlu>>;
@@ -871,6 +883,24 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
     }
   }
   im.morph = internal::Morphology::Create();
+  for (size_t i = 0; i < extra.size(); ++i) {
+    const ExtraExample& ex = extra[i];
+    const std::string where = "extra[" + std::to_string(i) + "]";
+    if (Normalize(ex.text).empty()) return R(Status::InvalidArgument(where + ".text: empty"));
+    if (ex.intent.empty() == ex.program.empty())
+      return R(Status::InvalidArgument(where + ": needs exactly one of intent and program"));
+    if (!ex.intent.empty()) {
+      if (im.IntentIndex(ex.intent) < 0)
+        return R(Status::InvalidArgument(where + ".intent: unknown intent '" + ex.intent + "'"));
+      im.intent_examples.push_back(ex);
+    } else {
+      const bool known = std::any_of(im.lexicon.programs.begin(), im.lexicon.programs.end(),
+                                     [&](const LexiconEntry& e) { return e.id == ex.program; });
+      if (!known)
+        return R(Status::InvalidArgument(where + ".program: unknown program '" + ex.program + "'"));
+      im.program_examples.push_back({im.Canonicalize(Normalize(ex.text)), ex.program});
+    }
+  }
   if (auto st = im.LoadAndTrain(data_dir); !st.ok()) return R(st);
   return R(std::move(nlu));
 }
@@ -923,6 +953,10 @@ Status Nlu::Impl::LoadAndTrain(const std::string& data_dir) {
       corpus.push_back(std::move(ex));
     }
   }
+  // The editors' examples: training split, each counted kEditWeight times
+  // (an editor confirmed it against a real message).
+  for (const ExtraExample& ex : intent_examples)
+    for (int k = 0; k < kEditWeight; ++k) corpus.push_back(Example{ex.text, ex.intent, false, true});
   if (corpus.empty()) return Status::Ok();
   corpus_x.reserve(corpus.size());
   for (const Example& ex : corpus) {
@@ -1046,6 +1080,39 @@ Result<NluEvaluation> Nlu::Evaluate(int folds) const {
   return R(std::move(ev));
 }
 
+std::vector<std::string> Nlu::IntentIds() const {
+  std::vector<std::string> out;
+  for (const Impl::Intent& i : impl_->intents) out.push_back(i.id);
+  return out;
+}
+
+double TextSimilarity(std::string_view a, std::string_view b) {
+  auto points = [](std::string_view s) {
+    std::u32string u = utf8::ToU32(StripPunct(s));
+    u.erase(std::remove(u.begin(), u.end(), U'　'), u.end());
+    return u;
+  };
+  const std::u32string x = points(a), y = points(b);
+  if (x.empty() || y.empty()) return 0;
+  if (x.size() == 1 || y.size() == 1) return x == y ? 1.0 : 0.0;
+  std::vector<std::u32string> bx, by;
+  for (size_t i = 0; i + 1 < x.size(); ++i) bx.push_back(x.substr(i, 2));
+  for (size_t i = 0; i + 1 < y.size(); ++i) by.push_back(y.substr(i, 2));
+  std::sort(bx.begin(), bx.end());
+  std::sort(by.begin(), by.end());
+  size_t i = 0, j = 0, shared = 0;
+  while (i < bx.size() && j < by.size()) {
+    if (bx[i] == by[j]) {
+      ++shared, ++i, ++j;
+    } else if (bx[i] < by[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return 2.0 * static_cast<double>(shared) / static_cast<double>(bx.size() + by.size());
+}
+
 std::string Nlu::Canonical(std::string_view text) const {
   return impl_->Canonicalize(Normalize(text));
 }
@@ -1065,6 +1132,23 @@ void Nlu::Impl::Analyze(std::string_view text, const Date& today, Analysis* out)
   im.MatchRegions(u.normalized, &u, &region_spans);
   std::vector<TrieMatch> program_spans;
   im.MatchPrograms(u.normalized, canonical, &u, &program_spans);
+  // An editor's program example close to the message names its program first.
+  const ProgramExample* closest = nullptr;
+  double best = kCloseMatch;
+  for (const ProgramExample& pe : im.program_examples) {
+    const double sim = TextSimilarity(canonical, pe.canonical);
+    if (sim >= best) {
+      best = sim;
+      closest = &pe;
+    }
+  }
+  if (closest) {
+    auto it = std::find_if(u.programs.begin(), u.programs.end(),
+                           [&](const Scored& s) { return s.id == closest->program; });
+    if (it != u.programs.end()) u.programs.erase(it);
+    u.programs.insert(u.programs.begin(), Scored{closest->program, best});
+    u.programs_ambiguous = false;
+  }
 
   std::vector<TrieMatch> category_matches = im.category_trie.FindAll(canonical);
   for (const TrieMatch& m : category_matches) {

@@ -129,6 +129,27 @@ struct NluEvaluation {
   std::vector<CrisisRow> crisis;
 };
 
+// A phrasing an editor added from the review queue (kept by
+// store/edits_store.h). With `intent`, it joins the question-type
+// classifier's training corpus (weighing kEditWeight corpus examples); with
+// `program`, a message whose canonical text is close to it
+// (TextSimilarity >= kCloseMatch) is read as naming that program, first
+// among the programs found.
+struct ExtraExample {
+  std::string text;
+  std::string intent;   // an intent id of intents.json, or ""
+  std::string program;  // a program id of the lexicon, or ""
+};
+inline constexpr int kEditWeight = 3;
+
+// How alike two texts are, 0..1: the Dice coefficient of their character
+// bigrams after removing punctuation and spaces (one character: equality).
+// Callers compare canonical text (Nlu::Canonical). Pure, thread-safe.
+double TextSimilarity(std::string_view a, std::string_view b);
+// Texts at least this similar are "the same question" (FAQ phrasings,
+// program examples).
+inline constexpr double kCloseMatch = 0.75;
+
 class Nlu {
  public:
   // `data_dir` holds intents.json and synonyms.json (text/data) and, when
@@ -136,6 +157,12 @@ class Nlu {
   // is trained from its training split here (deterministic, well under a
   // second). Errors name the file and field (or line).
   static Result<std::unique_ptr<Nlu>> Create(const std::string& data_dir, const Lexicon& lexicon);
+  // The same, plus the editors' examples (see ExtraExample). Each needs a
+  // text and exactly one of a known intent or a lexicon program; errors name
+  // it ("extra[2].intent: unknown intent 'x'"). Deterministic: the same
+  // files and examples give the same model.
+  static Result<std::unique_ptr<Nlu>> Create(const std::string& data_dir, const Lexicon& lexicon,
+                                             const std::vector<ExtraExample>& extra);
   ~Nlu();
   // `now_ms`: the message timestamp (epoch ms); time questions
   // (Understanding.time) are resolved against it. The first overload takes
@@ -147,6 +174,8 @@ class Nlu {
   Result<NluEvaluation> Evaluate(int folds = 5) const;
   // Normalize() + synonym canonicalization (シンママ → ひとり親 …).
   std::string Canonical(std::string_view text) const;
+  // The intent ids of intents.json, in file order.
+  std::vector<std::string> IntentIds() const;
 
  private:
   Nlu();

@@ -265,6 +265,7 @@ struct Console::Impl {
   store::LogQuery* query = nullptr;
   std::unique_ptr<store::AdminStore> admin;
   std::unique_ptr<StaffApi> staff;
+  std::unique_ptr<EditsApi> edits;
   std::mutex throttle_mu;  // one throttle decision at a time
 
   int64_t Now() const { return opt.clock(); }
@@ -866,6 +867,13 @@ struct Console::Impl {
     }
     if (auto r = staff->Handle(path, q, req, StaffActor{c.actor, c.role, ctx.remote_address}))
       return *r;
+    if (path == "edits" || path.substr(0, 6) == "edits/") {
+      if (!edits)
+        return Error(req, http::status::service_unavailable,
+                     "knowledge edits are not available in this server");
+      return edits->Handle(path.substr(5), req, c.actor,
+                           store::Allows(c.role, store::Permission::kEdit), ctx.remote_address);
+    }
     auto needs = [&](store::Permission p) -> std::optional<Response> {
       if (store::Allows(c.role, p)) return std::nullopt;
       return Error(req, http::status::forbidden,
@@ -976,6 +984,8 @@ Result<std::unique_ptr<Console>> Console::Open(const ConsoleOptions& options,
   so.municipality_names = options.municipality_names;
   impl->staff = std::make_unique<StaffApi>(std::move(so), impl->admin.get(), logs, query,
                                            options.handoffs, options.push);
+  if (options.edits)
+    impl->edits = std::make_unique<EditsApi>(options.edits, impl->admin.get(), options.clock);
   return std::unique_ptr<Console>(new Console(std::move(impl)));
 }
 

@@ -43,6 +43,8 @@
 //   GET  /admin/api/export.csv?from=&to=       (UTF-8 with BOM, CRLF; at most 500,000 rows)
 //   GET  /admin/api/audit?before=&limit=                                            [manage]
 //   the answering, handoff, statistics and account endpoints of staff_api.h
+//   /admin/api/edits…: examples and FAQ answers (edits_api.h; writes need
+//   editor or admin)
 //   GET  /admin/api/facets                    (filter menu values)
 // from/to: "YYYY-MM-DD" (JST days, `to` inclusive) or ISO-8601 instants.
 // The audit log records logins (and failures), logouts, conversation list
@@ -62,6 +64,7 @@
 
 #include "adapters/http_types.h"
 #include "core/status.h"
+#include "adapters/admin/edits_api.h"
 #include "adapters/admin/staff_api.h"
 #include "store/admin_store.h"
 #include "store/handoff_store.h"
@@ -89,6 +92,9 @@ struct ConsoleOptions {
   store::HandoffStore* handoffs = nullptr;
   PushFn push;
   int takeover_minutes = 24 * 60;
+  // Editors' examples and FAQ answers (adapters/admin/edits_api.h), under
+  // /admin/api/edits…; borrowed; null: those endpoints answer 503.
+  EditsBackend* edits = nullptr;
 };
 
 // The client address of a request (see above): `peer`, or from

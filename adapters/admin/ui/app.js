@@ -306,6 +306,7 @@ async function render() {
     else if (path === '/review') view = await viewReview(params);
     else if (path === '/stats') view = await viewStats(params);
     else if (path === '/audit') view = await viewAudit(params);
+    else if (path === '/edits' && window.yorisoiEdits) view = await window.yorisoiEdits.view(params);  // edits.js
     else view = await viewConversations(params);
     main.replaceChildren(view);
     main.setAttribute('data-view', path);
@@ -511,7 +512,10 @@ async function viewReview(params) {
       h('div', { class: 'actions' },
         h('button', { type: 'button', onclick: () => setStatus('resolved') }, '対応済みにする'),
         h('button', { type: 'button', class: 'secondary', onclick: () => setStatus('ignored') }, '対象外にする'),
-        g.status !== 'pending' ? h('button', { type: 'button', class: 'secondary', onclick: () => setStatus('pending') }, '未対応に戻す') : null));
+        g.status !== 'pending' ? h('button', { type: 'button', class: 'secondary', onclick: () => setStatus('pending') }, '未対応に戻す') : null,
+        // 「回答の改善」 (edits.js) opens with the text prefilled.
+        state.permissions.edit ? h('button', { type: 'button', class: 'secondary', id: 'review-add-example-' + g.id, 'data-edit-text': g.text, 'data-edit-kind': 'example' }, '例文に追加') : null,
+        state.permissions.edit ? h('button', { type: 'button', class: 'secondary', id: 'review-write-faq-' + g.id, 'data-edit-text': g.text, 'data-edit-kind': 'faq', 'data-edit-municipality': g.municipality || '' }, 'FAQを書く') : null));
     return card;
   });
 
