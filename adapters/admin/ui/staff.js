@@ -6,7 +6,7 @@
 const HANDOFF_STATES = { waiting: '対応待ち', active: '対応中', released: '終了' };
 const RELEASED_BY = { timeout: '時間切れ', user: '利用者が退出' };
 
-function when(iso) {
+function staffWhen(iso) {
   if (!iso) return '—';
   const p = parts(iso);
   return `${p.md} ${p.time}`;
@@ -24,11 +24,11 @@ async function viewHandoffs(_args, params) {
       h('a', { href: '#/handoffs' + (v ? '?state=' + v : ''), class: v === st ? 'active' : '' }, label)));
   const rows = data.items.map((x) => h('tr', { 'data-handoff-id': x.id, 'data-state': x.state },
     h('td', {}, badge(HANDOFF_STATES[x.state] || x.state, x.state === 'waiting' ? 'warn' : x.state === 'active' ? 'ok' : '')),
-    h('td', {}, when(x.requested_at)),
+    h('td', {}, staffWhen(x.requested_at)),
     h('td', {}, x.requested ? (x.during_hours ? '受付時間内' : '受付時間外') : '職員から開始'),
     h('td', {}, x.municipality_name || muniLabel(x.municipality)),
     h('td', {}, x.taken_by ? `${x.taken_by} さん` : '—'),
-    h('td', {}, x.state === 'active' ? when(x.expires_at) : x.state === 'released' ? `${when(x.released_at)}（${RELEASED_BY[x.released_by] || x.released_by + ' さん'}）` : '—'),
+    h('td', {}, x.state === 'active' ? staffWhen(x.expires_at) : x.state === 'released' ? `${staffWhen(x.released_at)}（${RELEASED_BY[x.released_by] || x.released_by + ' さん'}）` : '—'),
     h('td', {}, x.conversation ? h('a', { href: '#/conversation/' + x.conversation, class: 'open-handoff' }, '会話を開く') : '—')));
   return h('div', {},
     h('h2', {}, '対応待ち'),
@@ -56,7 +56,7 @@ async function handoffPanel(c) {
   const box = h('div', { class: 'card staff-panel', id: 'staff-panel' });
   const status = !hand ? '自動応答が答えています'
     : hand.state === 'waiting' ? '担当者との会話を希望しています（対応待ち）'
-    : `${hand.taken_by} さんが対応中（${when(hand.expires_at)}に自動で終了）`;
+    : `${hand.taken_by} さんが対応中（${staffWhen(hand.expires_at)}に自動で終了）`;
   box.append(h('h3', {}, '担当者の対応'), h('p', { id: 'handoff-status' }, status));
   if (!info.reachable) {
     box.append(h('p', { class: 'muted small' }, 'この保護者とは1対1のトークの記録がないため、LINEで返信できません。'));
@@ -198,7 +198,7 @@ async function viewUsers() {
     return h('tr', { 'data-user': u.name },
       h('td', {}, u.name),
       h('td', {}, sel, ' ', h('button', { type: 'button', class: 'secondary small', onclick: () => post(`users/${encodeURIComponent(u.name)}`, { role: sel.value }, `${u.name} さんの権限を変更しました。`) }, '変更')),
-      h('td', {}, when(u.last_login_at)),
+      h('td', {}, staffWhen(u.last_login_at)),
       h('td', {}, u.failed_logins),
       h('td', {},
         h('button', { type: 'button', class: 'secondary small', onclick: () => post(`users/${encodeURIComponent(u.name)}/revoke`, {}, `${u.name} さんのログインを無効にしました。`) }, 'ログインを無効化'), ' ',

@@ -111,6 +111,13 @@ bool Replied(const testing::FakeHttpServer& line, const std::string& token) {
   return false;
 }
 
+// The texts (and alt texts) of the reply with `token`; "" when none yet.
+std::string ReplyText(const testing::FakeHttpServer& line, const std::string& token) {
+  for (const json& j : Sent(line, "/v2/bot/message/reply"))
+    if (j.value("replyToken", "") == token) return j["messages"].dump();
+  return "";
+}
+
 TEST(StaffBrowserTest, StaffTakesOverRepliesAndReleasesViewerCannotWrite) {
   if (!FindChromium())
     GTEST_SKIP() << "no chromium in PATH (install with scripts/install-deps.sh --test)";
@@ -222,6 +229,99 @@ TEST(StaffBrowserTest, StaffTakesOverRepliesAndReleasesViewerCannotWrite) {
   EXPECT_EQ(cdp.Eval("document.querySelector('#role-yamada').value"), "staff");
   cdp.Screenshot(shots / "5-users.png");
 
+  EXPECT_TRUE(cdp.exceptions().empty()) << cdp.exceptions().front();
+}
+
+// Issue 17, "fix the bot without a developer": an editor adds a phrasing the
+// bot got wrong and the bot answers it right without a restart; writes a FAQ
+// answer, previews it, saves it (the bot answers with it) and rolls it back.
+TEST(StaffBrowserTest, EditorTeachesAPhrasingAndRollsBackAFaq) {
+  if (!FindChromium())
+    GTEST_SKIP() << "no chromium in PATH (install with scripts/install-deps.sh --test)";
+  ASSERT_TRUE(fs::exists(YORISOI_BINARY)) << YORISOI_BINARY << " not built";
+  testing::FakeHttpServer line;
+  ConsoleSession session("editor-browser",
+                         {{"LINE_CHANNEL_SECRET", kSecret},
+                          {"LINE_CHANNEL_ACCESS_TOKEN", kAccessToken},
+                          {"YORISOI_LINE_API_BASE", "http://127.0.0.1:" +
+                                                        std::to_string(line.port())}});
+  ASSERT_TRUE(session.AddUser("suzuki", "editor", kPassword));
+  ASSERT_TRUE(session.Start());
+  Cdp& cdp = session.cdp();
+  const fs::path shots = session.artifacts();
+  int n = 0;
+  auto ask = [&](const std::string& text) {
+    const std::string id = "q" + std::to_string(++n);
+    EXPECT_EQ(SendEvent(session.port(), TextEvent(id, text)), 200);
+    EXPECT_TRUE(WaitUntil([&] { return Replied(line, "reply-" + id); })) << text;
+    return ReplyText(line, "reply-" + id);
+  };
+  const std::string kPhrasing = "児童扶養手当のお金が口座に入る日を知りたい";
+  ask("国立市です");
+  ASSERT_EQ(ask(kPhrasing).find("次の支給月"), std::string::npos);  // answered off the mark
+
+  // The editor teaches it: the phrasing as an example of 支給日.
+  ASSERT_TRUE(session.LogIn("suzuki", kPassword));
+  cdp.Eval("location.hash = '#/edits'");
+  ASSERT_TRUE(cdp.WaitFor("document.querySelector('#edit-example-form')")) << cdp.PageText();
+  cdp.Type("#edit-example-text", kPhrasing);
+  ASSERT_EQ(cdp.Eval("(() => { const s = document.querySelector('#edit-example-target'); "
+                     "s.value = 'intent:program.payment_date'; return s.value; })()"),
+            "intent:program.payment_date");
+  cdp.Click("#edit-example-save");
+  ASSERT_TRUE(cdp.WaitFor("document.querySelector('#edit-examples-list [data-example-id]')"))
+      << cdp.PageText();
+  // Retrained in the background and swapped in: no restart.
+  bool learned = false;
+  for (int i = 0; i < 30 && !learned; ++i) {
+    learned = ask(kPhrasing).find("次の支給月") != std::string::npos;
+    if (!learned) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  EXPECT_TRUE(learned) << ReplyText(line, "reply-q" + std::to_string(n));
+
+  // A FAQ answer: preview, save, the bot uses it; roll back, it does not.
+  const std::string kQuestion = "年末年始もこのLINEで相談できますか";
+  const std::string kAnswer = "このLINEは年末年始も24時間ご利用いただけます。窓口は12月29日から1月3日まで休みです。";
+  ASSERT_EQ(ask(kQuestion).find(kAnswer), std::string::npos);
+  cdp.Type("#edit-faq-phrasings", kQuestion);
+  cdp.Type("#edit-faq-answer", kAnswer);
+  cdp.Type("#edit-faq-source-name", "国立市 子育て支援課");
+  cdp.Eval("(() => { const d = new Date(Date.now() - 864e5).toISOString().slice(0, 10); "
+           "const e = new Date(Date.now() + 365 * 864e5).toISOString().slice(0, 10); "
+           "document.querySelector('#edit-faq-valid-from').value = d; "
+           "document.querySelector('#edit-faq-valid-to').value = e; return true; })()");
+  cdp.Type("#edit-preview-text", kQuestion);
+  cdp.Click("#edit-faq-preview");
+  ASSERT_TRUE(cdp.WaitFor("document.querySelector('#edit-preview-draft')")) << cdp.PageText();
+  EXPECT_NE(cdp.Eval("document.querySelector('#edit-preview-draft').innerText").get<std::string>()
+                .find("24時間ご利用いただけます"),
+            std::string::npos);
+  EXPECT_EQ(cdp.Eval("document.querySelector('#edit-preview-current').innerText").get<std::string>()
+                .find("24時間ご利用いただけます"),
+            std::string::npos);
+  cdp.Screenshot(shots / "6-edits-preview.png");
+  cdp.Click("#edit-faq-save");
+  ASSERT_TRUE(cdp.WaitFor("document.querySelector('#edit-faqs-list [data-faq-id]')"))
+      << cdp.PageText();
+  bool used = false;
+  for (int i = 0; i < 30 && !used; ++i) {
+    used = ask(kQuestion).find("24時間ご利用いただけます") != std::string::npos;
+    if (!used) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  EXPECT_TRUE(used);
+  cdp.Click("#edit-faqs-list [data-faq-id] a");
+  ASSERT_TRUE(cdp.WaitFor("document.querySelector('#edit-faq-rollback')")) << cdp.PageText();
+  cdp.Eval("window.confirm = () => true");
+  cdp.Click("#edit-faq-rollback");
+  bool gone = false;
+  for (int i = 0; i < 30 && !gone; ++i) {
+    gone = ask(kQuestion).find("24時間ご利用いただけます") == std::string::npos;
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  EXPECT_TRUE(gone);
+  cdp.Eval("location.hash = '#/edits'");
+  ASSERT_TRUE(cdp.WaitFor("document.querySelector('#edit-example-form')"));
+  cdp.Screenshot(shots / "7-edits.png");
   EXPECT_TRUE(cdp.exceptions().empty()) << cdp.exceptions().front();
 }
 
