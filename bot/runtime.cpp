@@ -137,6 +137,10 @@ struct Runtime::Impl {
   Result<std::shared_ptr<const text::Nlu>> Train(const std::vector<text::ExtraExample>& examples) {
     auto nlu = text::Nlu::Create(options.lexicon_dir, lexicon, examples);
     if (!nlu.ok()) return nlu.status();
+    // Every question type has an answer (and every answer a type): a
+    // mismatch stops the start, naming the file and the id.
+    if (Status s = dialogs::CheckRoutes((*nlu)->IntentIds()); !s.ok())
+      return s.WithContext(options.lexicon_dir + "/intents.json");
     return std::shared_ptr<const text::Nlu>(std::move(nlu).value());
   }
   Status ReloadNow();

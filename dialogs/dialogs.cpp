@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <optional>
 
 #include "dialogs/flows.h"
@@ -372,21 +373,70 @@ void Dialogs::Impl::Answer(Ctx& c, const std::string& text, const std::string& s
   c.t.last_intent = calculated ? "calc" : u.intent;
 }
 
+namespace {
+
+// The routing table: each question type with a flow of its own. The
+// program.* and window.* facets go to the program and window answers
+// (kProgramFacets, kWindowFacets). `internal` ids never come from the
+// classifier (a menu postback, or a question waiting for the region).
+struct RouteEntry {
+  void (*answer)(Ctx&);
+  bool internal;
+};
+const std::map<std::string, RouteEntry, std::less<>>& Routes() {
+  static const std::map<std::string, RouteEntry, std::less<>> routes = {
+      {"greeting", {[](Ctx& c) { Greeting(c); }, false}},
+      {"thanks", {[](Ctx& c) { Thanks(c); }, false}},
+      {"feeling", {[](Ctx& c) { Feeling(c); }, false}},
+      {"help", {[](Ctx& c) { Help(c); }, false}},
+      {"cancel", {[](Ctx& c) { Cancel(c); }, false}},
+      {"handoff", {[](Ctx& c) { Handoff(c); }, false}},
+      {"out_of_scope", {[](Ctx& c) { OutOfScope(c); }, false}},
+      {"municipality.set", {[](Ctx& c) { MunicipalitySet(c); }, false}},
+      {"calc", {[](Ctx& c) { Calc(c, true); }, false}},
+      {"diagnose", {[](Ctx& c) { Diagnose(c, true); }, false}},
+      {"menu.windows", {[](Ctx& c) { WindowMenu(c); }, true}},
+      {"menu.programs", {[](Ctx& c) { CategoryMenu(c); }, true}},
+      {"menu.category", {[](Ctx& c) { ProgramList(c, c.forced_category); }, true}},
+      // after the municipality was asked
+      {"reminders", {[](Ctx& c) { RemindersStart(c); }, true}},
+  };
+  return routes;
+}
+const std::set<std::string, std::less<>> kProgramFacets = {
+    "program.list",         "program.overview", "program.amount",       "program.eligibility",
+    "program.income_limit", "program.apply",    "program.documents",    "program.payment_date",
+    "program.window",       "program.renewal",  "program.reduction",    "program.loan",
+    "program.related"};
+const std::set<std::string, std::less<>> kWindowFacets = {"window.phone", "window.place",
+                                                          "window.hours", "window.open_now"};
+// Handled before routing: 「最初から」 clears everything (Answer step 1).
+const std::set<std::string, std::less<>> kBeforeRouting = {"reset"};
+
+}  // namespace
+
+Status CheckRoutes(const std::vector<std::string>& intent_ids) {
+  std::set<std::string, std::less<>> given(intent_ids.begin(), intent_ids.end());
+  for (const std::string& id : intent_ids) {
+    if (Routes().count(id) || kProgramFacets.count(id) || kWindowFacets.count(id) ||
+        kBeforeRouting.count(id))
+      continue;
+    return Status::InvalidArgument("intent \"" + id + "\" has no answer in the dialogs' routing table");
+  }
+  std::vector<std::string> expected;
+  for (const auto& [id, route] : Routes())
+    if (!route.internal) expected.push_back(id);
+  expected.insert(expected.end(), kProgramFacets.begin(), kProgramFacets.end());
+  expected.insert(expected.end(), kWindowFacets.begin(), kWindowFacets.end());
+  for (const std::string& id : expected)
+    if (!given.count(id))
+      return Status::InvalidArgument("intent \"" + id +
+                                     "\" is routed by the dialogs but missing from the intents");
+  return Status::Ok();
+}
+
 void Dialogs::Impl::Route(Ctx& c, const std::string& intent) const {
-  if (intent == "greeting") return Greeting(c);
-  if (intent == "thanks") return Thanks(c);
-  if (intent == "feeling") return Feeling(c);
-  if (intent == "help") return Help(c);
-  if (intent == "cancel") return Cancel(c);
-  if (intent == "handoff") return Handoff(c);
-  if (intent == "out_of_scope") return OutOfScope(c);
-  if (intent == "municipality.set") return MunicipalitySet(c);
-  if (intent == "menu.windows") return WindowMenu(c);
-  if (intent == "menu.programs") return CategoryMenu(c);
-  if (intent == "menu.category") return ProgramList(c, c.forced_category);
-  if (intent == "calc") return Calc(c, true);
-  if (intent == "diagnose") return Diagnose(c, true);
-  if (intent == "reminders") return RemindersStart(c);  // after the municipality was asked
+  if (auto r = Routes().find(intent); r != Routes().end()) return r->second.answer(c);
   // 現況届 asked as 「いつ？」: the renewal of its program, not a window's hours.
   if (c.u && c.u->time.kind == text::TimeQuery::Kind::kNone) {
     for (const char* w : {"現況届", "げんきょうとどけ"})

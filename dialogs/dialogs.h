@@ -31,6 +31,11 @@ struct Options {
   kb::Hours staff_hours = DefaultStaffHours();
 };
 
+// The dialogs' routing table against the classifier's question types
+// (text/data/intents.json): every id has an answer, and every routed id is
+// one of them. InvalidArgument naming the id otherwise. Pure.
+Status CheckRoutes(const std::vector<std::string>& intent_ids);
+
 class Dialogs {
  public:
   // Borrows `kb` and `nlu`; both must outlive this object.

@@ -242,6 +242,10 @@ Response EditsApi::Handle(std::string_view path, const Request& req, const std::
       if (!post) return MethodNotAllowed(req, "POST");
       auto body = Body(req, &error);
       if (!body) return Error(req, http::status::bad_request, error);
+      // A draft is an edit in the making (and a draft example trains a
+      // model): editors only. Everyone may ask what the bot answers now.
+      const auto has = [&](const char* k) { return body->contains(k) && !(*body)[k].is_null(); };
+      if ((has("draft_faq") || has("draft_example")) && !can_write) return forbidden();
       PreviewInput in;
       std::string at;
       if (!StringField(*body, "text", &in.text, &error) ||

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "adapters/admin/console.h"
+#include "adapters/admin/edits_api.h"
+#include "store/edits_store.h"
 #include "store/admin_store.h"
 #include "store/handoff_store.h"
 #include "store/log_query.h"
@@ -28,6 +30,27 @@ constexpr int64_t kDay0 = 1795446000000;  // 2026-11-24 00:00 JST (a Tuesday)
 constexpr int64_t kMinute = 60 * 1000;
 constexpr int64_t kHour = 60 * kMinute;
 constexpr const char* kPassword = "correct horse";
+
+// The bot side of the edits API, enough to check who may call what.
+class FakeEdits final : public EditsBackend {
+ public:
+  FakeEdits() : store_(std::move(store::EditsStore::Open(":memory:")).value()) {}
+  store::EditsStore* store() override { return store_.get(); }
+  std::vector<EditTargetInfo> Targets() override {
+    return {{"intent", "program.amount", "金額"}, {"program", "jido-fuyo-teate", "児童扶養手当"}};
+  }
+  Status CheckExample(const store::ExampleInput&) override { return Status::Ok(); }
+  Status CheckFaq(const store::FaqContent&) override { return Status::Ok(); }
+  Result<PreviewOutput> Preview(const PreviewInput&) override {
+    PreviewOutput o;
+    o.texts = {"児童扶養手当の金額です。"};
+    return o;
+  }
+  void Reload() override {}
+
+ private:
+  std::unique_ptr<store::EditsStore> store_;
+};
 
 struct Pushed {
   std::string to;
@@ -66,6 +89,7 @@ class StaffApiTest : public ::testing::Test {
     o.clock = [this] { return now_; };
     o.municipality_names = {{"kunitachi", "国立市"}, {"kodaira", "小平市"}};
     o.handoffs = handoffs_.get();
+    o.edits = &edits_;
     o.takeover_minutes = 60;
     o.push = [this](const std::string& to, const std::vector<std::string>& texts,
                     const std::string& key) {
@@ -151,6 +175,7 @@ class StaffApiTest : public ::testing::Test {
   FakeClock log_clock_{kDay0 + 3 * 24 * kHour};
   std::unique_ptr<store::LogStore> logs_;
   std::unique_ptr<store::HandoffStore> handoffs_;
+  FakeEdits edits_;
   std::unique_ptr<Console> console_;
   std::vector<Pushed> pushed_;
   bool push_fails_ = false;
@@ -187,6 +212,28 @@ TEST_F(StaffApiTest, EveryRoleOnEveryEndpoint) {
       {http::verb::post, c1 + "/reply", json{{"text", "お待たせしました。"}}, false, true, false,
        true},
       {http::verb::post, c1 + "/release", {}, false, true, false, true},
+      {http::verb::get, "/admin/api/edits/targets", {}, true, true, true, true},
+      {http::verb::get, "/admin/api/edits/examples", {}, true, true, true, true},
+      {http::verb::get, "/admin/api/edits/faqs", {}, true, true, true, true},
+      {http::verb::post, "/admin/api/edits/preview", json{{"text", "児童扶養手当はいくら"}}, true,
+       true, true, true},
+      {http::verb::post, "/admin/api/edits/preview",
+       json{{"text", "児童扶養手当はいくら"},
+            {"draft_example",
+             {{"text", "手当の額"}, {"target_kind", "intent"}, {"target", "program.amount"}}}},
+       false, false, true, true},
+      {http::verb::post, "/admin/api/edits/examples",
+       json{{"text", "手当の額を知りたい"}, {"target_kind", "intent"}, {"target", "program.amount"}},
+       false, false, true, true},
+      {http::verb::post, "/admin/api/edits/examples/1/rollback", {}, false, false, true, true},
+      {http::verb::post, "/admin/api/edits/faqs",
+       json{{"phrasings", {"年末年始も相談できますか"}},
+            {"answer", "このLINEは年中ご利用いただけます。"},
+            {"source_name", "国立市 子育て支援課"},
+            {"valid_from", "2026-04-01"}},
+       false, false, true, true},
+      {http::verb::get, "/admin/api/edits/faqs/1", {}, true, true, true, true},
+      {http::verb::post, "/admin/api/edits/faqs/1/rollback", {}, false, false, true, true},
       {http::verb::get, "/admin/api/audit", {}, false, false, false, true},
       {http::verb::get, "/admin/api/users", {}, false, false, false, true},
       {http::verb::post, "/admin/api/users",
