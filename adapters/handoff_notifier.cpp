@@ -26,8 +26,7 @@ Result<std::unique_ptr<HandoffNotifier>> HandoffNotifier::Create(HandoffNotifier
   lo.access_token = "";  // no LINE token to anyone else
   lo.timeout = std::chrono::milliseconds(10'000);
   auto api = LineApi::Create(lo);
-  if (!api.ok())
-    return Status::InvalidArgument("handoff_notify_url: " + api.error());
+  if (!api.ok()) return Status::InvalidArgument("handoff_notify_url: " + api.error());
   return std::unique_ptr<HandoffNotifier>(
       new HandoffNotifier(std::move(options), std::move(api).value(), std::move(path)));
 }
@@ -48,12 +47,9 @@ HandoffNotifier::~HandoffNotifier() {
 }
 
 std::string HandoffNotifier::Body(const store::Handoff& h) const {
-  nlohmann::json j{{"type", "handoff.waiting"},
-                   {"id", h.id},
-                   {"municipality", h.municipality},
-                   {"requested_at", FormatJstIso(h.requested_ms)},
-                   {"during_hours", h.during_hours},
-                   {"console", "/admin/#handoffs"}};
+  nlohmann::json j{{"type", "handoff.waiting"},      {"id", h.id},
+                   {"municipality", h.municipality}, {"requested_at", FormatJstIso(h.requested_ms)},
+                   {"during_hours", h.during_hours}, {"console", "/admin/#handoffs"}};
   if (auto it = options_.municipality_names.find(h.municipality);
       it != options_.municipality_names.end())
     j["municipality_name"] = it->second;
@@ -94,8 +90,7 @@ void HandoffNotifier::Loop() {
       sent = r.ok();
       last = r.error.empty() ? "HTTP " + std::to_string(r.status) : r.error;
     }
-    if (!sent)
-      Log(LogLevel::kError, "handoff", "notification not delivered: " + last);
+    if (!sent) Log(LogLevel::kError, "handoff", "notification not delivered: " + last);
     lock.lock();
   }
 }

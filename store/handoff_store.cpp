@@ -1,14 +1,12 @@
 // SQLite implementation of store/handoff_store.h.
 #include "store/handoff_store.h"
-#include "store/database.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
 #include <array>
@@ -16,6 +14,8 @@
 #include <cstring>
 #include <mutex>
 #include <set>
+
+#include "store/database.h"
 
 namespace yorisoi::store {
 namespace {
@@ -55,13 +55,13 @@ std::string Seal(const Key& key, const std::string& plain) {
   if (RAND_bytes(p, kNonceSize) != 1) return {};
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
   int len = 0;
-  bool ok = ctx && EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, key.data(), p) == 1 &&
-            EVP_EncryptUpdate(ctx, p + kNonceSize, &len,
-                              reinterpret_cast<const unsigned char*>(plain.data()),
-                              static_cast<int>(plain.size())) == 1 &&
-            EVP_EncryptFinal_ex(ctx, p + kNonceSize + len, &len) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kTagSize,
-                                p + kNonceSize + plain.size()) == 1;
+  bool ok =
+      ctx && EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, key.data(), p) == 1 &&
+      EVP_EncryptUpdate(ctx, p + kNonceSize, &len,
+                        reinterpret_cast<const unsigned char*>(plain.data()),
+                        static_cast<int>(plain.size())) == 1 &&
+      EVP_EncryptFinal_ex(ctx, p + kNonceSize + len, &len) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kTagSize, p + kNonceSize + plain.size()) == 1;
   EVP_CIPHER_CTX_free(ctx);
   return ok ? out : std::string();
 }
@@ -110,9 +110,7 @@ Handoff Row(SQLite::Statement& st) {
 class SqliteHandoffStore final : public HandoffStore {
  public:
   SqliteHandoffStore(const std::string& path, const Key& key)
-      : path_(path),
-        key_(key),
-        db_(path, OpenFlags()) {
+      : path_(path), key_(key), db_(path, OpenFlags()) {
     ConfigureDatabase(db_, path, {DatabaseOptions::Sync::kNormal, true});
     db_.exec(
         "CREATE TABLE IF NOT EXISTS handoffs("
@@ -164,8 +162,7 @@ class SqliteHandoffStore final : public HandoffStore {
     return Locked<Handoff>([&]() -> Result<Handoff> {
       SQLite::Transaction tx(db_);
       std::optional<Handoff> open = OpenOf(user);
-      if (open && open->state == "active" && open->taken_by != staff &&
-          open->expires_ms > now_ms)
+      if (open && open->state == "active" && open->taken_by != staff && open->expires_ms > now_ms)
         return Status::AlreadyExists(open->taken_by + " is already answering this parent");
       int64_t id = 0;
       if (open) {
@@ -196,8 +193,7 @@ class SqliteHandoffStore final : public HandoffStore {
     });
   }
 
-  Result<Handoff> Release(const std::string& user, const std::string& by,
-                          int64_t now_ms) override {
+  Result<Handoff> Release(const std::string& user, const std::string& by, int64_t now_ms) override {
     return Locked<Handoff>([&]() -> Result<Handoff> {
       std::optional<Handoff> open = OpenOf(user);
       if (!open) return Status::NotFound("no open handoff for this conversation");
@@ -239,10 +235,9 @@ class SqliteHandoffStore final : public HandoffStore {
     if (!state.empty() && state != "waiting" && state != "active" && state != "released")
       return Status::InvalidArgument("state: one of waiting, active, released");
     return Locked<std::vector<Handoff>>([&]() -> Result<std::vector<Handoff>> {
-      SQLite::Statement st(
-          db_, std::string("SELECT ") + kColumns + " FROM handoffs WHERE " +
-                   (state.empty() ? "state != 'released'" : "state = :s") +
-                   " ORDER BY requested_ms DESC, id DESC LIMIT :n");
+      SQLite::Statement st(db_, std::string("SELECT ") + kColumns + " FROM handoffs WHERE " +
+                                    (state.empty() ? "state != 'released'" : "state = :s") +
+                                    " ORDER BY requested_ms DESC, id DESC LIMIT :n");
       if (!state.empty()) st.bind(":s", state);
       st.bind(":n", std::clamp(limit, 1, 500));
       std::vector<Handoff> out;
@@ -291,8 +286,7 @@ class SqliteHandoffStore final : public HandoffStore {
     });
   }
 
-  Status SetContact(const std::string& user, const std::string& line_id,
-                    int64_t now_ms) override {
+  Status SetContact(const std::string& user, const std::string& line_id, int64_t now_ms) override {
     const std::string sealed = Seal(key_, line_id);
     if (sealed.empty()) return Status::IOError(path_ + ": cannot encrypt a contact");
     return Locked<bool>([&]() -> Result<bool> {

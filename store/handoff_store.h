@@ -30,25 +30,25 @@ namespace yorisoi::store {
 
 struct Handoff {
   int64_t id = 0;
-  std::string user;          // pseudonymous id
-  std::string municipality;  // id or "" when unknown
-  std::string state;         // "waiting" | "active" | "released"
-  bool during_hours = false;  // asked for within staff hours
-  bool requested = false;     // the parent asked (false: staff took over unasked)
-  int64_t requested_ms = 0;   // asked, or taken over unasked
-  int64_t taken_ms = 0;       // 0 until taken over
-  std::string taken_by;       // staff name
-  int64_t expires_ms = 0;     // active: released by itself at this instant
+  std::string user;            // pseudonymous id
+  std::string municipality;    // id or "" when unknown
+  std::string state;           // "waiting" | "active" | "released"
+  bool during_hours = false;   // asked for within staff hours
+  bool requested = false;      // the parent asked (false: staff took over unasked)
+  int64_t requested_ms = 0;    // asked, or taken over unasked
+  int64_t taken_ms = 0;        // 0 until taken over
+  std::string taken_by;        // staff name
+  int64_t expires_ms = 0;      // active: released by itself at this instant
   int64_t first_reply_ms = 0;  // first staff reply to the parent (0: none yet)
   int64_t released_ms = 0;
-  std::string released_by;     // staff name, "timeout" or "user"
+  std::string released_by;  // staff name, "timeout" or "user"
 };
 
 // Figures for the console's statistics over [from_ms, to_ms] (by requested_ms).
 struct HandoffSummary {
-  int64_t requested = 0;     // asked for by parents
-  int64_t taken_unasked = 0;  // staff took over without a request
-  int64_t answered = 0;       // with a staff reply
+  int64_t requested = 0;              // asked for by parents
+  int64_t taken_unasked = 0;          // staff took over without a request
+  int64_t answered = 0;               // with a staff reply
   int64_t median_first_reply_s = -1;  // request → first staff reply; -1 when none
   std::vector<std::string> users;     // users with a handoff (to count containment)
 };

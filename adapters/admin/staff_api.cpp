@@ -41,11 +41,16 @@ std::string Iso(int64_t ms) { return ms > 0 ? FormatJstIso(ms) : std::string(); 
 
 const char* PermissionName(store::Permission p) {
   switch (p) {
-    case store::Permission::kRead: return "read";
-    case store::Permission::kTag: return "tag";
-    case store::Permission::kConverse: return "staff or admin";
-    case store::Permission::kEdit: return "editor or admin";
-    case store::Permission::kManage: return "admin";
+    case store::Permission::kRead:
+      return "read";
+    case store::Permission::kTag:
+      return "tag";
+    case store::Permission::kConverse:
+      return "staff or admin";
+    case store::Permission::kEdit:
+      return "editor or admin";
+    case store::Permission::kManage:
+      return "admin";
   }
   return "admin";
 }
@@ -107,9 +112,9 @@ struct StaffApi::Impl {
   Response Fail(const Request& req, const Status& s) {
     if (HttpStatusFor(s) == http::status::internal_server_error)
       std::fprintf(stderr, "yorisoi admin: %s\n", s.message().c_str());
-    return ErrorReply(req, HttpStatusFor(s),
-                      HttpStatusFor(s) == http::status::internal_server_error ? "internal error"
-                                                                              : s.message());
+    return ErrorReply(
+        req, HttpStatusFor(s),
+        HttpStatusFor(s) == http::status::internal_server_error ? "internal error" : s.message());
   }
   static Response MethodNotAllowed(const Request& req, const char* allow) {
     Response res = ErrorReply(req, http::status::method_not_allowed, "method not allowed");
@@ -209,13 +214,14 @@ struct StaffApi::Impl {
     if (!h.ok()) return Fail(req, h.status());
     auto contact = handoffs->Contact(c.user);
     json j{{"handoff", h->handoff && h->handoff->state != "released" ? HandoffJson(*h->handoff)
-                                                                      : json(nullptr)},
+                                                                     : json(nullptr)},
            {"reachable", contact.ok() && contact->has_value()}};
     return JsonReply(req, http::status::ok, j);
   }
 
   // Pushes to the parent; the reason when it failed.
-  std::optional<std::string> Deliver(const std::string& user, const std::vector<std::string>& texts) {
+  std::optional<std::string> Deliver(const std::string& user,
+                                     const std::vector<std::string>& texts) {
     auto contact = handoffs->Contact(user);
     if (!contact.ok()) return contact.error();
     if (!contact->has_value())
@@ -303,18 +309,17 @@ struct StaffApi::Impl {
     if (!in.ok()) return in.status();
     auto days = query->Stats(from, to, muni);
     if (!days.ok()) return days.status();
-    json j{{"from", FormatJstIso(from)},
-           {"to", FormatJstIso(to)},
-           {"municipality", muni},
-           {"conversations", in->conversations},
-           {"with_handoff", in->with_handoff},
-           {"containment", in->conversations
-                               ? 1.0 - static_cast<double>(in->with_handoff) / in->conversations
-                               : 0.0},
-           {"inbound", in->inbound},
-           {"fallbacks", in->fallbacks},
-           {"fallback_rate",
-            in->inbound ? static_cast<double>(in->fallbacks) / in->inbound : 0.0}};
+    json j{
+        {"from", FormatJstIso(from)},
+        {"to", FormatJstIso(to)},
+        {"municipality", muni},
+        {"conversations", in->conversations},
+        {"with_handoff", in->with_handoff},
+        {"containment",
+         in->conversations ? 1.0 - static_cast<double>(in->with_handoff) / in->conversations : 0.0},
+        {"inbound", in->inbound},
+        {"fallbacks", in->fallbacks},
+        {"fallback_rate", in->inbound ? static_cast<double>(in->fallbacks) / in->inbound : 0.0}};
     if (handoffs) {
       auto s = handoffs->Summarize(from, to, muni);
       if (!s.ok()) return s.status();
@@ -340,8 +345,7 @@ struct StaffApi::Impl {
                {"review", t.review},
                {"sample", t.sample},
                {"count", t.count}};
-      if (auto it = opt.municipality_names.find(t.municipality);
-          it != opt.municipality_names.end())
+      if (auto it = opt.municipality_names.find(t.municipality); it != opt.municipality_names.end())
         row["municipality_name"] = it->second;
       topics.push_back(row);
     }
@@ -352,19 +356,19 @@ struct StaffApi::Impl {
   Response Insights(const Request& req, const Query& q, bool csv) {
     std::string bad;
     auto j = InsightsJson(q, &bad);
-    if (!j.ok()) return bad.empty() ? Fail(req, j.status())
-                                    : ErrorReply(req, http::status::bad_request, bad);
+    if (!j.ok())
+      return bad.empty() ? Fail(req, j.status()) : ErrorReply(req, http::status::bad_request, bad);
     if (!csv) return JsonReply(req, http::status::ok, *j);
     std::ostringstream out;
     out << "\xEF\xBB\xBF"
         << "section,date_or_week,municipality,metric,value,sample\r\n";
     auto num = [](const json& v) { return v.is_null() ? std::string() : v.dump(); };
-    for (const char* k : {"conversations", "with_handoff", "containment", "inbound", "fallbacks",
-                          "fallback_rate"})
+    for (const char* k :
+         {"conversations", "with_handoff", "containment", "inbound", "fallbacks", "fallback_rate"})
       out << "summary,,," << k << "," << num((*j)[k]) << ",\r\n";
     if ((*j)["handoffs"].is_object())
-      for (auto& [k, v] : (*j)["handoffs"].items()) out << "summary,,,handoffs_" << k << ","
-                                                        << num(v) << ",\r\n";
+      for (auto& [k, v] : (*j)["handoffs"].items())
+        out << "summary,,,handoffs_" << k << "," << num(v) << ",\r\n";
     for (const json& d : (*j)["days"])
       for (const char* k : {"conversations", "inbound", "fallbacks", "handoffs"})
         out << "day," << d["date"].get<std::string>() << ",," << k << "," << num(d[k]) << ",\r\n";
@@ -405,7 +409,8 @@ struct StaffApi::Impl {
     if (!body.is_object()) return ErrorReply(req, http::status::bad_request, "body: a JSON object");
     for (const char* k : {"name", "password"})
       if (!body.contains(k) || !body[k].is_string())
-        return ErrorReply(req, http::status::bad_request, std::string(k) + ": a string is required");
+        return ErrorReply(req, http::status::bad_request,
+                          std::string(k) + ": a string is required");
     std::string error;
     std::optional<store::Role> role = RoleField(body, &error);
     if (!error.empty()) return ErrorReply(req, http::status::bad_request, error);
@@ -414,7 +419,8 @@ struct StaffApi::Impl {
     Status s = admin->AddUser(name, body["password"].get<std::string>(), *role, Now());
     if (!s.ok()) return Fail(req, s);
     Audit(a, "add_user", name, std::string("role ") + store::RoleName(*role));
-    return JsonReply(req, http::status::created, json{{"name", name}, {"role", store::RoleName(*role)}});
+    return JsonReply(req, http::status::created,
+                     json{{"name", name}, {"role", store::RoleName(*role)}});
   }
 
   Response ChangeUser(const Request& req, const StaffActor& a, const std::string& name,
@@ -444,7 +450,8 @@ struct StaffApi::Impl {
     if (!role && !has_password)
       return ErrorReply(req, http::status::bad_request, "role or password: nothing to change");
     if (role && name == a.name && *role != store::Role::kAdmin)
-      return ErrorReply(req, http::status::conflict, "you cannot take the admin role from yourself");
+      return ErrorReply(req, http::status::conflict,
+                        "you cannot take the admin role from yourself");
     if (role) {
       if (Status s = admin->SetRole(name, *role); !s.ok()) return Fail(req, s);
       Audit(a, "set_role", name, store::RoleName(*role));
@@ -463,8 +470,8 @@ StaffApi::StaffApi(StaffApiOptions options, store::AdminStore* admin, store::Log
     : impl_(new Impl{std::move(options), admin, logs, query, handoffs, std::move(push)}) {}
 StaffApi::~StaffApi() = default;
 
-std::optional<Response> StaffApi::Handle(std::string_view path, const Query& q,
-                                         const Request& req, const StaffActor& actor) {
+std::optional<Response> StaffApi::Handle(std::string_view path, const Query& q, const Request& req,
+                                         const StaffActor& actor) {
   Impl& im = *impl_;
   const bool get = req.method() == http::verb::get;
   const bool post = req.method() == http::verb::post;

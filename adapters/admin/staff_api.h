@@ -29,11 +29,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "adapters/http_types.h"
@@ -48,9 +48,9 @@ namespace yorisoi::adapters::admin {
 // Pushes `texts` (≤ 5) to a LINE user id with X-Line-Retry-Key
 // `retry_key` (a UUID; the same key for every retry of one send). Error
 // kUnavailable with the reason when LINE did not accept it.
-using PushFn = std::function<Status(const std::string& line_id,
-                                    const std::vector<std::string>& texts,
-                                    const std::string& retry_key)>;
+using PushFn =
+    std::function<Status(const std::string& line_id, const std::vector<std::string>& texts,
+                         const std::string& retry_key)>;
 
 struct StaffActor {
   std::string name;
@@ -59,8 +59,8 @@ struct StaffActor {
 };
 
 struct StaffApiOptions {
-  std::function<int64_t()> clock;   // epoch ms (required)
-  int takeover_minutes = 24 * 60;   // a takeover ends by itself after this
+  std::function<int64_t()> clock;                         // epoch ms (required)
+  int takeover_minutes = 24 * 60;                         // a takeover ends by itself after this
   std::map<std::string, std::string> municipality_names;  // id → 国立市
 };
 

@@ -13,8 +13,8 @@
 
 #include "adapters/admin/console.h"
 #include "adapters/admin/edits_api.h"
-#include "store/edits_store.h"
 #include "store/admin_store.h"
+#include "store/edits_store.h"
 #include "store/handoff_store.h"
 #include "store/log_query.h"
 #include "store/log_store.h"
@@ -100,8 +100,8 @@ class StaffApiTest : public ::testing::Test {
     auto c = Console::Open(o, logs_.get());
     ASSERT_TRUE(c.ok()) << c.error();
     console_ = std::move(c).value();
-    for (store::Role r : {store::Role::kViewer, store::Role::kStaff, store::Role::kEditor,
-                          store::Role::kAdmin})
+    for (store::Role r :
+         {store::Role::kViewer, store::Role::kStaff, store::Role::kEditor, store::Role::kAdmin})
       ASSERT_TRUE(console_->admin_store().AddUser(store::RoleName(r), kPassword, r, now_).ok());
     auto u1 = logs_query()->LatestConversationOf("u1");
     ASSERT_TRUE(u1.ok() && u1->has_value());
@@ -223,7 +223,8 @@ TEST_F(StaffApiTest, EveryRoleOnEveryEndpoint) {
              {{"text", "手当の額"}, {"target_kind", "intent"}, {"target", "program.amount"}}}},
        false, false, true, true},
       {http::verb::post, "/admin/api/edits/examples",
-       json{{"text", "手当の額を知りたい"}, {"target_kind", "intent"}, {"target", "program.amount"}},
+       json{
+           {"text", "手当の額を知りたい"}, {"target_kind", "intent"}, {"target", "program.amount"}},
        false, false, true, true},
       {http::verb::post, "/admin/api/edits/examples/1/rollback", {}, false, false, true, true},
       {http::verb::post, "/admin/api/edits/faqs",
@@ -237,10 +238,10 @@ TEST_F(StaffApiTest, EveryRoleOnEveryEndpoint) {
       {http::verb::get, "/admin/api/audit", {}, false, false, false, true},
       {http::verb::get, "/admin/api/users", {}, false, false, false, true},
       {http::verb::post, "/admin/api/users",
-       json{{"name", "new-user"}, {"password", kPassword}, {"role", "viewer"}}, false, false,
-       false, true},
-      {http::verb::post, "/admin/api/users/new-user", json{{"role", "editor"}}, false, false,
-       false, true},
+       json{{"name", "new-user"}, {"password", kPassword}, {"role", "viewer"}}, false, false, false,
+       true},
+      {http::verb::post, "/admin/api/users/new-user", json{{"role", "editor"}}, false, false, false,
+       true},
       {http::verb::post, "/admin/api/users/new-user/revoke", {}, false, false, false, true},
       {http::verb::post, "/admin/api/users/new-user/remove", {}, false, false, false, true},
   };
@@ -271,9 +272,9 @@ TEST_F(StaffApiTest, EveryRoleOnEveryEndpoint) {
 
 TEST_F(StaffApiTest, ReplyIsPushedMaskedInTheLogAndAudited) {
   const Session s = LogIn("staff");
-  const Response r = Call(s, http::verb::post,
-                          "/admin/api/conversations/" + std::to_string(conv_u1_) + "/reply",
-                          json{{"text", "山田様、090-1234-5678 までお電話ください。"}});
+  const Response r =
+      Call(s, http::verb::post, "/admin/api/conversations/" + std::to_string(conv_u1_) + "/reply",
+           json{{"text", "山田様、090-1234-5678 までお電話ください。"}});
   ASSERT_EQ(r.result(), http::status::ok) << r.body();
   ASSERT_EQ(pushed_.size(), 1u);
   EXPECT_EQ(pushed_[0].to, "Uline0001");
@@ -297,9 +298,9 @@ TEST_F(StaffApiTest, ReplyIsPushedMaskedInTheLogAndAudited) {
 TEST_F(StaffApiTest, FailedDeliveryIsShownAndLogged) {
   const Session s = LogIn("staff");
   push_fails_ = true;
-  Response r = Call(s, http::verb::post,
-                    "/admin/api/conversations/" + std::to_string(conv_u1_) + "/reply",
-                    json{{"text", "お待たせしました。"}});
+  Response r =
+      Call(s, http::verb::post, "/admin/api/conversations/" + std::to_string(conv_u1_) + "/reply",
+           json{{"text", "お待たせしました。"}});
   EXPECT_EQ(r.result(), http::status::bad_gateway) << r.body();
   EXPECT_NE(Body(r)["error"].get<std::string>().find("HTTP 500"), std::string::npos);
   EXPECT_NE(Transcript(conv_u1_).find("staff_undelivered|【未送信】"), std::string::npos);
@@ -321,8 +322,7 @@ TEST_F(StaffApiTest, BadRepliesNameTheField) {
     EXPECT_EQ(r.result(), http::status::bad_request) << body.dump().substr(0, 40);
     EXPECT_NE(r.body().find("text"), std::string::npos) << r.body();
   }
-  EXPECT_EQ(Call(s, http::verb::post, "/admin/api/conversations/999999/reply",
-                 json{{"text", "x"}})
+  EXPECT_EQ(Call(s, http::verb::post, "/admin/api/conversations/999999/reply", json{{"text", "x"}})
                 .result(),
             http::status::not_found);
 }
@@ -396,17 +396,17 @@ TEST_F(StaffApiTest, AdminManagesAccountsAndRolesApplyAtOnce) {
   const Session viewer = LogIn("viewer");
   const std::string c1 = "/admin/api/conversations/" + std::to_string(conv_u1_);
   EXPECT_EQ(Call(viewer, http::verb::post, c1 + "/takeover").result(), http::status::forbidden);
-  ASSERT_EQ(Call(admin, http::verb::post, "/admin/api/users/viewer", json{{"role", "staff"}})
-                .result(),
-            http::status::ok);
+  ASSERT_EQ(
+      Call(admin, http::verb::post, "/admin/api/users/viewer", json{{"role", "staff"}}).result(),
+      http::status::ok);
   EXPECT_EQ(Call(viewer, http::verb::post, c1 + "/takeover").result(), http::status::ok);
   EXPECT_EQ(Body(Call(viewer, http::verb::get, "/admin/api/me"))["role"], "staff");
 
   EXPECT_EQ(Call(admin, http::verb::post, "/admin/api/users", json{{"name", "x"}}).result(),
             http::status::bad_request);
-  EXPECT_EQ(Call(admin, http::verb::post, "/admin/api/users/viewer", json{{"role", "boss"}})
-                .result(),
-            http::status::bad_request);
+  EXPECT_EQ(
+      Call(admin, http::verb::post, "/admin/api/users/viewer", json{{"role", "boss"}}).result(),
+      http::status::bad_request);
   EXPECT_EQ(Call(admin, http::verb::post, "/admin/api/users/admin/remove").result(),
             http::status::conflict);
   ASSERT_EQ(Call(admin, http::verb::post, "/admin/api/users/viewer/revoke").result(),

@@ -126,10 +126,10 @@ TEST_F(HandoffTest, OutsideStaffHoursSaysWhenStaffWillReadAndWhoToCallNow) {
 
 TEST_F(HandoffTest, TakeoverPausesTheBotButNotCrisisAndEndsByItself) {
   Say("u2", "国立市です", "2026-12-01T10:00:00+09:00");
-  ASSERT_TRUE(rt_->handoff_store()
-                  ->TakeOver("u2", "sato", *ParseIsoInstant("2026-12-01T10:01:00+09:00"),
-                             60 * 60 * 1000)
-                  .ok());
+  ASSERT_TRUE(
+      rt_->handoff_store()
+          ->TakeOver("u2", "sato", *ParseIsoInstant("2026-12-01T10:01:00+09:00"), 60 * 60 * 1000)
+          .ok());
   const Reply quiet = Say("u2", "児童扶養手当はいくら？", "2026-12-01T10:05:00+09:00");
   EXPECT_TRUE(quiet.messages.empty()) << Text(quiet);
   EXPECT_EQ(quiet.meta.flow, "staff");

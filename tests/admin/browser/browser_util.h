@@ -31,10 +31,7 @@ extern char** environ;
 #include <utility>  // before Asio 1.74 (awaitable.hpp uses std::exchange)
 #include <vector>
 
-
-
 namespace yorisoi::browser_test {
-
 
 namespace fs = std::filesystem;
 namespace net = boost::asio;
@@ -44,7 +41,6 @@ namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
 
 inline std::optional<std::string> FindChromium() {
   if (const char* env = std::getenv("YORISOI_CHROMIUM"); env && *env) return std::string(env);
@@ -127,7 +123,7 @@ class Child {
 
 // Runs a command to completion with `input` on stdin; returns the exit code.
 inline int RunWithInput(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                 const std::string& input, const fs::path& log) {
+                        const std::string& input, const fs::path& log) {
   int fds[2];
   if (pipe(fds) != 0) return -1;
   std::vector<char*> args, envp;
@@ -157,7 +153,8 @@ inline int RunWithInput(const std::vector<std::string>& argv, const std::vector<
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-inline std::vector<std::string> Environment(const std::vector<std::pair<std::string, std::string>>& set) {
+inline std::vector<std::string> Environment(
+    const std::vector<std::pair<std::string, std::string>>& set) {
   std::vector<std::string> out;
   for (char** e = environ; *e; ++e) {
     const std::string kv = *e;
@@ -328,17 +325,17 @@ class ConsoleSession {
   ::testing::AssertionResult AddUser(const std::string& name, const std::string& role,
                                      const std::string& password) {
     const fs::path log = artifacts_ / ("add-user-" + name + ".log");
-    if (RunWithInput({YORISOI_BINARY, "admin", "add-user", name, "--role", role,
-                      "--password-stdin"},
-                     env_, password + "\n", log) != 0)
+    if (RunWithInput(
+            {YORISOI_BINARY, "admin", "add-user", name, "--role", role, "--password-stdin"}, env_,
+            password + "\n", log) != 0)
       return ::testing::AssertionFailure() << "add-user " << name << ": see " << log;
     return ::testing::AssertionSuccess();
   }
 
   // Starts the server and the browser; the page's CDP client.
   ::testing::AssertionResult Start() {
-    server_ = std::make_unique<Child>(std::vector<std::string>{YORISOI_BINARY, "serve"}, env_,
-                                      tmp_, artifacts_ / "serve.log");
+    server_ = std::make_unique<Child>(std::vector<std::string>{YORISOI_BINARY, "serve"}, env_, tmp_,
+                                      artifacts_ / "serve.log");
     bool up = false;
     for (int i = 0; i < 1200 && server_->Running(); ++i) {  // the first start builds the KB
       if (auto r = HttpGet(port_, "/healthz"); r && r->first == 200) {
@@ -352,12 +349,11 @@ class ConsoleSession {
              << "yorisoi serve did not come up; see " << (artifacts_ / "serve.log");
     const std::optional<std::string> chromium = FindChromium();
     browser_ = std::make_unique<Child>(
-        std::vector<std::string>{*chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                                 "--no-first-run", "--disable-background-networking",
-                                 "--disable-component-update", "--disable-sync",
-                                 "--user-data-dir=" + (tmp_ / "chrome").string(),
-                                 "--remote-debugging-port=0", "--window-size=1280,900",
-                                 "--lang=ja-JP", "about:blank"},
+        std::vector<std::string>{
+            *chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--user-data-dir=" + (tmp_ / "chrome").string(), "--remote-debugging-port=0",
+            "--window-size=1280,900", "--lang=ja-JP", "about:blank"},
         env_, tmp_, artifacts_ / "chromium.log");
     int devtools_port = 0;
     for (int i = 0; i < 300 && devtools_port == 0 && browser_->Running(); ++i) {

@@ -33,8 +33,8 @@ std::string Signature(const std::string& body) {
   HMAC(EVP_sha256(), kSecret, static_cast<int>(std::string(kSecret).size()),
        reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
   std::string out(4 * ((len + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), mac,
-                                static_cast<int>(len));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), mac, static_cast<int>(len));
   out.resize(static_cast<size_t>(n));
   return out;
 }
@@ -79,14 +79,10 @@ json TextEvent(const std::string& id, const std::string& text) {
 }
 
 json PostbackEvent(const std::string& id, const std::string& data) {
-  return {{"type", "postback"},
-          {"mode", "active"},
-          {"timestamp", NowMs()},
-          {"source", Source()},
-          {"webhookEventId", id},
-          {"deliveryContext", {{"isRedelivery", false}}},
-          {"replyToken", "reply-" + id},
-          {"postback", {{"data", data}}}};
+  return {{"type", "postback"},          {"mode", "active"},
+          {"timestamp", NowMs()},        {"source", Source()},
+          {"webhookEventId", id},        {"deliveryContext", {{"isRedelivery", false}}},
+          {"replyToken", "reply-" + id}, {"postback", {{"data", data}}}};
 }
 
 // The texts the fake Messaging API received at `path` (reply or push).
@@ -123,13 +119,12 @@ TEST(StaffBrowserTest, StaffTakesOverRepliesAndReleasesViewerCannotWrite) {
     GTEST_SKIP() << "no chromium in PATH (install with scripts/install-deps.sh --test)";
   ASSERT_TRUE(fs::exists(YORISOI_BINARY)) << YORISOI_BINARY << " not built";
   testing::FakeHttpServer line;  // the Messaging API
-  ConsoleSession session("staff-browser",
-                         {{"LINE_CHANNEL_SECRET", kSecret},
-                          {"LINE_CHANNEL_ACCESS_TOKEN", kAccessToken},
-                          {"YORISOI_LINE_API_BASE", "http://127.0.0.1:" +
-                                                        std::to_string(line.port())}});
-  for (const auto& [name, role] : {std::pair{"tanaka", "staff"}, std::pair{"yamada", "viewer"},
-                                   std::pair{"kanri", "admin"}})
+  ConsoleSession session("staff-browser", {{"LINE_CHANNEL_SECRET", kSecret},
+                                           {"LINE_CHANNEL_ACCESS_TOKEN", kAccessToken},
+                                           {"YORISOI_LINE_API_BASE",
+                                            "http://127.0.0.1:" + std::to_string(line.port())}});
+  for (const auto& [name, role] :
+       {std::pair{"tanaka", "staff"}, std::pair{"yamada", "viewer"}, std::pair{"kanri", "admin"}})
     ASSERT_TRUE(session.AddUser(name, role, kPassword));
   ASSERT_TRUE(session.Start());
   Cdp& cdp = session.cdp();
@@ -155,7 +150,8 @@ TEST(StaffBrowserTest, StaffTakesOverRepliesAndReleasesViewerCannotWrite) {
   // Take over: the parent is told by push that a person answers now.
   cdp.Click("#takeover");
   ASSERT_TRUE(cdp.WaitFor("document.querySelector('#release')")) << cdp.PageText();
-  EXPECT_NE(cdp.Eval("document.querySelector('#handoff-status').textContent").get<std::string>()
+  EXPECT_NE(cdp.Eval("document.querySelector('#handoff-status').textContent")
+                .get<std::string>()
                 .find("tanaka さんが対応中"),
             std::string::npos);
   ASSERT_TRUE(WaitUntil([&] { return Sent(line, "/v2/bot/message/push").size() == 1; }));
@@ -180,8 +176,9 @@ TEST(StaffBrowserTest, StaffTakesOverRepliesAndReleasesViewerCannotWrite) {
   std::this_thread::sleep_for(std::chrono::seconds(2));
   EXPECT_FALSE(Replied(line, "reply-e3"));
   cdp.Eval("location.reload()");
-  ASSERT_TRUE(cdp.WaitFor("document.querySelector('#transcript') && "
-                          "document.querySelector('#transcript').innerText.includes('大丈夫です')"))
+  ASSERT_TRUE(
+      cdp.WaitFor("document.querySelector('#transcript') && "
+                  "document.querySelector('#transcript').innerText.includes('大丈夫です')"))
       << cdp.PageText();
 
   // Release: the parent is told the bot answers again, and it does.
@@ -199,7 +196,9 @@ TEST(StaffBrowserTest, StaffTakesOverRepliesAndReleasesViewerCannotWrite) {
       << cdp.PageText();
   cdp.Click("#handoff-table .open-handoff");
   ASSERT_TRUE(cdp.WaitFor("document.querySelector('#staff-panel')")) << cdp.PageText();
-  EXPECT_EQ(cdp.Eval("document.querySelectorAll('#takeover, #release, #reply-form, #save-tags').length"), 0);
+  EXPECT_EQ(
+      cdp.Eval("document.querySelectorAll('#takeover, #release, #reply-form, #save-tags').length"),
+      0);
   EXPECT_EQ(cdp.Eval("!!document.querySelector('#nav-users').hidden"), true);
   const std::string conv = cdp.Eval("location.hash.split('/').pop()").get<std::string>();
   EXPECT_EQ(cdp.Eval("fetch('api/conversations/" + conv +
@@ -212,19 +211,22 @@ TEST(StaffBrowserTest, StaffTakesOverRepliesAndReleasesViewerCannotWrite) {
   // An admin: the indicators with their chart, and the accounts.
   ASSERT_TRUE(session.LogIn("kanri", kPassword));
   cdp.Eval("location.hash = '#/insights'");
-  ASSERT_TRUE(cdp.WaitFor("document.querySelector('#kpi-containment') && "
-                          "document.querySelectorAll('.chart svg rect').length > 0"))
+  ASSERT_TRUE(
+      cdp.WaitFor("document.querySelector('#kpi-containment') && "
+                  "document.querySelectorAll('.chart svg rect').length > 0"))
       << cdp.PageText();
-  EXPECT_NE(cdp.Eval("document.querySelector('#kpi-handoffs').innerText").get<std::string>().find("1"),
-            std::string::npos);
+  EXPECT_NE(
+      cdp.Eval("document.querySelector('#kpi-handoffs').innerText").get<std::string>().find("1"),
+      std::string::npos);
   cdp.Screenshot(shots / "4-insights.png");
   cdp.Eval("location.hash = '#/users'");
   ASSERT_TRUE(cdp.WaitFor("document.querySelector('#users-table tr[data-user=yamada]')"))
       << cdp.PageText();
   cdp.Eval("document.querySelector('#role-yamada').value = 'staff'");
   cdp.Click("#users-table tr[data-user=yamada] button");
-  ASSERT_TRUE(cdp.WaitFor("document.querySelector('#users-message') && "
-                          "!document.querySelector('#users-message').hidden"))
+  ASSERT_TRUE(
+      cdp.WaitFor("document.querySelector('#users-message') && "
+                  "!document.querySelector('#users-message').hidden"))
       << cdp.PageText();
   EXPECT_EQ(cdp.Eval("document.querySelector('#role-yamada').value"), "staff");
   cdp.Screenshot(shots / "5-users.png");
@@ -240,11 +242,10 @@ TEST(StaffBrowserTest, EditorTeachesAPhrasingAndRollsBackAFaq) {
     GTEST_SKIP() << "no chromium in PATH (install with scripts/install-deps.sh --test)";
   ASSERT_TRUE(fs::exists(YORISOI_BINARY)) << YORISOI_BINARY << " not built";
   testing::FakeHttpServer line;
-  ConsoleSession session("editor-browser",
-                         {{"LINE_CHANNEL_SECRET", kSecret},
-                          {"LINE_CHANNEL_ACCESS_TOKEN", kAccessToken},
-                          {"YORISOI_LINE_API_BASE", "http://127.0.0.1:" +
-                                                        std::to_string(line.port())}});
+  ConsoleSession session("editor-browser", {{"LINE_CHANNEL_SECRET", kSecret},
+                                            {"LINE_CHANNEL_ACCESS_TOKEN", kAccessToken},
+                                            {"YORISOI_LINE_API_BASE",
+                                             "http://127.0.0.1:" + std::to_string(line.port())}});
   ASSERT_TRUE(session.AddUser("suzuki", "editor", kPassword));
   ASSERT_TRUE(session.Start());
   Cdp& cdp = session.cdp();
@@ -281,22 +282,26 @@ TEST(StaffBrowserTest, EditorTeachesAPhrasingAndRollsBackAFaq) {
 
   // A FAQ answer: preview, save, the bot uses it; roll back, it does not.
   const std::string kQuestion = "年末年始もこのLINEで相談できますか";
-  const std::string kAnswer = "このLINEは年末年始も24時間ご利用いただけます。窓口は12月29日から1月3日まで休みです。";
+  const std::string kAnswer =
+      "このLINEは年末年始も24時間ご利用いただけます。窓口は12月29日から1月3日まで休みです。";
   ASSERT_EQ(ask(kQuestion).find(kAnswer), std::string::npos);
   cdp.Type("#edit-faq-phrasings", kQuestion);
   cdp.Type("#edit-faq-answer", kAnswer);
   cdp.Type("#edit-faq-source-name", "国立市 子育て支援課");
-  cdp.Eval("(() => { const d = new Date(Date.now() - 864e5).toISOString().slice(0, 10); "
-           "const e = new Date(Date.now() + 365 * 864e5).toISOString().slice(0, 10); "
-           "document.querySelector('#edit-faq-valid-from').value = d; "
-           "document.querySelector('#edit-faq-valid-to').value = e; return true; })()");
+  cdp.Eval(
+      "(() => { const d = new Date(Date.now() - 864e5).toISOString().slice(0, 10); "
+      "const e = new Date(Date.now() + 365 * 864e5).toISOString().slice(0, 10); "
+      "document.querySelector('#edit-faq-valid-from').value = d; "
+      "document.querySelector('#edit-faq-valid-to').value = e; return true; })()");
   cdp.Type("#edit-preview-text", kQuestion);
   cdp.Click("#edit-faq-preview");
   ASSERT_TRUE(cdp.WaitFor("document.querySelector('#edit-preview-draft')")) << cdp.PageText();
-  EXPECT_NE(cdp.Eval("document.querySelector('#edit-preview-draft').innerText").get<std::string>()
+  EXPECT_NE(cdp.Eval("document.querySelector('#edit-preview-draft').innerText")
+                .get<std::string>()
                 .find("24時間ご利用いただけます"),
             std::string::npos);
-  EXPECT_EQ(cdp.Eval("document.querySelector('#edit-preview-current').innerText").get<std::string>()
+  EXPECT_EQ(cdp.Eval("document.querySelector('#edit-preview-current').innerText")
+                .get<std::string>()
                 .find("24時間ご利用いただけます"),
             std::string::npos);
   cdp.Screenshot(shots / "6-edits-preview.png");
