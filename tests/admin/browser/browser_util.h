@@ -248,10 +248,16 @@ class Cdp {
   }
 
   // Polls `condition` (a JS expression) until true; false after `seconds`.
+  // A page that is navigating (reload, a new URL) cannot evaluate for a
+  // moment; that counts as "not yet".
   bool WaitFor(const std::string& condition, int seconds = 20) {
     const auto deadline = Clock::now() + std::chrono::seconds(seconds);
     while (Clock::now() < deadline) {
-      if (Eval("!!(" + condition + ")") == true) return true;
+      try {
+        if (Eval("!!(" + condition + ")") == true) return true;
+      } catch (const std::runtime_error&) {
+        // navigating: the next poll evaluates in the new document
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return false;

@@ -175,7 +175,7 @@ TEST(StaffBrowserTest, StaffTakesOverRepliesAndReleasesViewerCannotWrite) {
   ASSERT_EQ(SendEvent(session.port(), TextEvent("e3", "はい、大丈夫です。")), 200);
   std::this_thread::sleep_for(std::chrono::seconds(2));
   EXPECT_FALSE(Replied(line, "reply-e3"));
-  cdp.Eval("location.reload()");
+  cdp.Call("Page.reload");
   ASSERT_TRUE(
       cdp.WaitFor("document.querySelector('#transcript') && "
                   "document.querySelector('#transcript').innerText.includes('大丈夫です')"))
