@@ -432,7 +432,7 @@ TEST(ServeStartup, WithoutLineCredentialsCallbackIsDisabled) {
   TempDir dir;
   ServerProcess p(dir.path(), {{"YORISOI_PORT", "0"}, {"YORISOI_DATA_DIR", dir.path() + "/data"}});
   const int port = p.WaitListening();
-  ASSERT_NE(port, 0) << p.stderr_text();
+  ASSERT_NE(port, 0) << p.stderr_text() << "\n" << p.Threads();
   EXPECT_EQ(Get(port, "/healthz").status, 200);
   Client c(port);
   EXPECT_EQ(c.Request(http::verb::post, "/callback", "{}").status, 503);

@@ -172,6 +172,25 @@ class ServerProcess {
   int port() const { return port_; }
   std::string stdout_text() const { return ReadFile(out_); }
   std::string stderr_text() const { return ReadFile(err_); }
+  // What a running server is doing (for a failure message when it does not
+  // come up): each thread's name, state and kernel wait channel.
+  std::string Threads() const {
+    std::string out = "threads of pid " + std::to_string(pid_) + ":";
+    std::error_code ec;
+    const std::string dir = "/proc/" + std::to_string(pid_) + "/task";
+    for (const auto& t : std::filesystem::directory_iterator(dir, ec)) {
+      auto first = [&](const char* f) {
+        std::string v = ReadFile(t.path().string() + "/" + f);
+        return v.substr(0, v.find('\n'));
+      };
+      std::string stat = first("stat");
+      const size_t paren = stat.rfind(')');
+      const std::string state = paren == std::string::npos ? "?" : stat.substr(paren + 2, 1);
+      out += "\n  " + t.path().filename().string() + " " + first("comm") + " " + state + " " +
+             first("wchan");
+    }
+    return out;
+  }
 
  private:
   // Copies a pipe into a file until EOF (the child exited).

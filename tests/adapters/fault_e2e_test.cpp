@@ -359,7 +359,7 @@ class FaultApi : public ::testing::Test {
     server_ = std::make_unique<ServerProcess>(dir_.path(), LineEnv(dir_.path() + "/data", api_base),
                                               std::move(args));
     port_ = server_->WaitListening();
-    ASSERT_NE(port_, 0) << server_->stderr_text();
+    ASSERT_NE(port_, 0) << server_->stderr_text() << "\n" << server_->Threads();
     probe_ = std::make_unique<HealthProbe>(port_);
   }
   std::string metrics() { return Get(port_, "/metrics").body; }
@@ -1073,7 +1073,7 @@ TEST(Reliability, RejectedAnswerIsVisiblyUndelivered) {
   env["YORISOI_ADMIN_TOKEN"] = "e2e-admin-token-0123456789abcdef";
   ServerProcess p(dir.path(), env);
   const int port = p.WaitListening();
-  ASSERT_NE(port, 0) << p.stderr_text();
+  ASSERT_NE(port, 0) << p.stderr_text() << "\n" << p.Threads();
   SendEvents(port, "rejected", 1);
   std::string m;
   ASSERT_TRUE(WaitUntil([&] {
@@ -1127,7 +1127,7 @@ void RunSlowApi(const SlowApiRun& run) {
                         << R"( "delivery_retry_max_s": 2})";
   ServerProcess p(dir.path(), LineEnv(dir.path() + "/data", line.base()), {"--config", config});
   const int port = p.WaitListening();
-  ASSERT_NE(port, 0) << p.stderr_text();
+  ASSERT_NE(port, 0) << p.stderr_text() << "\n" << p.Threads();
   const auto t0 = Clock::now();
   const auto tokens = SendEvents(port, "slow", run.events, kPerWebhook);
   double peak_queue = 0;
@@ -1220,7 +1220,7 @@ TEST(Reliability, WebhookAcknowledgedQuicklyUnderALoginFlood) {
   LineEmulator line;
   ServerProcess p(dir.path(), LineEnv(dir.path() + "/data", line.base()));
   const int port = p.WaitListening();
-  ASSERT_NE(port, 0) << p.stderr_text();
+  ASSERT_NE(port, 0) << p.stderr_text() << "\n" << p.Threads();
   WebhookLatenciesMs(port, "warm", 10);
   const std::vector<double> base = WebhookLatenciesMs(port, "base", 100);
 
@@ -1292,7 +1292,7 @@ TEST(Reliability, CorruptStoresDegradeAndFilesArePrivate) {
     LineEmulator line;
     ServerProcess p(dir.path(), LineEnv(data, line.base()));
     const int port = p.WaitListening();
-    ASSERT_NE(port, 0) << p.stderr_text();
+    ASSERT_NE(port, 0) << p.stderr_text() << "\n" << p.Threads();
     const auto tokens = SendEvents(port, std::string("degrade-") + c.name, 2);
     EXPECT_TRUE(WaitUntil([&] { return line.AllAnswered(tokens); })) << p.stderr_text();
     json h = json::parse(Get(port, "/healthz").body, nullptr, false);
