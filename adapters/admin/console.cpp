@@ -74,16 +74,6 @@ std::unordered_map<std::string, std::string> ParseQuery(std::string_view q) {
   return out;
 }
 
-std::optional<int64_t> ParseId(std::string_view s) {
-  if (s.empty() || s.size() > 18) return std::nullopt;
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  return v;
-}
-
 std::optional<int> ParseSmallInt(const std::string& s, int lo, int hi) {
   auto v = ParseId(s);
   if (!v || *v < lo || *v > hi) return std::nullopt;
@@ -289,12 +279,8 @@ struct Console::Impl {
   }
   // A store error as the response its code calls for (adapters/http_types.h:
   // one mapping for every endpoint); server-side failures are logged.
-  Response Fail(const Request& req, const Status& s) {
-    if (HttpStatusFor(s) == http::status::internal_server_error)
-      std::fprintf(stderr, "yorisoi admin: %s\n", s.message().c_str());
-    Response res = ErrorResponse(req, s);
-    res.set(http::field::cache_control, "no-store");
-    return res;
+  static Response Fail(const Request& req, const Status& s) {
+    return FailReply(req, s, "yorisoi admin");
   }
 
   void Audit(const std::string& actor, const std::string& action, const std::string& target,
@@ -847,9 +833,7 @@ struct Console::Impl {
   }
 
   static Response MethodNotAllowed(const Request& req, const char* allow) {
-    Response res = Error(req, http::status::method_not_allowed, "method not allowed");
-    res.set(http::field::allow, allow);
-    return res;
+    return MethodNotAllowedReply(req, allow);
   }
 
   Response Api(const Request& req, const RequestContext& ctx, std::string_view path,

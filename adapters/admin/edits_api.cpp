@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "adapters/admin/responses.h"
 #include "core/time.h"
 #include "store/log_store.h"
 
@@ -14,39 +15,16 @@ namespace {
 using nlohmann::json;
 
 Response Json(const Request& req, http::status status, const json& body) {
-  Response res = JsonResponse(req, status, DumpJson(body));
-  res.set(http::field::cache_control, "no-store");
-  res.set("X-Content-Type-Options", "nosniff");
-  return res;
+  return JsonReply(req, status, body);
 }
-
 Response Error(const Request& req, http::status status, const std::string& message) {
-  return Json(req, status, json{{"error", message}});
+  return ErrorReply(req, status, message);
 }
-
 Response MethodNotAllowed(const Request& req, const char* allow) {
-  Response res = Error(req, http::status::method_not_allowed, "method not allowed");
-  res.set(http::field::allow, allow);
-  return res;
+  return MethodNotAllowedReply(req, allow);
 }
-
-// A Status as a response; server-side failures say only "internal error".
 Response Fail(const Request& req, const Status& s) {
-  if (HttpStatusFor(s) == http::status::internal_server_error)
-    std::fprintf(stderr, "yorisoi admin edits: %s\n", s.message().c_str());
-  Response res = ErrorResponse(req, s);
-  res.set(http::field::cache_control, "no-store");
-  return res;
-}
-
-std::optional<int64_t> ParseId(std::string_view s) {
-  if (s.empty() || s.size() > 18) return std::nullopt;
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  return v;
+  return FailReply(req, s, "yorisoi admin edits");
 }
 
 bool QueryFlag(const Request& req, std::string_view name) {

@@ -3,8 +3,12 @@
 // no-referrer). Shared by the console and its sub-APIs. Pure.
 #pragma once
 
+#include <cstdint>
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "adapters/http_types.h"
 
@@ -37,6 +41,35 @@ inline Response JsonReply(const Request& req, http::status status, const nlohman
 // {"error": message}: fixed strings or field names, never logged text.
 inline Response ErrorReply(const Request& req, http::status status, const std::string& message) {
   return JsonReply(req, status, nlohmann::json{{"error", message}});
+}
+
+// 405 with the Allow header.
+inline Response MethodNotAllowedReply(const Request& req, const char* allow) {
+  Response res = ErrorReply(req, http::status::method_not_allowed, "method not allowed");
+  res.set(http::field::allow, allow);
+  return res;
+}
+
+// A Status as the response its code calls for (HttpStatusFor); a server-side
+// failure is logged on stderr (prefixed with `who`) and answered only
+// "internal error".
+inline Response FailReply(const Request& req, const Status& s, const char* who) {
+  if (HttpStatusFor(s) == http::status::internal_server_error)
+    std::fprintf(stderr, "%s: %s\n", who, s.message().c_str());
+  Response res = ErrorResponse(req, s);
+  res.set(http::field::cache_control, "no-store");
+  return res;
+}
+
+// A positive decimal id from a path segment ("42"); nullopt otherwise.
+inline std::optional<int64_t> ParseId(std::string_view s) {
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
 }
 
 }  // namespace yorisoi::adapters::admin

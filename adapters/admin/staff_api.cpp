@@ -27,16 +27,6 @@ constexpr const char* kReleaseText =
     "担当者の対応を終わります。ここからは自動応答がお答えします。また担当者と話したいときは"
     "「人と話したい」と送ってください。";
 
-std::optional<int64_t> ParseId(std::string_view s) {
-  if (s.empty() || s.size() > 18) return std::nullopt;
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  return v;
-}
-
 std::string Iso(int64_t ms) { return ms > 0 ? FormatJstIso(ms) : std::string(); }
 
 const char* PermissionName(store::Permission p) {
@@ -109,17 +99,11 @@ struct StaffApi::Impl {
     return ErrorReply(req, http::status::forbidden,
                       std::string("forbidden: needs the ") + PermissionName(p) + " role");
   }
-  Response Fail(const Request& req, const Status& s) {
-    if (HttpStatusFor(s) == http::status::internal_server_error)
-      std::fprintf(stderr, "yorisoi admin: %s\n", s.message().c_str());
-    return ErrorReply(
-        req, HttpStatusFor(s),
-        HttpStatusFor(s) == http::status::internal_server_error ? "internal error" : s.message());
+  static Response Fail(const Request& req, const Status& s) {
+    return FailReply(req, s, "yorisoi admin");
   }
   static Response MethodNotAllowed(const Request& req, const char* allow) {
-    Response res = ErrorReply(req, http::status::method_not_allowed, "method not allowed");
-    res.set(http::field::allow, allow);
-    return res;
+    return MethodNotAllowedReply(req, allow);
   }
 
   void Audit(const StaffActor& a, const std::string& action, const std::string& target,
