@@ -6,6 +6,7 @@
 #include "adapters/line_api.h"
 #include "adapters/line_signature.h"
 #include "adapters/log.h"
+#include "core/thread_name.h"
 #include "core/time.h"
 
 namespace yorisoi::adapters {
@@ -34,7 +35,10 @@ Result<std::unique_ptr<HandoffNotifier>> HandoffNotifier::Create(HandoffNotifier
 HandoffNotifier::HandoffNotifier(HandoffNotifierOptions options, std::unique_ptr<LineApi> api,
                                  std::string path)
     : options_(std::move(options)), api_(std::move(api)), path_(std::move(path)) {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("handoff-notify");
+    Loop();
+  });
 }
 
 HandoffNotifier::~HandoffNotifier() {

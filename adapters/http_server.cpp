@@ -19,6 +19,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/thread_name.h"
+
 namespace yorisoi::adapters {
 namespace {
 
@@ -67,7 +69,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   net::steady_timer grace_timer;
   std::function<void()> on_shutdown;
 
-  net::thread_pool heavy;                 // Router::MountHeavy handlers
+  net::thread_pool heavy;                  // Router::MountHeavy handlers
   std::atomic<std::size_t> heavy_load{0};  // queued or running there
 
   std::atomic<bool> stopping{false};
@@ -219,9 +221,9 @@ class Session : public std::enable_shared_from_this<Session> {
       Response res = JsonResponse(req, http::status::service_unavailable,
                                   R"({"error":"busy, retry shortly"})");
       res.set(http::field::retry_after, "1");
-      return Finish(req.keep_alive(),
-                    {std::move(res), server_->router.Label(std::string_view(target.data(),
-                                                                            target.size()))});
+      return Finish(
+          req.keep_alive(),
+          {std::move(res), server_->router.Label(std::string_view(target.data(), target.size()))});
     }
     auto shared = std::make_shared<Request>(std::move(req));
     // Keeps the I/O threads running until the response is back on them.
@@ -443,8 +445,12 @@ void HttpServer::Run() {
   net::dispatch(impl->acceptor.get_executor(), [impl] { impl->DoAccept(); });
   std::vector<std::thread> threads;
   for (int i = 1; i < impl->options.io_threads; ++i) {
-    threads.emplace_back([impl] { impl->ioc.run(); });
+    threads.emplace_back([impl] {
+      NameThisThread("io");
+      impl->ioc.run();
+    });
   }
+  NameThisThread("io");  // the calling thread serves too
   impl->ioc.run();
   for (auto& t : threads) t.join();
 }

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "adapters/log.h"
+#include "core/thread_name.h"
 #include "core/time.h"
 
 namespace yorisoi::adapters {
@@ -96,7 +97,8 @@ Result<BaseUrl> ParseBase(const std::string& url) {
     if (c < '0' || c > '9') return Status::InvalidArgument("line_api_base: bad port");
   }
   if (!b.tls && !IsLoopbackHost(b.host))
-    return Status::InvalidArgument("line_api_base: plain http is only allowed for loopback hosts; use https://");
+    return Status::InvalidArgument(
+        "line_api_base: plain http is only allowed for loopback hosts; use https://");
   return b;
 }
 
@@ -158,8 +160,7 @@ struct MessagingClient::Impl : std::enable_shared_from_this<MessagingClient::Imp
         metrics(m),
         base(std::move(b)),
         work(net::make_work_guard(ioc)),
-        rng(std::random_device{}()) {
-  }
+        rng(std::random_device{}()) {}
 
   int64_t TokenAgeMs(const Job& job) const { return options.now_ms() - job.req.event_time_ms; }
   bool TokenTooOld(const Job& job) const {
@@ -478,7 +479,10 @@ Result<std::unique_ptr<MessagingClient>> MessagingClient::Create(MessagingOption
       return Status::IOError(std::string("TLS setup: ") + e.what());
     }
   }
-  impl->thread = std::thread([impl] { impl->ioc.run(); });
+  impl->thread = std::thread([impl] {
+    NameThisThread("line-api");
+    impl->ioc.run();
+  });
   return std::unique_ptr<MessagingClient>(new MessagingClient(impl));
 }
 

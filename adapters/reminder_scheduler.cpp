@@ -6,6 +6,7 @@
 #include "adapters/line_messages.h"
 #include "adapters/log.h"
 #include "adapters/pseudonym.h"
+#include "core/thread_name.h"
 
 namespace yorisoi::adapters {
 
@@ -117,18 +118,19 @@ ReminderScheduler::Pass ReminderScheduler::RunOnce() {
     }
     const ApiResponse resp = send_(to, b.messages, b.retry_key);
     if (resp.ok() || resp.status == 409) {
-      (void)store_.Finish(b.id, State::kSent, resp.status == 409 ? "409: accepted earlier" : "", now);
+      (void)store_.Finish(b.id, State::kSent, resp.status == 409 ? "409: accepted earlier" : "",
+                          now);
       if (metrics_) metrics_->RemindersSent(to.size());
       ++pass.sent;
     } else if (resp.status >= 400 && resp.status < 500 && resp.status != 429) {
-      const std::string err = "HTTP " + std::to_string(resp.status) + ": " + resp.body.substr(0, 200);
+      const std::string err =
+          "HTTP " + std::to_string(resp.status) + ": " + resp.body.substr(0, 200);
       (void)store_.Finish(b.id, State::kFailed, err, now);
       if (metrics_) metrics_->RemindersFailed("client_error", to.size());
       Log(LogLevel::kError, "reminders", "multicast " + b.key + " refused: " + err);
       ++pass.failed;
     } else {
-      const std::string err =
-          resp.status != 0 ? "HTTP " + std::to_string(resp.status) : resp.error;
+      const std::string err = resp.status != 0 ? "HTTP " + std::to_string(resp.status) : resp.error;
       (void)store_.Attempted(b.id, err, now);
       Log(LogLevel::kWarn, "reminders", "multicast " + b.key + ": " + err + "; trying again later");
       ++pass.retry;
@@ -141,7 +143,10 @@ void ReminderScheduler::Start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("reminders");
+    Loop();
+  });
 }
 
 void ReminderScheduler::Stop() {

@@ -14,6 +14,7 @@
 
 #include "bot/faq.h"
 #include "bot/yorisoi_engine.h"
+#include "core/thread_name.h"
 #include "dialogs/lexicon.h"
 #include "dialogs/tracker.h"
 #include "knowledge/calc/calc.h"
@@ -99,7 +100,7 @@ struct Runtime::Impl {
   std::unique_ptr<store::ReminderStore> reminders;
   std::unique_ptr<store::EditsStore> edits;
   std::unique_ptr<store::HandoffStore> handoffs;
-  bool staff_chat = false;  // the handoff store is open
+  bool staff_chat = false;         // the handoff store is open
   std::unique_ptr<Engine> engine;  // a LiveEngine
   std::vector<std::string> degraded;
   std::atomic<bool> logged_future{false}, logged_past{false};  // timestamp warnings, once each
@@ -184,7 +185,8 @@ Status Runtime::Impl::ReloadNow() {
     for (auto it = ex->rbegin(); it != ex->rend(); ++it) {
       if (!KnownTarget(it->input.target_kind, it->input.target) ||
           text::Normalize(it->input.text).empty()) {
-        std::fprintf(stderr, "yorisoi runtime: example %lld: unknown %s '%s' or no words (left out)\n",
+        std::fprintf(stderr,
+                     "yorisoi runtime: example %lld: unknown %s '%s' or no words (left out)\n",
                      static_cast<long long>(it->id), it->input.target_kind.c_str(),
                      it->input.target.c_str());
         continue;
@@ -221,7 +223,8 @@ void Runtime::Impl::ReloadLoop() {
     const uint64_t target = reload_requested;
     lock.unlock();
     Status s = ReloadNow();
-    if (!s.ok()) std::fprintf(stderr, "yorisoi runtime: reloading edits: %s\n", s.message().c_str());
+    if (!s.ok())
+      std::fprintf(stderr, "yorisoi runtime: reloading edits: %s\n", s.message().c_str());
     lock.lock();
     reload_done = target;
     reload_status = s;
@@ -266,7 +269,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   auto kb = kb::KnowledgeBase::OpenOrBuild(o.knowledge_source_dir, o.kb_path);
   if (!kb.ok()) return kb.status();
   im.kb = std::move(kb).value();
-  if (Status s = calc::CheckCalculators(*im.kb); !s.ok()) return s.WithContext(o.knowledge_source_dir);
+  if (Status s = calc::CheckCalculators(*im.kb); !s.ok())
+    return s.WithContext(o.knowledge_source_dir);
 
   im.lexicon = dialogs::BuildLexicon(*im.kb);
 
@@ -281,7 +285,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
   }
   im.state = std::move(state).value();
   if (!o.in_memory && o.state_ttl_minutes > 0) {
-    (void)im.state->Purge(o.clock->NowMillis() - static_cast<int64_t>(o.state_ttl_minutes) * 60 * 1000);
+    (void)im.state->Purge(o.clock->NowMillis() -
+                          static_cast<int64_t>(o.state_ttl_minutes) * 60 * 1000);
   }
 
   if (!o.in_memory) {
@@ -351,7 +356,11 @@ void Runtime::ReloadEdits() {
   std::lock_guard<std::mutex> lock(im.reload_mu);
   if (im.stopping) return;
   ++im.reload_requested;
-  if (!im.reloader.joinable()) im.reloader = std::thread([&im] { im.ReloadLoop(); });
+  if (!im.reloader.joinable())
+    im.reloader = std::thread([&im] {
+      NameThisThread("edits-reload");
+      im.ReloadLoop();
+    });
   im.reload_cv.notify_all();
 }
 
@@ -472,8 +481,7 @@ std::string InboundText(const Incoming& in) {
   return in.text;
 }
 
-store::LogEntry Entry(const Incoming& in, const Meta& m, std::string direction,
-                      std::string text) {
+store::LogEntry Entry(const Incoming& in, const Meta& m, std::string direction, std::string text) {
   store::LogEntry e;
   e.at_ms = in.timestamp_ms;
   e.user = in.user;
@@ -511,7 +519,8 @@ int64_t CheckedTimestamp(int64_t timestamp_ms, int64_t now_ms, TimestampIssue* i
 
 Reply Runtime::Handle(const Incoming& event) {
   TimestampIssue issue = TimestampIssue::kNone;
-  const int64_t at = CheckedTimestamp(event.timestamp_ms, impl_->options.clock->NowMillis(), &issue);
+  const int64_t at =
+      CheckedTimestamp(event.timestamp_ms, impl_->options.clock->NowMillis(), &issue);
   std::optional<Incoming> fixed;
   if (issue != TimestampIssue::kNone) {
     std::atomic<bool>& logged =
