@@ -5,22 +5,26 @@
 // Schema (one file, WAL):
 //   conversations  one row per conversation (see log_query.h), with the
 //                  aggregates the list needs (times, flags, counts, excerpt)
-//   messages       one row per message; conv → conversations.id
-//   conv_fts       contentless FTS5 trigram index with one document per
-//                  conversation (rowid = conversation id): its messages'
-//                  masked texts in time order, each followed by "\n" (built by
-//                  DocText; the same text is given back to FTS5 to delete a
-//                  document). Searching yields conversations directly; a 1–2
-//                  character term is expanded through conv_fts_vocab to the
-//                  trigrams starting with it (every message ends with "\n",
-//                  so each occurrence starts some trigram).
+//   messages       one row per message; conv → conversations.id; ord = the
+//                  message's place in its conversation (0, 1, …; never reused)
+//   msg_fts        contentless FTS5 trigram index with one document per
+//                  message: its masked text followed by "\n", rowid =
+//                  FtsRowid(conv, ord) = conv << 20 | ord, so a hit names its
+//                  conversation without a lookup. Indexing costs only the new
+//                  message's text (schema 1 re-indexed a whole conversation
+//                  per write). To delete a document, the same text is given
+//                  back to FTS5. A search term must occur in the
+//                  conversation (any message): one MATCH per term, the
+//                  conversation sets intersected. A 1–2 character term is
+//                  expanded through msg_fts_vocab to the trigrams starting
+//                  with it (every document ends with "\n", so each occurrence
+//                  starts some trigram).
 //   conv_facets    (kind, value, conv): intents, programs and tags of a
 //                  conversation, for filters; facet_values lists the values
 //   review_groups  the review queue; messages.review → review_groups.id
 // Every write runs on the writer thread's connection; readers use a pool of
 // connections (one per concurrent caller) with cached prepared statements.
 #include "store/log_store.h"
-#include "store/database.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -39,8 +43,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
-
+#include "core/thread_name.h"
 #include "core/utf8.h"
+#include "store/database.h"
 #include "store/log_query.h"
 
 namespace yorisoi::store {
@@ -54,7 +59,13 @@ constexpr int64_t kHourMs = 60LL * 60 * 1000;
 constexpr size_t kMaxBatch = 2000;
 constexpr size_t kMaxQueue = 200000;  // beyond this Append drops (and counts) entries
 constexpr size_t kExcerptChars = 80;
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
+// Messages per conversation: ord takes the low 20 bits of an FTS rowid. A
+// conversation that reaches it (never, in practice) is continued by a new one.
+constexpr int kOrdBits = 20;
+constexpr int64_t kMaxConversationMessages = int64_t{1} << kOrdBits;
+
+int64_t FtsRowid(int64_t conv, int64_t ord) { return conv << kOrdBits | ord; }
 
 enum FacetKind : int { kFacetIntent = 1, kFacetProgram = 2, kFacetTag = 3, kFacetMunicipality = 4 };
 
@@ -244,16 +255,37 @@ void CreateSchema(SQLite::Database& db) {
       "  flow TEXT NOT NULL,"
       "  programs TEXT NOT NULL,"  // JSON array
       "  flags INTEGER NOT NULL,"
-      "  review INTEGER);"
+      "  review INTEGER,"
+      "  ord INTEGER NOT NULL DEFAULT 0);"
       "CREATE INDEX IF NOT EXISTS msg_conv ON messages(conv, at_ms);"
       "CREATE INDEX IF NOT EXISTS msg_at ON messages(at_ms);"
       "CREATE INDEX IF NOT EXISTS msg_review ON messages(review, at_ms) WHERE review IS NOT "
       "NULL;"
-      "CREATE VIRTUAL TABLE IF NOT EXISTS conv_fts USING fts5(text, content='', "
+      "CREATE VIRTUAL TABLE IF NOT EXISTS msg_fts USING fts5(text, content='', "
       "  tokenize='trigram');"
-      "CREATE VIRTUAL TABLE IF NOT EXISTS conv_fts_vocab USING fts5vocab(conv_fts, row);");
+      "CREATE VIRTUAL TABLE IF NOT EXISTS msg_fts_vocab USING fts5vocab(msg_fts, row);");
   db.exec("INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '" +
           std::to_string(kSchemaVersion) + "')");
+}
+
+// Schema 1 → 2: numbers each conversation's messages (ord) and replaces the
+// per-conversation index (conv_fts) by the per-message one (msg_fts), in one
+// transaction, before CreateSchema. A new or current file is left alone.
+void MigrateSchema(SQLite::Database& db) {
+  if (!db.tableExists("conv_fts")) return;
+  SQLite::Transaction tx(db);
+  db.exec(
+      "ALTER TABLE messages ADD COLUMN ord INTEGER NOT NULL DEFAULT 0;"
+      "UPDATE messages SET ord = n.ord FROM (SELECT id, row_number() OVER "
+      "  (PARTITION BY conv ORDER BY at_ms, id) - 1 AS ord FROM messages) AS n "
+      "  WHERE messages.id = n.id;"
+      "DROP TABLE conv_fts_vocab; DROP TABLE conv_fts;"
+      "CREATE VIRTUAL TABLE msg_fts USING fts5(text, content='', tokenize='trigram');"
+      "CREATE VIRTUAL TABLE msg_fts_vocab USING fts5vocab(msg_fts, row);"
+      "INSERT INTO msg_fts(rowid, text) SELECT (conv << 20) | ord, text || char(10) "
+      "  FROM messages;"
+      "UPDATE meta SET value = '2' WHERE key = 'schema';");
+  tx.commit();
 }
 
 void Configure(SQLite::Database& db, const std::string& path) {
@@ -288,6 +320,7 @@ struct ReadConn {
 
 struct ConvState {
   int64_t id = 0, started_ms = 0, last_ms = 0;
+  int64_t messages = 0;  // written so far (n_in + n_out): the next message's ord
 };
 
 class SqliteLogStore final : public LogStore, public LogQuery {
@@ -308,15 +341,16 @@ class SqliteLogStore final : public LogStore, public LogQuery {
     try {
       wdb_ = std::make_unique<SQLite::Database>(path_, OpenFlags(/*no_mutex=*/true));
       Configure(*wdb_, path_);
+      MigrateSchema(*wdb_);
       CreateSchema(*wdb_);
       ins_msg_ = std::make_unique<SQLite::Statement>(
           *wdb_,
           "INSERT INTO messages(conv, at_ms, dir, text, municipality, intent, confidence, flow, "
-          "programs, flags, review) VALUES(:conv, :at, :dir, :text, :muni, :intent, :conf, "
-          ":flow, :programs, :flags, :review)");
+          "programs, flags, review, ord) VALUES(:conv, :at, :dir, :text, :muni, :intent, :conf, "
+          ":flow, :programs, :flags, :review, :ord)");
       find_conv_ = std::make_unique<SQLite::Statement>(
           *wdb_,
-          "SELECT id, started_ms, last_ms FROM conversations WHERE user = :user "
+          "SELECT id, started_ms, last_ms, n_in + n_out FROM conversations WHERE user = :user "
           "ORDER BY last_ms DESC LIMIT 1");
       ins_conv_ = std::make_unique<SQLite::Statement>(
           *wdb_,
@@ -329,11 +363,9 @@ class SqliteLogStore final : public LogStore, public LogQuery {
           "flags = flags | :flags, n_in = n_in + :n_in, n_out = n_out + :n_out, "
           "excerpt = CASE WHEN excerpt = '' THEN :excerpt ELSE excerpt END WHERE id = :id");
       del_fts_ = std::make_unique<SQLite::Statement>(
-          *wdb_, "INSERT INTO conv_fts(conv_fts, rowid, text) VALUES('delete', :c, :t)");
+          *wdb_, "INSERT INTO msg_fts(msg_fts, rowid, text) VALUES('delete', :r, :t)");
       ins_fts_ = std::make_unique<SQLite::Statement>(
-          *wdb_, "INSERT INTO conv_fts(rowid, text) VALUES(:c, :t)");
-      doc_text_ = std::make_unique<SQLite::Statement>(
-          *wdb_, "SELECT text FROM messages WHERE conv = :c ORDER BY at_ms, id");
+          *wdb_, "INSERT INTO msg_fts(rowid, text) VALUES(:r, :t)");
       ins_facet_ = std::make_unique<SQLite::Statement>(
           *wdb_, "INSERT OR IGNORE INTO conv_facets(kind, value, conv) VALUES(:k, :v, :c)");
       ins_facet_value_ = std::make_unique<SQLite::Statement>(
@@ -350,7 +382,10 @@ class SqliteLogStore final : public LogStore, public LogQuery {
     } catch (const std::exception& e) {
       return Status::IOError(path_ + ": " + e.what());
     }
-    writer_ = std::thread([this] { WriterLoop(); });
+    writer_ = std::thread([this] {
+      NameThisThread("log-writer");
+      WriterLoop();
+    });
     return Status::Ok();
   }
 
@@ -380,7 +415,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
     last_error_ = Status::Ok();
     if (s.ok() && dropped_ > reported_dropped_) {
       s = Status::IOError("log store: " + std::to_string(dropped_ - reported_dropped_) +
-                        " entries dropped (queue full)");
+                          " entries dropped (queue full)");
       reported_dropped_ = dropped_;
     }
     return s;
@@ -451,14 +486,18 @@ class SqliteLogStore final : public LogStore, public LogQuery {
         std::optional<SearchPlan> plan = PlanSearch(rc, terms);
         if (!plan) return page;  // a term that occurs nowhere
         std::string sql = "SELECT c.id, c.last_ms FROM conversations c WHERE " + where;
-        if (!plan->match.empty())
-          sql += " AND c.id IN (SELECT rowid FROM conv_fts WHERE conv_fts MATCH :match)";
+        // A term may occur in any message of the conversation: one MATCH
+        // per term; the rowid's high bits are the conversation.
+        for (size_t i = 0; i < plan->matches.size(); ++i)
+          sql += " AND c.id IN (SELECT rowid >> " + std::to_string(kOrdBits) +
+                 " FROM msg_fts WHERE msg_fts MATCH :match" + std::to_string(i) + ")";
         for (size_t i = 0; i < plan->likes.size(); ++i)
           sql += " AND c.id IN (SELECT conv FROM messages WHERE text LIKE :like" +
                  std::to_string(i) + " ESCAPE '\\')";
         SQLite::Statement& st = rc.Prepare(sql);
         bind(st);
-        if (!plan->match.empty()) st.bind(":match", plan->match);
+        for (size_t i = 0; i < plan->matches.size(); ++i)
+          st.bind(":match" + std::to_string(i), plan->matches[i]);
         for (size_t i = 0; i < plan->likes.size(); ++i)
           st.bind(":like" + std::to_string(i), LikePattern(plan->likes[i]));
         std::vector<std::pair<int64_t, int64_t>> hits;  // (last_ms, id)
@@ -815,8 +854,8 @@ class SqliteLogStore final : public LogStore, public LogQuery {
       "m.programs, m.flags";
 
   struct SearchPlan {
-    std::string match;               // FTS5 query ("" = none)
-    std::vector<std::string> likes;  // terms too broad for the index: LIKE scans
+    std::vector<std::string> matches;  // FTS5 queries, one per term
+    std::vector<std::string> likes;    // terms too broad for the index: LIKE scans
   };
 
   // Every term must occur. Terms of 3+ characters are FTS phrases; shorter
@@ -826,17 +865,16 @@ class SqliteLogStore final : public LogStore, public LogQuery {
   static std::optional<SearchPlan> PlanSearch(ReadConn& rc, const std::vector<std::string>& terms) {
     constexpr int kMaxExpansion = 500;
     SearchPlan plan;
-    std::vector<std::string> parts;
     for (const std::string& term : terms) {
       if (utf8::CodePointCount(term) >= 3) {
-        parts.push_back(FtsPhrase(term));
+        plan.matches.push_back(FtsPhrase(term));
         continue;
       }
       const std::string lo = AsciiLower(term);
       std::string hi = lo;
       hi += utf8::ToUtf8(U"\U0010FFFF");  // above every term with this prefix
       SQLite::Statement& st =
-          rc.Prepare("SELECT term FROM conv_fts_vocab WHERE term >= :lo AND term < :hi LIMIT :n");
+          rc.Prepare("SELECT term FROM msg_fts_vocab WHERE term >= :lo AND term < :hi LIMIT :n");
       st.bind(":lo", lo);
       st.bind(":hi", hi);
       st.bind(":n", kMaxExpansion + 1);
@@ -850,9 +888,8 @@ class SqliteLogStore final : public LogStore, public LogQuery {
       }
       std::string any = "(";
       for (size_t i = 0; i < grams.size(); ++i) any += (i ? " OR " : "") + FtsPhrase(grams[i]);
-      parts.push_back(any + ")");
+      plan.matches.push_back(any + ")");
     }
-    for (size_t i = 0; i < parts.size(); ++i) plan.match += (i ? " AND " : "") + parts[i];
     return plan;
   }
 
@@ -1001,50 +1038,24 @@ class SqliteLogStore final : public LogStore, public LogQuery {
   Status WriteBatch(const std::vector<LogEntry>& batch) {
     try {
       SQLite::Transaction tx(*wdb_);
-      fts_touched_.clear();
       for (const LogEntry& e : batch) WriteEntry(e);
-      // One FTS document per conversation, re-indexed once per batch.
-      for (int64_t conv : fts_touched_) IndexDoc(conv);
       tx.commit();
       return Status::Ok();
     } catch (const std::exception& e) {
       convs_.clear();  // may name rows that were rolled back
       return Status::IOError(std::string("writing ") + std::to_string(batch.size()) +
-                           " log entries failed: " + e.what());
+                             " log entries failed: " + e.what());
     }
   }
 
-  // The FTS document of a conversation: its stored texts in time order, each
-  // followed by "\n" (so that every occurrence of a 1–2 character term
-  // starts some trigram). "" when it has no messages.
-  std::string DocText(int64_t conv) {
-    std::string doc;
-    doc_text_->reset();
-    doc_text_->bind(":c", conv);
-    while (doc_text_->executeStep()) {
-      doc += doc_text_->getColumn(0).getString();
-      doc += '\n';
-    }
-    doc_text_->reset();
-    return doc;
-  }
-
-  void UnindexDoc(int64_t conv) {
-    const std::string doc = DocText(conv);
-    if (doc.empty()) return;
-    del_fts_->reset();
-    del_fts_->bind(":c", conv);
-    del_fts_->bind(":t", doc);
-    del_fts_->exec();
-  }
-
-  void IndexDoc(int64_t conv) {
-    const std::string doc = DocText(conv);
-    if (doc.empty()) return;
-    ins_fts_->reset();
-    ins_fts_->bind(":c", conv);
-    ins_fts_->bind(":t", doc);
-    ins_fts_->exec();
+  // Adds (`st` = ins_fts_) or removes (del_fts_) the FTS document of one
+  // message: its stored text followed by "\n", so that every occurrence of a
+  // 1–2 character term starts some trigram.
+  static void FtsDoc(SQLite::Statement& st, int64_t conv, int64_t ord, const std::string& text) {
+    st.reset();
+    st.bind(":r", FtsRowid(conv, ord));
+    st.bind(":t", text + '\n');
+    st.exec();
   }
 
   void AddFacet(int kind, const std::string& value, int64_t conv) {
@@ -1077,19 +1088,18 @@ class SqliteLogStore final : public LogStore, public LogQuery {
         it = convs_
                  .emplace(e.user, ConvState{find_conv_->getColumn(0).getInt64(),
                                             find_conv_->getColumn(1).getInt64(),
-                                            find_conv_->getColumn(2).getInt64()})
+                                            find_conv_->getColumn(2).getInt64(),
+                                            find_conv_->getColumn(3).getInt64()})
                  .first;
       find_conv_->reset();
     }
-    int64_t conv = 0;
-    if (it != convs_.end() &&
+    int64_t conv = 0, ord = 0;
+    if (it != convs_.end() && it->second.messages < kMaxConversationMessages &&
         (e.staff || (e.at_ms <= it->second.last_ms + kConversationGapMs &&
                      e.at_ms >= it->second.started_ms - kConversationGapMs))) {
       ConvState& cs = it->second;
       conv = cs.id;
-      // First message of this batch for an indexed conversation: take its
-      // document out of the index (it is re-indexed at the end of the batch).
-      if (fts_touched_.insert(conv).second) UnindexDoc(conv);
+      ord = cs.messages++;
       cs.last_ms = std::max(cs.last_ms, e.at_ms);
       cs.started_ms = std::min(cs.started_ms, e.at_ms);
       SQLite::Statement& st = *upd_conv_;
@@ -1114,8 +1124,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
       st.bind(":excerpt", excerpt);
       st.exec();
       conv = wdb_->getLastInsertRowid();
-      convs_[e.user] = ConvState{conv, e.at_ms, e.at_ms};
-      fts_touched_.insert(conv);
+      convs_[e.user] = ConvState{conv, e.at_ms, e.at_ms, 1};
     }
 
     std::optional<int64_t> review;
@@ -1150,7 +1159,9 @@ class SqliteLogStore final : public LogStore, public LogQuery {
       st.bind(":review", *review);
     else
       st.bind(":review");
+    st.bind(":ord", ord);
     st.exec();
+    FtsDoc(*ins_fts_, conv, ord, text);
 
     if (!e.intent.empty()) AddFacet(kFacetIntent, e.intent, conv);
     for (const std::string& p : e.programs)
@@ -1164,12 +1175,13 @@ class SqliteLogStore final : public LogStore, public LogQuery {
   }
 
   // Deletes messages before `cutoff_ms`, conversations left without
-  // messages, and review groups last seen before it; re-indexes the
-  // conversations that lost only their oldest messages. Works in chunks of
+  // messages, and review groups last seen before it, with the messages' FTS
+  // documents. Works in chunks of
   // conversations, one transaction each. Writer thread only.
   int64_t DeleteOld(SQLite::Database& db, int64_t cutoff_ms) {
     int64_t deleted = 0;
     SQLite::Statement pick(db, "SELECT DISTINCT conv FROM messages WHERE at_ms < :c LIMIT 500");
+    SQLite::Statement old_msgs(db, "SELECT ord, text FROM messages WHERE conv = :v AND at_ms < :c");
     SQLite::Statement del_msgs(db, "DELETE FROM messages WHERE conv = :v AND at_ms < :c");
     SQLite::Statement left(db, "SELECT min(at_ms) FROM messages WHERE conv = :v");
     SQLite::Statement del_facets(db, "DELETE FROM conv_facets WHERE conv = :v");
@@ -1184,7 +1196,13 @@ class SqliteLogStore final : public LogStore, public LogQuery {
       if (convs.empty()) break;
       SQLite::Transaction tx(db);
       for (int64_t conv : convs) {
-        UnindexDoc(conv);
+        old_msgs.reset();
+        old_msgs.bind(":v", conv);
+        old_msgs.bind(":c", cutoff_ms);
+        while (old_msgs.executeStep())
+          FtsDoc(*del_fts_, conv, old_msgs.getColumn(0).getInt64(),
+                 old_msgs.getColumn(1).getString());
+        old_msgs.reset();
         del_msgs.reset();
         del_msgs.bind(":v", conv);
         del_msgs.bind(":c", cutoff_ms);
@@ -1199,7 +1217,6 @@ class SqliteLogStore final : public LogStore, public LogQuery {
           trim_conv.bind(":s", *first);
           trim_conv.bind(":v", conv);
           trim_conv.exec();
-          IndexDoc(conv);
         } else {
           del_facets.reset();
           del_facets.bind(":v", conv);
@@ -1233,8 +1250,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
   // Writer thread only.
   std::unique_ptr<SQLite::Database> wdb_;
   std::unique_ptr<SQLite::Statement> ins_msg_, find_conv_, ins_conv_, upd_conv_, ins_facet_,
-      ins_facet_value_, upsert_review_, del_fts_, ins_fts_, doc_text_;
-  std::unordered_set<int64_t> fts_touched_;  // conversations written in this batch
+      ins_facet_value_, upsert_review_, del_fts_, ins_fts_;
   std::unordered_map<std::string, ConvState> convs_;
   std::thread writer_;
 

@@ -148,8 +148,8 @@ TEST_F(LogStoreTest, StoresMaskedTextOnly) {
   // Nothing unmasked anywhere in the file's tables.
   for (const char* sql : {"SELECT count(*) FROM messages WHERE text LIKE '%1234%'",
                           "SELECT count(*) FROM conversations WHERE excerpt LIKE '%1234%'",
-                          "SELECT count(*) FROM conv_fts WHERE conv_fts MATCH 'example'",
-                          "SELECT count(*) FROM conv_fts WHERE conv_fts MATCH '1234'"}) {
+                          "SELECT count(*) FROM msg_fts WHERE msg_fts MATCH 'example'",
+                          "SELECT count(*) FROM msg_fts WHERE msg_fts MATCH '1234'"}) {
     SCOPED_TRACE(sql);
     EXPECT_EQ(db.execAndGet(sql).getInt64(), 0);
   }
@@ -183,31 +183,126 @@ TEST_F(LogStoreTest, EntriesSurviveReopenAndDestructionFlushes) {
   EXPECT_EQ(CountRows("conversations"), 1);
 }
 
-TEST_F(LogStoreTest, SearchIndexHoldsOneDocumentPerConversation) {
-  // Three batches into one conversation: the document is replaced each time,
-  // never duplicated.
+TEST_F(LogStoreTest, SearchIndexHoldsOneDocumentPerMessage) {
+  // Three batches into one conversation: each message is indexed once, under
+  // its conversation's id in the rowid's high bits.
   for (const char* text : {"りんごの質問", "みかんの質問", "ぶどうの質問"}) {
     store_->Append(In("u", kDay0 + CountRows("messages") * kMinute, text));
     ASSERT_TRUE(store_->Flush().ok());
   }
+  ASSERT_EQ(CountRows("conversations"), 1);
   SQLite::Database db((dir_ / "log.sqlite").string(), SQLite::OPEN_READWRITE);
   struct Case {
     const char* term;
     int64_t docs, hits;
   };
-  const Case cases[] = {{"りんご", 1, 1}, {"ぶどう", 1, 1}, {"の質問", 1, 3}, {"質問\n", 1, 3}};
+  const Case cases[] = {{"りんご", 1, 1}, {"ぶどう", 1, 1}, {"の質問", 3, 3}, {"質問\n", 3, 3}};
   for (const Case& c : cases) {
     SCOPED_TRACE(c.term);
     const std::string term = c.term;
-    SQLite::Statement st(db, "SELECT doc, cnt FROM conv_fts_vocab WHERE term = :t");
+    SQLite::Statement st(db, "SELECT doc, cnt FROM msg_fts_vocab WHERE term = :t");
     st.bind(":t", term);
     ASSERT_TRUE(st.executeStep());
     EXPECT_EQ(st.getColumn(0).getInt64(), c.docs);
     EXPECT_EQ(st.getColumn(1).getInt64(), c.hits);
   }
-  db.exec("INSERT INTO conv_fts(conv_fts, rank) VALUES('integrity-check', 0)");
+  const int64_t conv = db.execAndGet("SELECT id FROM conversations").getInt64();
+  EXPECT_EQ(
+      db.execAndGet("SELECT group_concat(rowid >> 20) || '/' || group_concat(rowid & 1048575) "
+                    "FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH 'の質問' ORDER BY rowid)")
+          .getString(),
+      std::to_string(conv) + "," + std::to_string(conv) + "," + std::to_string(conv) + "/0,1,2");
+  db.exec("INSERT INTO msg_fts(msg_fts, rank) VALUES('integrity-check', 0)");
   ASSERT_TRUE(store_->DeleteOlderThan(kDay0 + kDayMs).ok());
-  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM conv_fts_vocab").getInt64(), 0);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM msg_fts_vocab").getInt64(), 0);
+}
+
+TEST_F(LogStoreTest, SearchTermsMayBeInDifferentMessagesOfAConversation) {
+  store_->Append(In("a", kDay0, "保育園の申し込み"));
+  store_->Append(Out("a", kDay0 + 1000, "児童扶養手当のご案内です"));
+  store_->Append(In("b", kDay0 + 2000, "保育園のこと"));
+  ASSERT_TRUE(store_->Flush().ok());
+  struct Case {
+    const char* q;
+    int64_t want;
+  };
+  const Case cases[] = {{"保育園 扶養手当", 1}, {"保育園", 2}, {"扶 保", 1},
+                        {"保育園 猫", 0},       {"の", 2},     {"こと 申し込み", 0}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.q);
+    ConversationFilter f;
+    f.q = c.q;
+    auto r = query_->ListConversations(f);
+    ASSERT_TRUE(r.ok()) << r.error();
+    EXPECT_EQ(r->total, c.want);
+  }
+}
+
+TEST_F(LogStoreTest, SchemaOneFileIsMigratedToPerMessageIndex) {
+  store_.reset();
+  fs::remove(dir_ / "log.sqlite");
+  {
+    // A schema-1 file: no ord column, one conv_fts document per conversation.
+    SQLite::Database db((dir_ / "log.sqlite").string(),
+                        SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(
+        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO meta VALUES('schema', '1');"
+        "CREATE TABLE conversations(id INTEGER PRIMARY KEY, user TEXT NOT NULL,"
+        "  started_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,"
+        "  municipality TEXT NOT NULL DEFAULT '', flags INTEGER NOT NULL DEFAULT 0,"
+        "  n_in INTEGER NOT NULL DEFAULT 0, n_out INTEGER NOT NULL DEFAULT 0,"
+        "  excerpt TEXT NOT NULL DEFAULT '', tags TEXT NOT NULL DEFAULT '[]',"
+        "  reviewed_by TEXT NOT NULL DEFAULT '', reviewed_ms INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE messages(id INTEGER PRIMARY KEY, conv INTEGER NOT NULL,"
+        "  at_ms INTEGER NOT NULL, dir INTEGER NOT NULL, text TEXT NOT NULL,"
+        "  municipality TEXT NOT NULL, intent TEXT NOT NULL, confidence REAL NOT NULL,"
+        "  flow TEXT NOT NULL, programs TEXT NOT NULL, flags INTEGER NOT NULL, review INTEGER);"
+        "CREATE VIRTUAL TABLE conv_fts USING fts5(text, content='', tokenize='trigram');"
+        "CREATE VIRTUAL TABLE conv_fts_vocab USING fts5vocab(conv_fts, row);");
+    db.exec(
+        "INSERT INTO conversations(id, user, started_ms, last_ms, n_in, n_out) VALUES"
+        "(7, 'u', " +
+        std::to_string(kDay0) + ", " + std::to_string(kDay0 + 2000) + ", 2, 1)");
+    const char* texts[] = {"りんごの質問", "みかんの答え", "ぶどうの質問"};
+    for (int i = 0; i < 3; ++i)
+      db.exec(
+          "INSERT INTO messages(conv, at_ms, dir, text, municipality, intent, confidence, "
+          "flow, programs, flags) VALUES(7, " +
+          std::to_string(kDay0 + i * 1000) + ", " + std::to_string(i == 1 ? 1 : 0) + ", '" +
+          texts[i] + "', '', '', 0, '', '[]', 0)");
+    db.exec(
+        "INSERT INTO conv_fts(rowid, text) VALUES(7, "
+        "'りんごの質問\nみかんの答え\nぶどうの質問\n')");
+  }
+  Open();
+  struct Case {
+    const char* q;
+    int64_t want;
+  };
+  for (const Case& c : {Case{"みかん", 1}, Case{"りんご ぶどう", 1}, Case{"すいか", 0}}) {
+    SCOPED_TRACE(c.q);
+    ConversationFilter f;
+    f.q = c.q;
+    auto r = query_->ListConversations(f);
+    ASSERT_TRUE(r.ok()) << r.error();
+    EXPECT_EQ(r->total, c.want);
+  }
+  // A new message continues conversation 7 with the next place (3).
+  store_->Append(In("u", kDay0 + 3000, "すいかの質問"));
+  ASSERT_TRUE(store_->Flush().ok());
+  SQLite::Database db((dir_ / "log.sqlite").string());
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(ord) FROM (SELECT ord FROM messages ORDER BY id)")
+                .getString(),
+            "0,1,2,3");
+  EXPECT_EQ(db.execAndGet("SELECT value FROM meta WHERE key = 'schema'").getString(), "2");
+  EXPECT_FALSE(db.tableExists("conv_fts"));
+  ConversationFilter f;
+  f.q = "すいか";
+  EXPECT_EQ(query_->ListConversations(f)->total, 1);
+  // Retention removes the migrated documents too.
+  ASSERT_TRUE(store_->DeleteOlderThan(kDay0 + kDayMs).ok());
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM msg_fts_vocab").getInt64(), 0);
 }
 
 TEST_F(LogStoreTest, ThirtyMinutesOfSilenceStartsANewConversation) {
@@ -246,8 +341,8 @@ TEST_F(LogStoreTest, DeleteOlderThanRemovesOldRowsEverywhere) {
   EXPECT_EQ(CountRows("review_groups"), 0);
   EXPECT_EQ(CountRows("conv_facets WHERE conv NOT IN (SELECT id FROM conversations)"), 0);
   SQLite::Database db((dir_ / "log.sqlite").string());
-  EXPECT_EQ(
-      db.execAndGet("SELECT count(*) FROM conv_fts WHERE conv_fts MATCH '古い質問'").getInt64(), 0);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM msg_fts WHERE msg_fts MATCH '古い質問'").getInt64(),
+            0);
 }
 
 TEST_F(LogStoreTest, RetentionTrimsAConversationAcrossTheCutoff) {
