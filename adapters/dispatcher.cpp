@@ -11,6 +11,7 @@
 #include "adapters/line_messages.h"
 #include "adapters/line_webhook.h"
 #include "adapters/log.h"
+#include "core/thread_name.h"
 #include "core/time.h"
 
 namespace yorisoi::adapters {
@@ -25,8 +26,15 @@ Dispatcher::Dispatcher(DispatcherOptions options, store::Inbox* inbox, EngineFn 
   if (!options_.now_ms) throw std::invalid_argument("Dispatcher: no clock (now_ms) given");
   const int n = options_.workers < 1 ? 1 : options_.workers;
   if (options_.max_in_flight < 1) options_.max_in_flight = 1;
-  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
-  retry_thread_ = std::thread([this] { RetryLoop(); });
+  for (int i = 0; i < n; ++i)
+    workers_.emplace_back([this] {
+      NameThisThread("dispatch");
+      WorkerLoop();
+    });
+  retry_thread_ = std::thread([this] {
+    NameThisThread("dispatch-retry");
+    RetryLoop();
+  });
 }
 
 namespace {
@@ -218,10 +226,11 @@ void Dispatcher::Complete(Work w) {
   const store::InboxEvent& event = w.event;
   const SendResult& result = w.result;
   if (result.outcome == O::kReplied || result.outcome == O::kPushed) {
-  if (options_.loading) options_.loading->Done(event.seq);
-    if (Status s = inbox_->MarkDone(event.seq); !s.ok()) {
-      LogLimited(LogLevel::kError, "dispatcher", "storage", s.message(), options_.now_ms());
-    }
+    if (options_.loading) options_.loading->Done(event.seq);
+    // LINE accepted the answer: the done mark need not be waited for (a
+    // lost one only makes a restart resend it as resumed, never delivered
+    // twice; see store/inbox.h).
+    inbox_->MarkDoneLater(event.seq);
     if (metrics_) {
       metrics_->ObserveDelivery(static_cast<double>(options_.now_ms() - event.received_ms) /
                                 1000.0);
@@ -252,8 +261,8 @@ void Dispatcher::Complete(Work w) {
         Log(LogLevel::kInfo, "dispatcher",
             "event " + std::to_string(event.seq) + ": " + last + ": sending again in " +
                 std::to_string(wait.count()) + " ms");
-        later_.push_back(Later{std::chrono::steady_clock::now() + wait, std::move(w.event),
-                               w.retries + 1});
+        later_.push_back(
+            Later{std::chrono::steady_clock::now() + wait, std::move(w.event), w.retries + 1});
         std::push_heap(later_.begin(), later_.end(), LaterFirst<Later, Later>);
         lock.unlock();
         later_cv_.notify_all();

@@ -5,7 +5,7 @@
 //
 // Per event (a store::InboxEvent whose payload is a LineTask):
 //   pending → engine(incoming) → LINE messages → inbox.MarkSending(messages)
-//           → sender.Send → inbox.MarkDone;
+//           → sender.Send → inbox.MarkDoneLater (rides with the next commit);
 //   sending (after a restart) → resend the stored messages (resumed), the
 //           engine does not run twice.
 // Events with nothing to send (empty reply, unfollow, dummy or absent reply
@@ -72,8 +72,8 @@ struct DispatcherOptions {
   // Called after the engine answered an event (any worker thread; may be
   // empty): the user key, the chat kind ("user", "group", "room"), the LINE
   // id answers go to, and what the engine did (e.g. meta.reminders).
-  std::function<void(const std::string& user, const std::string& chat,
-                     const std::string& push_to, const Meta& meta)>
+  std::function<void(const std::string& user, const std::string& chat, const std::string& push_to,
+                     const Meta& meta)>
       on_answered;
 };
 
@@ -102,7 +102,7 @@ class Dispatcher {
   std::size_t backlog() const;
 
  private:
-  struct Work {  // a finished send to record
+  struct Work {               // a finished send to record
     store::InboxEvent event;  // state kSending, reply = the messages sent
     int retries = 0;          // earlier sends of this event in this run
     SendResult result;

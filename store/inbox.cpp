@@ -1,17 +1,20 @@
 // SQLite implementation of the webhook inbox (store/inbox.h).
 #include "store/inbox.h"
-#include "store/database.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <thread>
 #include <utility>
+
+#include "core/thread_name.h"
+#include "store/database.h"
 
 namespace yorisoi::store {
 namespace {
-
 
 // State values as stored in the `state` column (0 = pending).
 constexpr int kSending = 1;
@@ -47,9 +50,7 @@ void ResetQuietly(SQLite::Statement& st) noexcept {
 
 struct Inbox::Impl {
   Impl(const std::string& path, int ttl_hours)
-      : path(path),
-        db(path, OpenFlags()),
-        ttl_ms(static_cast<int64_t>(ttl_hours) * 3600 * 1000) {
+      : path(path), db(path, OpenFlags()), ttl_ms(static_cast<int64_t>(ttl_hours) * 3600 * 1000) {
     // FULL: an acknowledged event must survive a power loss, not only a
     // crash of the process. Cleared payloads (message text, LINE ids) are
     // overwritten with zeros, not left in free space.
@@ -89,7 +90,8 @@ struct Inbox::Impl {
   // (one fsync) and wakes their callers: group commit, as LevelDB's
   // DBImpl::Write does.
   struct Writer {
-    enum class Kind { kEnqueue, kSending, kDone };
+    // kFlush writes nothing of its own: it commits the deferred done marks.
+    enum class Kind { kEnqueue, kSending, kDone, kFlush };
     explicit Writer(Kind k) : kind(k) {}
     const Kind kind;
     const std::vector<InboxEvent>* events = nullptr;  // kEnqueue
@@ -106,10 +108,18 @@ struct Inbox::Impl {
 
   Status Write(Writer& w);
   void Apply(Writer& w);  // inside a transaction; throws on SQLite errors
-  void CommitBatch(const std::vector<Writer*>& batch);
+  void ApplyDone(int64_t seq);
+  // Returns the status of the done marks `later` (each writer gets its own).
+  Status CommitBatch(const std::vector<Writer*>& batch, const std::vector<int64_t>& later);
+  Status Flush();  // commits the deferred done marks, if any
+  void FlusherLoop();
 
-  std::mutex mu;  // guards `writers` and `last_write`
+  std::mutex mu;  // guards `writers`, `last_write`, `later_done` and `stopping`
   std::deque<Writer*> writers;
+  std::vector<int64_t> later_done;  // MarkDoneLater marks not yet taken by a batch
+  bool stopping = false;
+  std::condition_variable flusher_cv;
+  std::thread flusher;
   std::mutex db_mu;  // guards `db` and the statements
   const std::string path;
   Status last_write = Status::Ok();  // of the last Enqueue/MarkSending/MarkDone
@@ -118,13 +128,32 @@ struct Inbox::Impl {
   std::unique_ptr<SQLite::Statement> insert, sending, done, unfinished, count, contains, purge;
 };
 
+// How long a deferred done mark waits for another write to ride along with
+// before the flusher commits it on its own.
+constexpr auto kFlushDelay = std::chrono::milliseconds(5);
+
 Inbox::Inbox() = default;
-Inbox::~Inbox() = default;
+
+Inbox::~Inbox() {
+  if (!impl_) return;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->stopping = true;
+  }
+  impl_->flusher_cv.notify_one();
+  if (impl_->flusher.joinable()) impl_->flusher.join();
+  impl_->Flush();  // marks made after the flusher's last round
+}
 
 Result<std::unique_ptr<Inbox>> Inbox::Open(const std::string& path, int dedupe_ttl_hours) {
   try {
     std::unique_ptr<Inbox> inbox(new Inbox());
     inbox->impl_ = std::make_unique<Impl>(path, dedupe_ttl_hours);
+    Impl* impl = inbox->impl_.get();
+    impl->flusher = std::thread([impl] {
+      NameThisThread("inbox-flush");
+      impl->FlusherLoop();
+    });
     return inbox;
   } catch (const std::exception& e) {
     return Status::IOError(path + ": " + e.what());
@@ -162,37 +191,57 @@ void Inbox::Impl::Apply(Writer& w) {
       Reset(st);
       break;
     }
-    case Writer::Kind::kDone: {
-      auto& st = *done;
-      Reset(st);
-      st.bind(":seq", static_cast<int64_t>(w.seq));
-      st.exec();
-      Reset(st);
+    case Writer::Kind::kDone:
+      ApplyDone(w.seq);
       break;
-    }
+    case Writer::Kind::kFlush:
+      break;
   }
 }
 
-// Commits `batch` in one transaction. When that fails, each write is tried
-// again in a transaction of its own, so that one bad write fails alone and
-// each caller gets its own status.
-void Inbox::Impl::CommitBatch(const std::vector<Writer*>& batch) {
-  static const char* const kWhat[] = {"enqueue", "mark sending", "mark done"};
+void Inbox::Impl::ApplyDone(int64_t seq) {
+  auto& st = *done;
+  Reset(st);
+  st.bind(":seq", seq);
+  st.exec();
+  Reset(st);
+}
+
+// Commits `batch` and the deferred done marks `later` in one transaction.
+// When that fails, each write is tried again in a transaction of its own
+// (the marks together in one), so that one bad write fails alone and each
+// caller gets its own status; failed marks fail the batch's flush writer and
+// LastWriteStatus().
+Status Inbox::Impl::CommitBatch(const std::vector<Writer*>& batch,
+                                const std::vector<int64_t>& later) {
+  static const char* const kWhat[] = {"enqueue", "mark sending", "mark done", "mark done"};
   std::lock_guard<std::mutex> lock(db_mu);
   auto quiet = [this] {
     ResetQuietly(*insert);
     ResetQuietly(*sending);
     ResetQuietly(*done);
   };
-  if (batch.size() > 1) {
+  if (batch.size() + (later.empty() ? 0 : 1) > 1) {
     try {
       SQLite::Transaction tx(db);
       for (Writer* w : batch) Apply(*w);
+      for (int64_t seq : later) ApplyDone(seq);
       tx.commit();
       for (Writer* w : batch) w->status = Status::Ok();
-      return;
+      return Status::Ok();
     } catch (const std::exception&) {
       quiet();
+    }
+  }
+  Status marks = Status::Ok();
+  if (!later.empty()) {
+    try {
+      SQLite::Transaction tx(db);
+      for (int64_t seq : later) ApplyDone(seq);
+      tx.commit();
+    } catch (const std::exception& e) {
+      quiet();
+      marks = Status::IOError("inbox " + path + ": mark done: " + e.what());
     }
   }
   for (Writer* w : batch) {
@@ -200,13 +249,14 @@ void Inbox::Impl::CommitBatch(const std::vector<Writer*>& batch) {
       SQLite::Transaction tx(db);
       Apply(*w);
       tx.commit();
-      w->status = Status::Ok();
+      w->status = w->kind == Writer::Kind::kFlush ? marks : Status::Ok();
     } catch (const std::exception& e) {
       quiet();
       w->status = Status::IOError("inbox " + path + ": " + kWhat[static_cast<int>(w->kind)] + ": " +
-                                e.what());
+                                  e.what());
     }
   }
+  return marks;
 }
 
 Status Inbox::Impl::Write(Writer& w) {
@@ -214,12 +264,15 @@ Status Inbox::Impl::Write(Writer& w) {
   writers.push_back(&w);
   while (!w.done && &w != writers.front()) w.cv.wait(lock);
   if (w.done) return w.status;
-  // The front writer commits everything queued so far.
+  // The front writer commits everything queued so far, with the deferred
+  // done marks.
   std::vector<Writer*> batch;
   for (auto it = writers.begin(); it != writers.end() && batch.size() < kMaxBatch; ++it)
     batch.push_back(*it);
+  std::vector<int64_t> later;
+  later.swap(later_done);
   lock.unlock();
-  CommitBatch(batch);
+  const Status marks = CommitBatch(batch, later);
   lock.lock();
   for (Writer* x : batch) {
     writers.pop_front();
@@ -227,8 +280,34 @@ Status Inbox::Impl::Write(Writer& w) {
     x->done = true;
     if (x != &w) x->cv.notify_one();
   }
+  if (!marks.ok()) last_write = marks;
   if (!writers.empty()) writers.front()->cv.notify_one();
   return w.status;
+}
+
+Status Inbox::Impl::Flush() {
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (later_done.empty()) return Status::Ok();
+  }
+  Writer w(Writer::Kind::kFlush);
+  return Write(w);
+}
+
+// Commits deferred done marks that no other write took along: waits for a
+// mark, gives other writes kFlushDelay to carry it, then flushes.
+void Inbox::Impl::FlusherLoop() {
+  std::unique_lock<std::mutex> lock(mu);
+  while (true) {
+    flusher_cv.wait(lock, [this] { return stopping || !later_done.empty(); });
+    if (stopping) return;
+    flusher_cv.wait_for(lock, kFlushDelay, [this] { return stopping; });
+    if (stopping) return;
+    if (later_done.empty()) continue;  // another write took them
+    lock.unlock();
+    Flush();
+    lock.lock();
+  }
 }
 
 Result<std::vector<InboxEvent>> Inbox::Enqueue(std::vector<InboxEvent> events, int64_t now_ms) {
@@ -263,12 +342,23 @@ Status Inbox::MarkDone(int64_t seq) {
   return impl_->Write(w);
 }
 
+void Inbox::MarkDoneLater(int64_t seq) {
+  bool first;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    first = impl_->later_done.empty();
+    impl_->later_done.push_back(seq);
+  }
+  if (first) impl_->flusher_cv.notify_one();
+}
+
 Status Inbox::LastWriteStatus() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   return impl_->last_write;
 }
 
 Result<std::vector<InboxEvent>> Inbox::Unfinished() {
+  impl_->Flush();
   std::lock_guard<std::mutex> lock(impl_->db_mu);
   std::vector<InboxEvent> out;
   try {
@@ -295,6 +385,7 @@ Result<std::vector<InboxEvent>> Inbox::Unfinished() {
 }
 
 Result<int64_t> Inbox::CountUnfinished() {
+  impl_->Flush();
   std::lock_guard<std::mutex> lock(impl_->db_mu);
   try {
     auto& st = *impl_->count;
@@ -324,6 +415,7 @@ Result<bool> Inbox::Contains(const std::string& event_id) {
 }
 
 Result<int64_t> Inbox::Purge(int64_t now_ms) {
+  impl_->Flush();
   std::lock_guard<std::mutex> lock(impl_->db_mu);
   try {
     auto& st = *impl_->purge;

@@ -23,6 +23,10 @@
 // in the queue commits every write queued so far in one transaction and wakes
 // the others (group commit), so each call still returns only once its write
 // is durable, and N concurrent writes cost one fsync instead of N.
+// MarkDoneLater does not wait: its mark rides along with the next commit
+// (the inbox's own flusher commits it within a few milliseconds when no
+// other write comes), so answering an event costs one waited-for write
+// (MarkSending) instead of two.
 // Durability: WAL with synchronous=FULL, so a stored event survives a crash
 // of the process or of the machine.
 #pragma once
@@ -65,6 +69,15 @@ class Inbox {
   Status MarkSending(int64_t seq, const std::string& reply);
   // → done; clears payload and reply.
   Status MarkDone(int64_t seq);
+  // The same, without waiting: committed with the next write or by the
+  // flusher within ~kFlushDelay. A crash before that loses only the mark:
+  // the event is `sending` again after the restart and its stored reply is
+  // resent as a resumed send, which the sender never delivers twice (a used
+  // reply token or a repeated X-Line-Retry-Key counts as delivered). Use it
+  // only for an event whose answer LINE accepted. A failed commit is
+  // reported by LastWriteStatus(). Reads below see every mark made before
+  // them.
+  void MarkDoneLater(int64_t seq);
 
   // Health of the inbox's storage (for /healthz): the error of the last
   // write (Enqueue, MarkSending, MarkDone) when it failed, Ok once a later

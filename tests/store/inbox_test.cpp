@@ -2,14 +2,14 @@
 // sending → done walk, and survival across a reopen (restart).
 #include "store/inbox.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
+#include <chrono>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -180,8 +180,9 @@ TEST(Inbox, DoneEventLeavesNoTextOrLineIdInTheFiles) {
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    SQLite::Statement st(db, "SELECT count(*) FROM inbox WHERE payload <> '' OR reply <> '' "
-                             "OR user_key <> ''");
+    SQLite::Statement st(db,
+                         "SELECT count(*) FROM inbox WHERE payload <> '' OR reply <> '' "
+                         "OR user_key <> ''");
     ASSERT_TRUE(st.executeStep());
     EXPECT_EQ(st.getColumn(0).getInt(), 0);
   }
@@ -248,6 +249,74 @@ TEST(Inbox, ConcurrentWritersEachGetTheirOwnResult) {
   auto again = (*inbox)->Enqueue({Ev("id0", "u0"), Ev("id599", "u0")}, 6000);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->empty());
+}
+
+// MarkDoneLater: not waited for, but committed with the next write, by the
+// flusher on its own, before any read, and when the inbox closes.
+TEST(Inbox, DoneLaterIsCommittedWithoutAnotherCall) {
+  TempDir dir;
+  const std::string path = dir.path() + "/inbox.sqlite";
+  auto state_of = [&](int64_t seq) {  // as another process would read it
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    SQLite::Statement st(db, "SELECT state FROM inbox WHERE seq = :s");
+    st.bind(":s", seq);
+    return st.executeStep() ? st.getColumn(0).getInt() : -1;
+  };
+  auto inbox = Inbox::Open(path, 72);
+  ASSERT_TRUE(inbox.ok()) << inbox.error();
+  auto stored =
+      (*inbox)->Enqueue({Ev("a", "u1"), Ev("b", "u2"), Ev("c", "u3"), Ev("d", "u4")}, 1000);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 4u);
+  for (const InboxEvent& e : *stored) ASSERT_TRUE((*inbox)->MarkSending(e.seq, "[]").ok());
+  const int64_t a = (*stored)[0].seq, b = (*stored)[1].seq, c = (*stored)[2].seq,
+                d = (*stored)[3].seq;
+
+  // 1. The flusher commits a mark that nothing else carries.
+  (*inbox)->MarkDoneLater(a);
+  int state = -1;
+  for (int i = 0; i < 400 && (state = state_of(a)) != 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(state, 2) << "not committed within 2 s";
+
+  // 2. A read sees the marks made before it.
+  (*inbox)->MarkDoneLater(b);
+  EXPECT_EQ(*(*inbox)->CountUnfinished(), 2);
+  EXPECT_EQ(state_of(b), 2);
+
+  // 3. Closing the inbox commits the rest; the others stay unfinished.
+  (*inbox)->MarkDoneLater(c);
+  inbox->reset();
+  EXPECT_EQ(state_of(c), 2);
+  EXPECT_EQ(state_of(d), 1);
+  auto reopened = Inbox::Open(path, 72);
+  ASSERT_TRUE(reopened.ok());
+  auto left = (*reopened)->Unfinished();
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(Ids(*left), std::vector<std::string>{"d"});
+  EXPECT_TRUE((*reopened)->LastWriteStatus().ok());
+}
+
+TEST(Inbox, DoneLaterFromManyThreadsWhileOthersWrite) {
+  auto inbox = Inbox::Open(":memory:", 72);
+  ASSERT_TRUE(inbox.ok());
+  std::vector<InboxEvent> events;
+  for (int i = 0; i < 400; ++i) events.push_back(Ev("e" + std::to_string(i), "u"));
+  auto stored = (*inbox)->Enqueue(events, 1000);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 400u);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t i = t; i < stored->size(); i += 4) {
+        EXPECT_TRUE((*inbox)->MarkSending((*stored)[i].seq, "[]").ok());
+        (*inbox)->MarkDoneLater((*stored)[i].seq);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(*(*inbox)->CountUnfinished(), 0);
+  EXPECT_TRUE((*inbox)->LastWriteStatus().ok());
 }
 
 }  // namespace
