@@ -14,6 +14,7 @@
 #include <cstring>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "store/database.h"
 
@@ -287,6 +288,14 @@ class SqliteHandoffStore final : public HandoffStore {
   }
 
   Status SetContact(const std::string& user, const std::string& line_id, int64_t now_ms) override {
+    const size_t id_hash = std::hash<std::string>{}(line_id);  // no LINE id kept in memory
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = contacts_written_.find(user);
+      if (it != contacts_written_.end() && it->second.id_hash == id_hash &&
+          now_ms >= it->second.at_ms && now_ms - it->second.at_ms < kContactRefreshMs)
+        return Status::Ok();
+    }
     const std::string sealed = Seal(key_, line_id);
     if (sealed.empty()) return Status::IOError(path_ + ": cannot encrypt a contact");
     return Locked<bool>([&]() -> Result<bool> {
@@ -298,6 +307,8 @@ class SqliteHandoffStore final : public HandoffStore {
              st.bind(":s", sealed.data(), static_cast<int>(sealed.size()));
              st.bind(":t", now_ms);
              st.exec();
+             if (contacts_written_.size() >= kMaxContactsRemembered) contacts_written_.clear();
+             contacts_written_[user] = Written{id_hash, now_ms};
              return true;
            })
         .status();
@@ -322,6 +333,7 @@ class SqliteHandoffStore final : public HandoffStore {
              SQLite::Statement c(db_, "DELETE FROM contacts WHERE updated_ms < :b");
              c.bind(":b", before_ms);
              c.exec();
+             contacts_written_.clear();  // purged ones must be written again
              SQLite::Statement h(db_,
                                  "DELETE FROM handoffs WHERE state = 'released' AND "
                                  "released_ms < :b");
@@ -370,10 +382,19 @@ class SqliteHandoffStore final : public HandoffStore {
     st.exec();
   }
 
+  // The contacts written lately (guarded by mu_): SetContact skips a write
+  // that would store the same contact again within kContactRefreshMs.
+  struct Written {
+    size_t id_hash;
+    int64_t at_ms;
+  };
+  static constexpr size_t kMaxContactsRemembered = 100'000;
+
   std::string path_;
   Key key_;
   std::mutex mu_;
   SQLite::Database db_;
+  std::unordered_map<std::string, Written> contacts_written_;
 };
 
 }  // namespace

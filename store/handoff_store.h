@@ -86,8 +86,13 @@ class HandoffStore {
   virtual Result<HandoffSummary> Summarize(int64_t from_ms, int64_t to_ms,
                                            const std::string& municipality) = 0;
 
+  // Remembers where to reach `user`. Called for every answered one-to-one
+  // message, so it writes only when the contact is new, changed, purged, or
+  // last written kContactRefreshMs or more ago (its updated_ms, which
+  // retention purges by, then lags by at most that).
   virtual Status SetContact(const std::string& user, const std::string& line_id,
                             int64_t now_ms) = 0;
+  static constexpr int64_t kContactRefreshMs = 60LL * 60 * 1000;
   // nullopt when unknown (never wrote in a one-to-one chat, or purged).
   virtual Result<std::optional<std::string>> Contact(const std::string& user) = 0;
   // Drops contacts not updated since `before_ms` and handoffs released

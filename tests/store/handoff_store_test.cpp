@@ -3,6 +3,7 @@
 // parent, the summary for statistics, and contacts encrypted at rest.
 #include "store/handoff_store.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -124,6 +125,38 @@ TEST(HandoffStore, ContactsAreEncryptedAtRestAndPurged) {
   }
   auto s3 = Open(other.path());
   EXPECT_EQ(s3->Contact("u9").status().code(), StatusCode::kCorruption);
+}
+
+// SetContact runs for every answered message: it writes only a new contact,
+// once an hour, and again after a purge.
+TEST(HandoffStore, ContactIsWrittenOnceAnHourAndAgainAfterAPurge) {
+  test_util::TempDir dir("yorisoi-handoff");
+  auto s = Open(dir.path());
+  auto updated = [&] {
+    SQLite::Database db(dir.path() + "/handoff.sqlite");
+    SQLite::Statement st(db, "SELECT updated_ms FROM contacts WHERE user = 'u1'");
+    return st.executeStep() ? st.getColumn(0).getInt64() : int64_t{-1};
+  };
+  const int64_t hour = HandoffStore::kContactRefreshMs;
+  struct Step {
+    int64_t at;
+    bool purge_before;
+    int64_t want_updated;
+  };
+  const Step steps[] = {
+      {kT0, false, kT0},                             // new
+      {kT0 + kMin, false, kT0},                      // the same within the hour: no write
+      {kT0 + hour - 1, false, kT0},                  //
+      {kT0 + hour, false, kT0 + hour},               // an hour later: refreshed
+      {kT0 + hour + kMin, true, kT0 + hour + kMin},  // purged meanwhile: written again
+  };
+  for (const Step& st : steps) {
+    SCOPED_TRACE(st.at - kT0);
+    if (st.purge_before) ASSERT_TRUE(s->Purge(st.at).ok());
+    ASSERT_TRUE(s->SetContact("u1", "U0123", st.at).ok());
+    EXPECT_EQ(updated(), st.want_updated);
+    EXPECT_EQ(s->Contact("u1")->value_or(""), "U0123");
+  }
 }
 
 }  // namespace
