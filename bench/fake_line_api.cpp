@@ -1,7 +1,10 @@
 // A fast fake LINE Messaging API for load tests: answers every POST with 200
 // "{}" (as /v2/bot/message/reply and /push do), counts them per path, and
-// serves GET /stats as JSON. Never the bottleneck: async Beast, N threads,
-// keep-alive, no parsing of bodies.
+// serves GET /stats as JSON. Like LINE, it accepts each reply token once
+// (a reuse gets 400 "Invalid reply token") and each push X-Line-Retry-Key
+// once (a repeat gets 409); those repeats are counted apart, so "reply +
+// push" is the number of answers delivered, each once. Never the
+// bottleneck: async Beast, N threads, keep-alive.
 //   yorisoi_fake_line_api PORT [THREADS]
 // clang-format off
 // Asio 1.74's awaitable.hpp uses std::exchange without including <utility>.
@@ -15,8 +18,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -27,7 +33,16 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-std::atomic<long long> g_reply{0}, g_push{0}, g_other{0};
+std::atomic<long long> g_reply{0}, g_push{0}, g_other{0}, g_reply_repeat{0}, g_push_repeat{0};
+std::mutex g_seen_mu;
+std::unordered_set<std::string> g_seen;  // reply tokens and retry keys used
+
+// Whether `key` of `kind` is new (and remembers it); no key is always new.
+bool FirstUse(const char* kind, const std::string& key) {
+  if (key.empty()) return true;
+  std::lock_guard<std::mutex> lock(g_seen_mu);
+  return g_seen.insert(kind + key).second;
+}
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -52,19 +67,37 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::string target(req_.target());
     if (req_.method() == http::verb::get && target == "/stats") {
       res_.result(http::status::ok);
-      res_.body() = "{\"reply\":" + std::to_string(g_reply.load()) +
-                    ",\"push\":" + std::to_string(g_push.load()) +
-                    ",\"other\":" + std::to_string(g_other.load()) + "}";
+      res_.body() = nlohmann::json{{"reply", g_reply.load()},
+                                   {"push", g_push.load()},
+                                   {"other", g_other.load()},
+                                   {"reply_repeat", g_reply_repeat.load()},
+                                   {"push_repeat", g_push_repeat.load()}}
+                        .dump();
     } else {
+      res_.result(http::status::ok);
+      res_.body() = "{}";
       if (target == "/v2/bot/message/reply") {
-        ++g_reply;
+        const nlohmann::json body = nlohmann::json::parse(req_.body(), nullptr, false);
+        const std::string token =
+            body.is_object() ? body.value("replyToken", std::string()) : std::string();
+        if (FirstUse("reply:", token)) {
+          ++g_reply;
+        } else {
+          ++g_reply_repeat;
+          res_.result(http::status::bad_request);
+          res_.body() = R"({"message":"Invalid reply token"})";
+        }
       } else if (target == "/v2/bot/message/push") {
-        ++g_push;
+        if (FirstUse("push:", std::string(req_["X-Line-Retry-Key"]))) {
+          ++g_push;
+        } else {
+          ++g_push_repeat;
+          res_.result(http::status::conflict);
+          res_.body() = R"({"message":"The retry key is already accepted"})";
+        }
       } else {
         ++g_other;
       }
-      res_.result(http::status::ok);
-      res_.body() = "{}";
     }
     res_.prepare_payload();
     http::async_write(stream_, res_,
