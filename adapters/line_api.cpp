@@ -60,7 +60,8 @@ Result<Base> ParseBase(const std::string& url, const char* what) {
   }
   if (!b.host.empty() && b.host.front() == '[') b.host = b.host.substr(1, b.host.size() - 2);
   if (!b.tls && !Loopback(b.host))
-    return Status::InvalidArgument(std::string(what) + ": plain http is only allowed for loopback hosts");
+    return Status::InvalidArgument(std::string(what) +
+                                   ": plain http is only allowed for loopback hosts");
   return b;
 }
 
@@ -79,6 +80,10 @@ LineApiOptions LineApiOptionsFor(const std::string& api_base, const std::string&
 struct LineApi::Impl {
   LineApiOptions options;
   Base api, data;
+  // The TLS client context, built once: loading the system trust store
+  // costs milliseconds of CPU (it used to be loaded for every call, also for
+  // plain http). Only read after Create, so shared by concurrent calls.
+  std::unique_ptr<ssl::context> tls;
 };
 
 LineApi::LineApi(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -94,6 +99,15 @@ Result<std::unique_ptr<LineApi>> LineApi::Create(LineApiOptions options) {
   impl->options = std::move(options);
   impl->api = *api;
   impl->data = *data;
+  if (api->tls || data->tls) {
+    try {
+      impl->tls = std::make_unique<ssl::context>(ssl::context::tls_client);
+      impl->tls->set_default_verify_paths();
+      impl->tls->set_verify_mode(ssl::verify_peer);
+    } catch (const std::exception& e) {
+      return Status::Unavailable(std::string("TLS setup failed: ") + e.what());
+    }
+  }
   return std::unique_ptr<LineApi>(new LineApi(std::move(impl)));
 }
 
@@ -114,9 +128,6 @@ ApiResponse LineApi::Call(const std::string& method, const std::string& path, st
   req.prepare_payload();
 
   net::io_context ioc;
-  ssl::context ctx(ssl::context::tls_client);
-  ctx.set_default_verify_paths();
-  ctx.set_verify_mode(ssl::verify_peer);
   tcp::resolver resolver(ioc);
   beast::tcp_stream tcp_stream(ioc);
   std::optional<beast::ssl_stream<beast::tcp_stream&>> tls;
@@ -146,7 +157,7 @@ ApiResponse LineApi::Call(const std::string& method, const std::string& path, st
       if (ec2) return fail(ec2);
       tcp_stream.expires_after(timeout);
       if (!b.tls) return http::async_write(tcp_stream, req, on_write);
-      tls.emplace(tcp_stream, ctx);
+      tls.emplace(tcp_stream, *impl_->tls);
       if (!SSL_set_tlsext_host_name(tls->native_handle(), b.host.c_str()))
         return fail(net::error::invalid_argument);
       tls->set_verify_callback(ssl::host_name_verification(b.host));

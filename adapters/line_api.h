@@ -11,7 +11,8 @@
 //   GET  {api}/v2/bot/user/all/richmenu            → {"richMenuId"}
 //   GET  {api}/v2/bot/richmenu/{id}                → the rich menu object
 //
-// https verifies the certificate chain and host name; plain http only for
+// https verifies the certificate chain and host name (one TLS context with
+// the system trust store, loaded once by Create); plain http only for
 // loopback hosts (tests). Thread-safe (no shared mutable state).
 #pragma once
 
@@ -46,7 +47,8 @@ struct ApiResponse {
 class LineApi {
  public:
   // Errors: a base that is not http(s)://host[:port][/path], or plain http
-  // to a non-loopback host.
+  // to a non-loopback host (InvalidArgument); a TLS setup failure
+  // (Unavailable).
   static Result<std::unique_ptr<LineApi>> Create(LineApiOptions options);
   ~LineApi();
 

@@ -5,11 +5,15 @@
 #include <vector>
 
 #include "adapters/line_webhook.h"
+#include "core/thread_name.h"
 
 namespace yorisoi::adapters {
 
 LoadingIndicator::LoadingIndicator(std::chrono::milliseconds delay, StartFn start)
-    : delay_(delay), start_(std::move(start)), thread_([this] { Loop(); }) {}
+    : delay_(delay), start_(std::move(start)), thread_([this] {
+        NameThisThread("loading");
+        Loop();
+      }) {}
 
 LoadingIndicator::~LoadingIndicator() {
   {

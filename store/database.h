@@ -12,7 +12,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sys/stat.h>
 
+#include <memory>
 #include <string>
+#include <unordered_map>
 
 namespace yorisoi::store {
 
@@ -45,5 +47,53 @@ inline void ConfigureDatabase(SQLite::Database& db, const std::string& path,
   db.exec(o.sync == DatabaseOptions::Sync::kFull ? "PRAGMA synchronous=FULL"
                                                  : "PRAGMA synchronous=NORMAL");
 }
+
+// Prepared statements kept for the life of one connection, one per SQL text:
+// SQLiteCpp compiles a Statement when it is constructed, which costs more
+// than running the small statements a store uses per message. Not
+// thread-safe: use it under the connection's mutex. The returned handle
+// resets the statement and clears its bindings when it goes out of scope,
+// so no statement keeps a read snapshot open between calls. Throws
+// SQLite::Exception like SQLiteCpp (a bad SQL text is not cached).
+class StatementCache {
+ public:
+  class Handle {
+   public:
+    explicit Handle(SQLite::Statement& st) : st_(&st) {}
+    Handle(Handle&& o) noexcept : st_(o.st_) { o.st_ = nullptr; }
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+    Handle& operator=(Handle&&) = delete;
+    ~Handle() {
+      if (st_ == nullptr) return;
+      st_->tryReset();
+      try {
+        st_->clearBindings();  // sqlite3_clear_bindings cannot fail
+      } catch (...) {
+      }
+    }
+    SQLite::Statement& operator*() const { return *st_; }
+    SQLite::Statement* operator->() const { return st_; }
+
+   private:
+    SQLite::Statement* st_;
+  };
+
+  Handle Get(SQLite::Database& db, const std::string& sql) {
+    auto& st = statements_[sql];
+    if (!st) {
+      try {
+        st = std::make_unique<SQLite::Statement>(db, sql);
+      } catch (...) {
+        statements_.erase(sql);
+        throw;
+      }
+    }
+    return Handle(*st);
+  }
+
+ private:
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
 
 }  // namespace yorisoi::store

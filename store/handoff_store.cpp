@@ -143,9 +143,10 @@ class SqliteHandoffStore final : public HandoffStore {
     return Locked<Handoff>([&]() -> Result<Handoff> {
       SQLite::Transaction tx(db_);
       if (auto open = OpenOf(user)) return *open;
-      SQLite::Statement st(db_,
-                           "INSERT INTO handoffs(user, municipality, state, during_hours, "
-                           "requested, requested_ms) VALUES(:u, :m, 'waiting', :h, 1, :t)");
+      auto st_h = stmts_.Get(db_,
+                             "INSERT INTO handoffs(user, municipality, state, during_hours, "
+                             "requested, requested_ms) VALUES(:u, :m, 'waiting', :h, 1, :t)");
+      SQLite::Statement& st = *st_h;
       st.bind(":u", user);
       st.bind(":m", municipality);
       st.bind(":h", during_hours ? 1 : 0);
@@ -167,10 +168,11 @@ class SqliteHandoffStore final : public HandoffStore {
         return Status::AlreadyExists(open->taken_by + " is already answering this parent");
       int64_t id = 0;
       if (open) {
-        SQLite::Statement st(db_,
-                             "UPDATE handoffs SET state = 'active', taken_ms = CASE WHEN "
-                             "taken_ms = 0 THEN :t ELSE taken_ms END, taken_by = :s, "
-                             "expires_ms = :e WHERE id = :id");
+        auto st_h = stmts_.Get(db_,
+                               "UPDATE handoffs SET state = 'active', taken_ms = CASE WHEN "
+                               "taken_ms = 0 THEN :t ELSE taken_ms END, taken_by = :s, "
+                               "expires_ms = :e WHERE id = :id");
+        SQLite::Statement& st = *st_h;
         st.bind(":t", now_ms);
         st.bind(":s", staff);
         st.bind(":e", now_ms + ttl_ms);
@@ -178,10 +180,11 @@ class SqliteHandoffStore final : public HandoffStore {
         st.exec();
         id = open->id;
       } else {
-        SQLite::Statement st(db_,
-                             "INSERT INTO handoffs(user, municipality, state, during_hours, "
-                             "requested, requested_ms, taken_ms, taken_by, expires_ms) "
-                             "VALUES(:u, '', 'active', 1, 0, :t, :t, :s, :e)");
+        auto st_h = stmts_.Get(db_,
+                               "INSERT INTO handoffs(user, municipality, state, during_hours, "
+                               "requested, requested_ms, taken_ms, taken_by, expires_ms) "
+                               "VALUES(:u, '', 'active', 1, 0, :t, :t, :s, :e)");
+        SQLite::Statement& st = *st_h;
         st.bind(":u", user);
         st.bind(":t", now_ms);
         st.bind(":s", staff);
@@ -221,9 +224,10 @@ class SqliteHandoffStore final : public HandoffStore {
 
   Status RecordStaffReply(const std::string& user, int64_t now_ms) override {
     return Locked<bool>([&]() -> Result<bool> {
-             SQLite::Statement st(db_,
-                                  "UPDATE handoffs SET first_reply_ms = :t WHERE user = :u AND "
-                                  "state != 'released' AND first_reply_ms = 0");
+             auto st_h = stmts_.Get(db_,
+                                    "UPDATE handoffs SET first_reply_ms = :t WHERE user = :u AND "
+                                    "state != 'released' AND first_reply_ms = 0");
+             SQLite::Statement& st = *st_h;
              st.bind(":t", now_ms);
              st.bind(":u", user);
              st.exec();
@@ -236,9 +240,10 @@ class SqliteHandoffStore final : public HandoffStore {
     if (!state.empty() && state != "waiting" && state != "active" && state != "released")
       return Status::InvalidArgument("state: one of waiting, active, released");
     return Locked<std::vector<Handoff>>([&]() -> Result<std::vector<Handoff>> {
-      SQLite::Statement st(db_, std::string("SELECT ") + kColumns + " FROM handoffs WHERE " +
-                                    (state.empty() ? "state != 'released'" : "state = :s") +
-                                    " ORDER BY requested_ms DESC, id DESC LIMIT :n");
+      auto st_h = stmts_.Get(db_, std::string("SELECT ") + kColumns + " FROM handoffs WHERE " +
+                                      (state.empty() ? "state != 'released'" : "state = :s") +
+                                      " ORDER BY requested_ms DESC, id DESC LIMIT :n");
+      SQLite::Statement& st = *st_h;
       if (!state.empty()) st.bind(":s", state);
       st.bind(":n", std::clamp(limit, 1, 500));
       std::vector<Handoff> out;
@@ -249,7 +254,8 @@ class SqliteHandoffStore final : public HandoffStore {
 
   Result<int64_t> CountWaiting() override {
     return Locked<int64_t>([&]() -> Result<int64_t> {
-      SQLite::Statement st(db_, "SELECT count(*) FROM handoffs WHERE state = 'waiting'");
+      auto st_h = stmts_.Get(db_, "SELECT count(*) FROM handoffs WHERE state = 'waiting'");
+      SQLite::Statement& st = *st_h;
       st.executeStep();
       return st.getColumn(0).getInt64();
     });
@@ -259,10 +265,11 @@ class SqliteHandoffStore final : public HandoffStore {
                                    const std::string& municipality) override {
     return Locked<HandoffSummary>([&]() -> Result<HandoffSummary> {
       HandoffSummary s;
-      SQLite::Statement st(db_,
-                           "SELECT requested, requested_ms, first_reply_ms, user FROM handoffs "
-                           "WHERE requested_ms BETWEEN :f AND :t AND (:m = '' OR "
-                           "municipality = :m)");
+      auto st_h = stmts_.Get(db_,
+                             "SELECT requested, requested_ms, first_reply_ms, user FROM handoffs "
+                             "WHERE requested_ms BETWEEN :f AND :t AND (:m = '' OR "
+                             "municipality = :m)");
+      SQLite::Statement& st = *st_h;
       st.bind(":f", from_ms);
       st.bind(":t", to_ms);
       st.bind(":m", municipality);
@@ -299,10 +306,11 @@ class SqliteHandoffStore final : public HandoffStore {
     const std::string sealed = Seal(key_, line_id);
     if (sealed.empty()) return Status::IOError(path_ + ": cannot encrypt a contact");
     return Locked<bool>([&]() -> Result<bool> {
-             SQLite::Statement st(db_,
-                                  "INSERT INTO contacts(user, sealed, updated_ms) VALUES(:u, :s, "
-                                  ":t) ON CONFLICT(user) DO UPDATE SET sealed = :s, "
-                                  "updated_ms = :t");
+             auto st_h = stmts_.Get(db_,
+                                    "INSERT INTO contacts(user, sealed, updated_ms) VALUES(:u, :s, "
+                                    ":t) ON CONFLICT(user) DO UPDATE SET sealed = :s, "
+                                    "updated_ms = :t");
+             SQLite::Statement& st = *st_h;
              st.bind(":u", user);
              st.bind(":s", sealed.data(), static_cast<int>(sealed.size()));
              st.bind(":t", now_ms);
@@ -316,7 +324,8 @@ class SqliteHandoffStore final : public HandoffStore {
 
   Result<std::optional<std::string>> Contact(const std::string& user) override {
     return Locked<std::optional<std::string>>([&]() -> Result<std::optional<std::string>> {
-      SQLite::Statement st(db_, "SELECT sealed FROM contacts WHERE user = :u");
+      auto st_h = stmts_.Get(db_, "SELECT sealed FROM contacts WHERE user = :u");
+      SQLite::Statement& st = *st_h;
       st.bind(":u", user);
       if (!st.executeStep()) return std::optional<std::string>();
       const SQLite::Column c = st.getColumn(0);
@@ -330,13 +339,15 @@ class SqliteHandoffStore final : public HandoffStore {
   Status Purge(int64_t before_ms) override {
     return Locked<bool>([&]() -> Result<bool> {
              SQLite::Transaction tx(db_);
-             SQLite::Statement c(db_, "DELETE FROM contacts WHERE updated_ms < :b");
+             auto c_h = stmts_.Get(db_, "DELETE FROM contacts WHERE updated_ms < :b");
+             SQLite::Statement& c = *c_h;
              c.bind(":b", before_ms);
              c.exec();
              contacts_written_.clear();  // purged ones must be written again
-             SQLite::Statement h(db_,
-                                 "DELETE FROM handoffs WHERE state = 'released' AND "
-                                 "released_ms < :b");
+             auto h_h = stmts_.Get(db_,
+                                   "DELETE FROM handoffs WHERE state = 'released' AND "
+                                   "released_ms < :b");
+             SQLite::Statement& h = *h_h;
              h.bind(":b", before_ms);
              h.exec();
              tx.commit();
@@ -357,25 +368,29 @@ class SqliteHandoffStore final : public HandoffStore {
   }
 
   std::optional<Handoff> OpenOf(const std::string& user) {
-    SQLite::Statement st(db_, std::string("SELECT ") + kColumns +
-                                  " FROM handoffs WHERE user = :u AND state != 'released' "
-                                  "ORDER BY id DESC LIMIT 1");
+    auto st_h = stmts_.Get(db_, std::string("SELECT ") + kColumns +
+                                    " FROM handoffs WHERE user = :u AND state != 'released' "
+                                    "ORDER BY id DESC LIMIT 1");
+    SQLite::Statement& st = *st_h;
     st.bind(":u", user);
     if (!st.executeStep()) return std::nullopt;
     return Row(st);
   }
 
   Handoff ById(int64_t id) {
-    SQLite::Statement st(db_, std::string("SELECT ") + kColumns + " FROM handoffs WHERE id = :id");
+    auto st_h =
+        stmts_.Get(db_, std::string("SELECT ") + kColumns + " FROM handoffs WHERE id = :id");
+    SQLite::Statement& st = *st_h;
     st.bind(":id", id);
     st.executeStep();
     return Row(st);
   }
 
   void ReleaseId(int64_t id, const std::string& by, int64_t at_ms) {
-    SQLite::Statement st(db_,
-                         "UPDATE handoffs SET state = 'released', released_ms = :t, "
-                         "released_by = :b WHERE id = :id");
+    auto st_h = stmts_.Get(db_,
+                           "UPDATE handoffs SET state = 'released', released_ms = :t, "
+                           "released_by = :b WHERE id = :id");
+    SQLite::Statement& st = *st_h;
     st.bind(":t", at_ms);
     st.bind(":b", by);
     st.bind(":id", id);
@@ -394,6 +409,7 @@ class SqliteHandoffStore final : public HandoffStore {
   Key key_;
   std::mutex mu_;
   SQLite::Database db_;
+  StatementCache stmts_;  // guarded by mu_
   std::unordered_map<std::string, Written> contacts_written_;
 };
 

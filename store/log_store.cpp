@@ -57,6 +57,11 @@ constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
 constexpr int64_t kJstOffsetMs = 9LL * 60 * 60 * 1000;
 constexpr int64_t kHourMs = 60LL * 60 * 1000;
 constexpr size_t kMaxBatch = 2000;
+// The writer lets entries gather this long before it commits them (unless a
+// Flush, a job or a full batch is waiting): one commit per batch instead of
+// one per message under load, each rewriting the same table, index and FTS
+// pages in the WAL.
+constexpr auto kGatherFor = std::chrono::milliseconds(10);
 constexpr size_t kMaxQueue = 200000;  // beyond this Append drops (and counts) entries
 constexpr size_t kExcerptChars = 80;
 constexpr int kSchemaVersion = 2;
@@ -402,6 +407,8 @@ class SqliteLogStore final : public LogStore, public LogQuery {
         return;
       }
       queue_.push_back(std::move(entry));
+      // The writer waits for a first entry, then for a full batch.
+      if (queue_.size() != 1 && queue_.size() != kMaxBatch) return;
     }
     wake_.notify_one();
   }
@@ -409,8 +416,10 @@ class SqliteLogStore final : public LogStore, public LogQuery {
   Status Flush() override {
     std::unique_lock lk(mu_);
     const uint64_t target = appended_;
+    ++flushing_;
     wake_.notify_one();
     done_.wait(lk, [&] { return processed_ >= target || writer_exited_; });
+    --flushing_;
     Status s = last_error_;
     last_error_ = Status::Ok();
     if (s.ok() && dropped_ > reported_dropped_) {
@@ -1001,6 +1010,10 @@ class SqliteLogStore final : public LogStore, public LogQuery {
         std::unique_lock lk(mu_);
         wake_.wait_for(lk, std::chrono::seconds(1),
                        [&] { return stop_ || !queue_.empty() || !jobs_.empty(); });
+        if (!queue_.empty())
+          wake_.wait_for(lk, kGatherFor, [&] {
+            return stop_ || flushing_ > 0 || !jobs_.empty() || queue_.size() >= kMaxBatch;
+          });
         const size_t n = std::min(queue_.size(), kMaxBatch);
         batch.reserve(n);
         for (size_t i = 0; i < n; ++i) {
@@ -1246,6 +1259,7 @@ class SqliteLogStore final : public LogStore, public LogQuery {
   uint64_t appended_ = 0, processed_ = 0, dropped_ = 0, reported_dropped_ = 0;
   Status last_error_;
   bool stop_ = false, writer_exited_ = false;
+  int flushing_ = 0;  // Flush() callers waiting: the writer does not gather
 
   // Writer thread only.
   std::unique_ptr<SQLite::Database> wdb_;

@@ -4,7 +4,9 @@
 // numbers, postal codes, card-like numbers) BEFORE it is stored.
 //
 // Thread-safety: Append() may be called from any thread; it queues and a
-// background writer commits in batches (so the webhook path is not slowed).
+// background writer commits in batches, gathering entries for up to 10 ms (so
+// the answering path is not slowed and a burst costs one commit, not one per
+// message); Flush() does not wait for the gathering.
 // Queries are thread-safe. Implemented with SQLite (WAL) in log_store.cpp;
 // another database can replace it behind this interface.
 #pragma once
