@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "dialogs/flows.h"
 #include "core/time.h"
+#include "dialogs/flows.h"
 #include "dialogs/reminders.h"
 #include "knowledge/calc/calc.h"
 
@@ -63,19 +63,17 @@ std::string RefineFacet(const Ctx& c, const std::string& intent, const kb::Progr
       intent == "program.loan" || intent == "program.related")
     return intent;
   const bool general = intent.empty() || intent == "program.overview" ||
-                       intent == "program.window" ||
-                       intent == "program.apply" || intent == "program.amount" ||
-                       intent == "program.eligibility" || intent == "program.documents" ||
-                       intent == "program.payment_date";
+                       intent == "program.window" || intent == "program.apply" ||
+                       intent == "program.amount" || intent == "program.eligibility" ||
+                       intent == "program.documents" || intent == "program.payment_date";
   if (!general) return intent;
   if (Says(c, {"現況届", "げんきょう", "更新", "毎年の届"})) return "program.renewal";
-  if (!p.reduction.empty() &&
-      Says(c, {"減額", "減る", "へる", "減って", "減ら", "一部支給停止", "適用除外", "5年たつ",
-               "5年経", "7年"}))
+  if (!p.reduction.empty() && Says(c, {"減額", "減る", "へる", "減って", "減ら", "一部支給停止",
+                                       "適用除外", "5年たつ", "5年経", "7年"}))
     return "program.reduction";
   if (!p.loan.empty() &&
-      Says(c, {"利子", "利息", "金利", "無利子", "返済", "償還", "免除", "返さ", "かえさ",
-               "返還", "限度額", "借りれる", "借りられる", "借りたら", "いくらまで", "上限"}))
+      Says(c, {"利子", "利息", "金利", "無利子", "返済", "償還", "免除", "返さ", "かえさ", "返還",
+               "限度額", "借りれる", "借りられる", "借りたら", "いくらまで", "上限"}))
     return "program.loan";
   if (Says(c, {"関連する制度", "関係する制度", "ほかの制度", "他の制度", "一緒に使える",
                "あわせて使える", "併用"}))
@@ -97,7 +95,8 @@ std::string PaymentLine(const Ctx& c, const kb::Program& p) {
     if (s.day == 0) {
       if (k == 0) continue;  // this month's day is unknown: it may be past
       std::string line = "次の支給月は" + std::to_string(m) + "月です";
-      if (y != c.today.year) line = "次の支給月は" + std::to_string(y) + "年" + std::to_string(m) + "月です";
+      if (y != c.today.year)
+        line = "次の支給月は" + std::to_string(y) + "年" + std::to_string(m) + "月です";
       return line + "（支給日はお住まいの市区町村によって違います）。";
     }
     const Date nominal{y, m, s.day};
@@ -109,12 +108,17 @@ std::string PaymentLine(const Ctx& c, const kb::Program& p) {
     line += DayWithWeekday(d) + "です";
     if (d != nominal) {
       std::string why;
-      if (auto h = c.kb.calendar().HolidayName(nominal)) why = "祝日（" + *h + "）";
-      else if (nominal.Weekday() == 0) why = "日曜日";
-      else if (nominal.Weekday() == 6) why = "土曜日";
-      else why = "金融機関の休業日";
-      line += "（" + std::to_string(nominal.month) + "月" + std::to_string(nominal.day) +
-              "日が" + why + "のため、" + (s.shift == "before" ? "直前の金融機関営業日" : "直後の金融機関営業日") + "）";
+      if (auto h = c.kb.calendar().HolidayName(nominal))
+        why = "祝日（" + *h + "）";
+      else if (nominal.Weekday() == 0)
+        why = "日曜日";
+      else if (nominal.Weekday() == 6)
+        why = "土曜日";
+      else
+        why = "金融機関の休業日";
+      line += "（" + std::to_string(nominal.month) + "月" + std::to_string(nominal.day) + "日が" +
+              why + "のため、" +
+              (s.shift == "before" ? "直前の金融機関営業日" : "直後の金融機関営業日") + "）";
     }
     return line + "。";
   }
@@ -167,7 +171,8 @@ std::optional<int> ChildCount(const Ctx& c) {
   if (c.u->entities.child_count && *c.u->entities.child_count >= 1 &&
       *c.u->entities.child_count <= 10)
     return c.u->entities.child_count;
-  if (c.u->entities.child_ages.size() >= 2) return static_cast<int>(c.u->entities.child_ages.size());
+  if (c.u->entities.child_ages.size() >= 2)
+    return static_cast<int>(c.u->entities.child_ages.size());
   return std::nullopt;
 }
 
@@ -194,12 +199,11 @@ std::string ChildTotalLine(const Ctx& c, const kb::Program& p, int n) {
     total += *a3 * (n - 2);
     parts.push_back("第3子以降 " + Yen(*a3) + (n > 3 ? "×" + std::to_string(n - 2) + "人" : ""));
   }
-  std::string line = "子ども" + std::to_string(n) + "人の場合、" + pc->label + "で月額" +
-                     Yen(total) + "です";
+  std::string line =
+      "子ども" + std::to_string(n) + "人の場合、" + pc->label + "で月額" + Yen(total) + "です";
   if (n >= 2) line += "（" + Join(parts, "＋") + "）";
   line += "。";
-  if (p.id == "jido_fuyo_teate")
-    line += "所得によっては一部支給（減額）や支給停止になります。";
+  if (p.id == "jido_fuyo_teate") line += "所得によっては一部支給（減額）や支給停止になります。";
   return line;
 }
 
@@ -220,7 +224,8 @@ std::string AgesTotalLine(const Ctx& c, const kb::Program& p) {
     calc::Child ch;
     // The last day of the previous month, `age` years ago (as the calculator
     // dialog does), a day apart per child.
-    ch.birth_date = Date{c.today.year - ages[i], c.today.month, 1}.AddDays(-1 - static_cast<int>(i));
+    ch.birth_date =
+        Date{c.today.year - ages[i], c.today.month, 1}.AddDays(-1 - static_cast<int>(i));
     h.children.push_back(ch);
     names.push_back({JpDate(ch.birth_date) + "生まれ", std::to_string(ages[i]) + "歳"});
   }
@@ -238,7 +243,7 @@ std::string AgesTotalLine(const Ctx& c, const kb::Program& p) {
     std::string line = "お子さん（" + Join(given, "・") + "）の場合、";
     if (!pr.eligible || pr.breakdown.empty()) {
       line += pr.name + "の支給対象のお子さんはいません";
-      if (!pr.reasons.empty()) line += "（" + relabel(pr.reasons.front()) + "）";
+      if (!pr.reasons.empty()) line += "（" + relabel(calc::ReasonText(pr.reasons.front())) + "）";
       return line + "。";
     }
     std::vector<std::string> parts;
@@ -247,8 +252,8 @@ std::string AgesTotalLine(const Ctx& c, const kb::Program& p) {
     line += pr.name + "は月額" + Yen(pr.monthly) + "です";
     if (parts.size() >= 2 || ages.size() >= 2) line += "（" + Join(parts, "＋") + "）";
     line += "。";
-    for (const std::string& why : pr.reasons)
-      if (why.find("数に含め") != std::string::npos) line += relabel(why);
+    for (const calc::Reason& why : pr.reasons)
+      if (calc::IsChildCountNote(why.code)) line += relabel(calc::ReasonText(why));
     return line;
   }
   return "";

@@ -135,10 +135,17 @@ Date BirthForAge(const Date& today, int age, int k) {
   return first.AddDays(-1 - k);
 }
 
-const char* StatusText(const std::string& s) {
-  if (s == "full") return "全部支給";
-  if (s == "partial") return "一部支給";
-  if (s == "stopped") return "支給停止";
+const char* StatusText(calc::Eligibility s) {
+  switch (s) {
+    case calc::Eligibility::kFull:
+      return "全部支給";
+    case calc::Eligibility::kPartial:
+      return "一部支給";
+    case calc::Eligibility::kStopped:
+      return "支給停止";
+    case calc::Eligibility::kIneligible:
+      break;
+  }
   return "対象外";
 }
 
@@ -156,15 +163,18 @@ struct Computed {
   bool assumed_ages = false;
   bool assumed_years = false;  // 国立市 住宅費助成: years of residence not given
   bool age18 = false;
-  bool rent_known = false;
-  std::vector<std::pair<std::string, std::string>> names;  // "2015年…生まれ" → "10歳"
+  struct Name {
+    std::string born;  // "2015年…生まれ": the invented birth date, as the calculator says it
+    std::string age;   // "10歳"
+    bool assumed = false;
+  };
+  std::vector<Name> names;
 
   std::string Relabel(std::string s) const {
-    for (const auto& [from, to] : names) {
-      Replace(
-          s, from + "のお子さん",
-          to.find("わから") != std::string::npos ? "年齢がわからないお子さん" : to + "のお子さん");
-      Replace(s, from, to);
+    for (const Name& n : names) {
+      Replace(s, n.born + "のお子さん",
+              n.assumed ? "年齢がわからないお子さん" : n.age + "のお子さん");
+      Replace(s, n.born, n.age);
     }
     return s;
   }
@@ -187,7 +197,6 @@ Computed Run(const Ctx& c) {
   // condition (国立市 住宅費助成: 引き続き3年以上) is shown with the amount.
   h.parent.years_resident = 100;
   k.assumed_years = true;
-  k.rent_known = h.parent.rent.has_value();
   k.children = std::max(1, s.child_count.value_or(1));
   std::vector<std::pair<int, bool>> ages;  // age, assumed
   for (int a : s.child_ages) ages.push_back({a, false});
@@ -200,9 +209,10 @@ Computed Run(const Ctx& c) {
     ch.birth_date = BirthForAge(c.today, ages[i].first, static_cast<int>(i));
     h.children.push_back(ch);
     k.age18 |= !ages[i].second && ages[i].first == 18;
-    k.names.push_back(
-        {JpDate(ch.birth_date) + "生まれ", ages[i].second ? "年齢がわからないため小学生として計算"
-                                                          : std::to_string(ages[i].first) + "歳"});
+    k.names.push_back({JpDate(ch.birth_date) + "生まれ",
+                       ages[i].second ? "年齢がわからないため小学生として計算"
+                                      : std::to_string(ages[i].first) + "歳",
+                       ages[i].second});
   }
   k.result = calc::Calculate(h, c.kb);
   // The training grants need course details the dialog does not ask for.
@@ -248,6 +258,19 @@ std::string AsOfText(const kb::Source& src) {
   return d ? JpDate(*d) + "からの額" : std::string();
 }
 
+// Why a program is not paid, in a few words: the income when a reason says it
+// is too high, else the first reason.
+std::string WhyNot(const calc::ProgramResult& pr, const Computed& k) {
+  for (const calc::Reason& r : pr.reasons) {
+    if (!calc::IsIncomeTooHigh(r.code)) continue;
+    return r.code == calc::ReasonCode::kKunitachiIncomeAboveFull
+               ? "所得が児童扶養手当の全部支給の水準以上"
+               : "所得が限度額以上";
+  }
+  if (pr.reasons.empty()) return {};
+  return Truncate(k.Relabel(calc::ReasonText(pr.reasons.front())), 45);
+}
+
 // One line of the summary: the amount or status of one program.
 std::string Row(const calc::ProgramResult& pr, const Computed& k) {
   std::string row = "・" + pr.name + "：";
@@ -270,22 +293,16 @@ std::string Row(const calc::ProgramResult& pr, const Computed& k) {
     row += "対象";
     if (pr.copay == "なし") row += "（医療費の自己負担なし）";
     if (pr.copay == "1割") row += "（医療費の自己負担1割）";
-  } else if (pr.status == "stopped") {
+  } else if (pr.status == calc::Eligibility::kStopped) {
     row += pr.program == "hitorioya_iryo" ? "対象外（所得が限度額以上）"
                                           : "支給なし（所得が限度額以上）";
-  } else if (pr.program == "kunitachi_jutaku" && !k.rent_known && pr.reasons.size() == 1) {
+  } else if (pr.reasons.size() == 1 &&
+             pr.reasons.front().code == calc::ReasonCode::kKunitachiRentMissing) {
     // Only the rent is missing.
     row += "家賃を送っていただくと計算します（例：「家賃7万円」）";
   } else {
     row += "対象外";
-    std::string why;
-    for (const std::string& r : pr.reasons)
-      if (why.empty() && r.find("所得") != std::string::npos &&
-          (r.find("以上") != std::string::npos || r.find("超える") != std::string::npos ||
-           r.find("ではない") != std::string::npos))
-        why = pr.program == "kunitachi_jutaku" ? "所得が児童扶養手当の全部支給の水準以上"
-                                               : "所得が限度額以上";
-    if (why.empty() && !pr.reasons.empty()) why = Truncate(k.Relabel(pr.reasons.front()), 45);
+    const std::string why = WhyNot(pr, k);
     if (!why.empty()) row += "（" + why + "）";
   }
   return row;
@@ -450,7 +467,8 @@ void Detail(Ctx& c) {
       if (note.empty() || plain) note = amount;
       lines.push_back("・" + label + "：" + k.Relabel(note));
     }
-    for (const std::string& reason : pr.reasons) lines.push_back(k.Relabel(reason));
+    for (const calc::Reason& reason : pr.reasons)
+      lines.push_back(k.Relabel(calc::ReasonText(reason)));
     if (pr.program == "kunitachi_jutaku" && pr.eligible && k.assumed_years &&
         pr.limits.contains("min_years"))
       lines.push_back("国立市に引き続き" + pr.limits["min_years"].dump() +
@@ -463,7 +481,8 @@ void Detail(Ctx& c) {
   // Pack the sections into at most four messages of a few hundred characters.
   std::vector<std::string> msgs;
   for (const std::string& sec : sections) {
-    if (!msgs.empty() && (utf8::CodePointCount(msgs.back()) + utf8::CodePointCount(sec) < 480 || msgs.size() >= 4))
+    if (!msgs.empty() &&
+        (utf8::CodePointCount(msgs.back()) + utf8::CodePointCount(sec) < 480 || msgs.size() >= 4))
       msgs.back() += "\n\n" + sec;
     else
       msgs.push_back(sec);

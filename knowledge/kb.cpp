@@ -196,6 +196,111 @@ std::vector<std::string> KnowledgeBase::Check(const std::string& source_dir) {
   return problems;
 }
 
+namespace {
+
+void WriteMeta(SQLite::Database& db, const internal::Sources& s) {
+  SQLite::Statement st(db, "INSERT INTO meta(key, value) VALUES(:k, :v)");
+  for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
+           {"content_hash", s.content_hash}, {"schema_version", std::to_string(kSchemaVersion)}}) {
+    st.bind(":k", k);
+    st.bind(":v", v);
+    st.exec();
+    st.reset();
+  }
+}
+
+// One row per entity with its source JSON (municipalities: with has_local_data).
+void WriteEntities(SQLite::Database& db, const internal::Sources& s) {
+  InsertRows<Prefecture>(db,
+                         "INSERT INTO prefectures(ord, id, name, json) VALUES(:ord, :id, "
+                         ":name, :json)",
+                         s.prefectures, s.prefecture_json,
+                         [](SQLite::Statement& st, const Prefecture& x) {
+                           st.bind(":id", x.id);
+                           st.bind(":name", x.name);
+                         });
+  std::vector<std::string> muni_json;
+  for (size_t i = 0; i < s.municipalities.size(); ++i) {
+    json j = json::parse(s.municipality_json[i]);
+    j["has_local_data"] = s.municipalities[i].has_local_data;
+    muni_json.push_back(j.dump());
+  }
+  InsertRows<Municipality>(db,
+                           "INSERT INTO municipalities(ord, id, name, prefecture, json) "
+                           "VALUES(:ord, :id, :name, :pref, :json)",
+                           s.municipalities, muni_json,
+                           [](SQLite::Statement& st, const Municipality& x) {
+                             st.bind(":id", x.id);
+                             st.bind(":name", x.name);
+                             st.bind(":pref", x.prefecture);
+                           });
+  InsertRows<Window>(db,
+                     "INSERT INTO windows(ord, id, scope, region, name, json) VALUES(:ord, "
+                     ":id, :scope, :region, :name, :json)",
+                     s.windows, s.window_json, [](SQLite::Statement& st, const Window& x) {
+                       st.bind(":id", x.id);
+                       st.bind(":scope", x.scope);
+                       st.bind(":region", x.region);
+                       st.bind(":name", x.name);
+                     });
+  InsertRows<Program>(db,
+                      "INSERT INTO programs(ord, id, scope, category, name, json) "
+                      "VALUES(:ord, :id, :scope, :cat, :name, :json)",
+                      s.programs, s.program_json, [](SQLite::Statement& st, const Program& x) {
+                        st.bind(":id", x.id);
+                        st.bind(":scope", x.scope);
+                        st.bind(":cat", x.category);
+                        st.bind(":name", x.name);
+                      });
+  InsertRows<LocalInfo>(db,
+                        "INSERT INTO local_infos(ord, program, municipality, json) "
+                        "VALUES(:ord, :prog, :muni, :json)",
+                        s.local_infos, s.local_info_json,
+                        [](SQLite::Statement& st, const LocalInfo& x) {
+                          st.bind(":prog", x.program);
+                          st.bind(":muni", x.municipality);
+                        });
+  InsertRows<Fact>(db, "INSERT INTO facts(ord, id, unit, json) VALUES(:ord, :id, :unit, :json)",
+                   s.facts, s.fact_json, [](SQLite::Statement& st, const Fact& x) {
+                     st.bind(":id", x.id);
+                     st.bind(":unit", x.unit);
+                   });
+}
+
+void WriteHolidays(SQLite::Database& db, const internal::Sources& s) {
+  SQLite::Statement st(db, "INSERT INTO holidays(date, name) VALUES(:d, :n)");
+  for (const auto& h : s.holidays) {
+    st.bind(":d", h.date.ToString());
+    st.bind(":n", h.name);
+    st.exec();
+    st.reset();
+  }
+}
+
+// The FTS5 rows: one per program and per window.
+void WriteSearchIndex(SQLite::Database& db, const internal::Sources& s) {
+  SQLite::Statement st(
+      db, "INSERT INTO search(kind, id, title, body) VALUES(:kind, :id, :title, :body)");
+  for (const Program& p : s.programs) {
+    st.bind(":kind", "program");
+    st.bind(":id", p.id);
+    st.bind(":title", p.name);
+    st.bind(":body", ProgramSearchText(p));
+    st.exec();
+    st.reset();
+  }
+  for (const Window& w : s.windows) {
+    st.bind(":kind", "window");
+    st.bind(":id", w.id);
+    st.bind(":title", w.name);
+    st.bind(":body", WindowSearchText(w));
+    st.exec();
+    st.reset();
+  }
+}
+
+}  // namespace
+
 Status KnowledgeBase::Build(const std::string& source_dir, const std::string& db_path) {
   std::vector<std::string> problems;
   internal::Sources s = internal::LoadSources(source_dir, &problems);
@@ -216,100 +321,10 @@ Status KnowledgeBase::Build(const std::string& source_dir, const std::string& db
       db.exec("PRAGMA journal_mode=DELETE");
       SQLite::Transaction tx(db);
       CreateSchema(db);
-      {
-        SQLite::Statement st(db, "INSERT INTO meta(key, value) VALUES(:k, :v)");
-        for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
-                 {"content_hash", s.content_hash},
-                 {"schema_version", std::to_string(kSchemaVersion)}}) {
-          st.bind(":k", k);
-          st.bind(":v", v);
-          st.exec();
-          st.reset();
-        }
-      }
-      InsertRows<Prefecture>(db,
-                             "INSERT INTO prefectures(ord, id, name, json) VALUES(:ord, :id, "
-                             ":name, :json)",
-                             s.prefectures, s.prefecture_json,
-                             [](SQLite::Statement& st, const Prefecture& x) {
-                               st.bind(":id", x.id);
-                               st.bind(":name", x.name);
-                             });
-      std::vector<std::string> muni_json;
-      for (size_t i = 0; i < s.municipalities.size(); ++i) {
-        json j = json::parse(s.municipality_json[i]);
-        j["has_local_data"] = s.municipalities[i].has_local_data;
-        muni_json.push_back(j.dump());
-      }
-      InsertRows<Municipality>(db,
-                               "INSERT INTO municipalities(ord, id, name, prefecture, json) "
-                               "VALUES(:ord, :id, :name, :pref, :json)",
-                               s.municipalities, muni_json,
-                               [](SQLite::Statement& st, const Municipality& x) {
-                                 st.bind(":id", x.id);
-                                 st.bind(":name", x.name);
-                                 st.bind(":pref", x.prefecture);
-                               });
-      InsertRows<Window>(db,
-                         "INSERT INTO windows(ord, id, scope, region, name, json) VALUES(:ord, "
-                         ":id, :scope, :region, :name, :json)",
-                         s.windows, s.window_json, [](SQLite::Statement& st, const Window& x) {
-                           st.bind(":id", x.id);
-                           st.bind(":scope", x.scope);
-                           st.bind(":region", x.region);
-                           st.bind(":name", x.name);
-                         });
-      InsertRows<Program>(db,
-                          "INSERT INTO programs(ord, id, scope, category, name, json) "
-                          "VALUES(:ord, :id, :scope, :cat, :name, :json)",
-                          s.programs, s.program_json, [](SQLite::Statement& st, const Program& x) {
-                            st.bind(":id", x.id);
-                            st.bind(":scope", x.scope);
-                            st.bind(":cat", x.category);
-                            st.bind(":name", x.name);
-                          });
-      InsertRows<LocalInfo>(db,
-                            "INSERT INTO local_infos(ord, program, municipality, json) "
-                            "VALUES(:ord, :prog, :muni, :json)",
-                            s.local_infos, s.local_info_json,
-                            [](SQLite::Statement& st, const LocalInfo& x) {
-                              st.bind(":prog", x.program);
-                              st.bind(":muni", x.municipality);
-                            });
-      InsertRows<Fact>(db, "INSERT INTO facts(ord, id, unit, json) VALUES(:ord, :id, :unit, :json)",
-                       s.facts, s.fact_json, [](SQLite::Statement& st, const Fact& x) {
-                         st.bind(":id", x.id);
-                         st.bind(":unit", x.unit);
-                       });
-      {
-        SQLite::Statement st(db, "INSERT INTO holidays(date, name) VALUES(:d, :n)");
-        for (const auto& h : s.holidays) {
-          st.bind(":d", h.date.ToString());
-          st.bind(":n", h.name);
-          st.exec();
-          st.reset();
-        }
-      }
-      {
-        SQLite::Statement st(
-            db, "INSERT INTO search(kind, id, title, body) VALUES(:kind, :id, :title, :body)");
-        for (const Program& p : s.programs) {
-          st.bind(":kind", "program");
-          st.bind(":id", p.id);
-          st.bind(":title", p.name);
-          st.bind(":body", ProgramSearchText(p));
-          st.exec();
-          st.reset();
-        }
-        for (const Window& w : s.windows) {
-          st.bind(":kind", "window");
-          st.bind(":id", w.id);
-          st.bind(":title", w.name);
-          st.bind(":body", WindowSearchText(w));
-          st.exec();
-          st.reset();
-        }
-      }
+      WriteMeta(db, s);
+      WriteEntities(db, s);
+      WriteHolidays(db, s);
+      WriteSearchIndex(db, s);
       tx.commit();
     }
     fs::rename(tmp, db_path);
@@ -519,8 +534,10 @@ std::vector<std::string_view> Sentences(std::string_view text) {
   size_t start = 0;
   for (size_t i = 0; i < text.size();) {
     size_t end = std::string_view::npos;
-    if (text[i] == '\n') end = i + 1;
-    else if (text.substr(i, kMaru.size()) == kMaru) end = i + kMaru.size();
+    if (text[i] == '\n')
+      end = i + 1;
+    else if (text.substr(i, kMaru.size()) == kMaru)
+      end = i + kMaru.size();
     if (end != std::string_view::npos) {
       out.push_back(text.substr(start, end - start));
       start = i = end;
@@ -611,11 +628,12 @@ std::string KnowledgeBase::RenderSentence(std::string_view text, const Date& dat
   }
 }
 
-std::vector<SearchHit> KnowledgeBase::Search(std::string_view text, std::string_view municipality,
-                                             int limit) const {
-  std::vector<SearchHit> hits;
-  // Whitespace-separated terms; trigram needs at least 3 characters per term.
-  std::vector<std::string> terms, short_terms;
+namespace {
+
+// Whitespace-separated terms (ideographic spaces too), split into those of
+// at least 3 characters (what trigram search needs) and shorter ones.
+void SplitTerms(std::string_view text, std::vector<std::string>& terms,
+                std::vector<std::string>& short_terms) {
   std::string cur;
   auto flush = [&] {
     if (cur.empty()) return;
@@ -634,6 +652,49 @@ std::vector<SearchHit> KnowledgeBase::Search(std::string_view text, std::string_
     }
   }
   flush();
+}
+
+// FTS5 query: the terms quoted, joined by OR.
+std::string FtsMatch(const std::vector<std::string>& terms) {
+  std::string match;
+  for (const std::string& t : terms) {
+    if (!match.empty()) match += " OR ";
+    std::string q = "\"";
+    for (char c : t) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    match += q + "\"";
+  }
+  return match;
+}
+
+// LIKE pattern for a substring (escape '\').
+std::string LikePattern(const std::string& term) {
+  std::string like = "%";
+  for (char c : term) {
+    if (c == '%' || c == '_' || c == '\\') like += '\\';
+    like += c;
+  }
+  return like + "%";
+}
+
+// Reads (kind, id, title, snippet, score) rows that `accept` takes until
+// `hits` holds `limit`.
+template <typename Accept>
+void ReadHits(SQLite::Statement& st, int limit, Accept accept, std::vector<SearchHit>& hits) {
+  while (st.executeStep() && static_cast<int>(hits.size()) < limit) {
+    SearchHit h{st.getColumn(0).getString(), st.getColumn(1).getString(),
+                st.getColumn(2).getString(), st.getColumn(3).getString(),
+                st.getColumn(4).getDouble()};
+    if (accept(h.kind, h.id)) hits.push_back(std::move(h));
+  }
+}
+
+}  // namespace
+
+std::vector<SearchHit> KnowledgeBase::Search(std::string_view text, std::string_view municipality,
+                                             int limit) const {
+  std::vector<SearchHit> hits;
+  std::vector<std::string> terms, short_terms;
+  SplitTerms(text, terms, short_terms);
   if (terms.empty() && short_terms.empty()) return hits;
 
   std::unordered_set<const void*> allowed;
@@ -654,24 +715,12 @@ std::vector<SearchHit> KnowledgeBase::Search(std::string_view text, std::string_
   try {
     SQLite::Database& db = impl_->ThreadConnection();
     if (!terms.empty()) {
-      std::string match;
-      for (const std::string& t : terms) {
-        if (!match.empty()) match += " OR ";
-        std::string q = "\"";
-        for (char c : t) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-        match += q + "\"";
-      }
       SQLite::Statement st(db,
                            "SELECT kind, id, title, snippet(search, 3, '', '', '…', 12), "
                            "bm25(search, 0, 0, 5.0, 1.0) FROM search WHERE search MATCH :q "
                            "ORDER BY bm25(search, 0, 0, 5.0, 1.0)");
-      st.bind(":q", match);
-      while (st.executeStep() && static_cast<int>(hits.size()) < limit) {
-        SearchHit h{st.getColumn(0).getString(), st.getColumn(1).getString(),
-                    st.getColumn(2).getString(), st.getColumn(3).getString(),
-                    st.getColumn(4).getDouble()};
-        if (accept(h.kind, h.id)) hits.push_back(std::move(h));
-      }
+      st.bind(":q", FtsMatch(terms));
+      ReadHits(st, limit, accept, hits);
     } else {
       // Short queries: substring match on title, then body.
       SQLite::Statement st(db,
@@ -679,20 +728,9 @@ std::vector<SearchHit> KnowledgeBase::Search(std::string_view text, std::string_
                            "CASE WHEN instr(title, :t) > 0 THEN 0 ELSE 1 END AS r "
                            "FROM search WHERE title LIKE :like ESCAPE '\\' OR body LIKE :like "
                            "ESCAPE '\\' ORDER BY r, rowid");
-      std::string like = "%";
-      for (char c : short_terms.front()) {
-        if (c == '%' || c == '_' || c == '\\') like += '\\';
-        like += c;
-      }
-      like += "%";
       st.bind(":t", short_terms.front());
-      st.bind(":like", like);
-      while (st.executeStep() && static_cast<int>(hits.size()) < limit) {
-        SearchHit h{st.getColumn(0).getString(), st.getColumn(1).getString(),
-                    st.getColumn(2).getString(), st.getColumn(3).getString(),
-                    st.getColumn(4).getDouble()};
-        if (accept(h.kind, h.id)) hits.push_back(std::move(h));
-      }
+      st.bind(":like", LikePattern(short_terms.front()));
+      ReadHits(st, limit, accept, hits);
     }
   } catch (const std::exception&) {
     return {};

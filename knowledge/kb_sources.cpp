@@ -253,8 +253,7 @@ void ParseReminders(const json& j, const std::string& path, const Problems& p,
       if (!rule.months.empty() || rule.date)
         p.Add(rp, "a payment reminder follows pay_schedule: no months or date");
     } else if (rule.kind == "renewal" || rule.kind == "medical_card" || rule.kind == "deadline") {
-      if (rule.months.empty() == !rule.date.has_value())
-        p.Add(rp, "needs either months or a date");
+      if (rule.months.empty() == !rule.date.has_value()) p.Add(rp, "needs either months or a date");
       if (rule.text.empty()) p.Add(rp + ".text", "missing");
     } else {
       p.Add(rp + ".kind", "must be renewal, payment, medical_card or deadline");
@@ -337,14 +336,10 @@ void CollectPlaceholders(const std::string& text, std::vector<std::string>* ids)
 // (field path, text) of every text field that may hold placeholders.
 template <typename T>
 std::vector<std::pair<std::string, std::string>> AllTexts(const T& x) {
-  std::vector<std::pair<std::string, std::string>> t = {{"summary", x.summary},
-                                                        {"benefit", x.benefit},
-                                                        {"income_limit", x.income_limit},
-                                                        {"how_to_apply", x.how_to_apply},
-                                                        {"payment", x.payment},
-                                                        {"renewal", x.renewal},
-                                                        {"reduction", x.reduction},
-                                                        {"loan", x.loan}};
+  std::vector<std::pair<std::string, std::string>> t = {
+      {"summary", x.summary},           {"benefit", x.benefit}, {"income_limit", x.income_limit},
+      {"how_to_apply", x.how_to_apply}, {"payment", x.payment}, {"renewal", x.renewal},
+      {"reduction", x.reduction},       {"loan", x.loan}};
   const std::pair<const char*, const std::vector<std::string>*> lists[] = {
       {"eligibility", &x.eligibility},
       {"exclusions", &x.exclusions},
@@ -537,175 +532,210 @@ std::string HashSources(const std::string& dir) {
   return buf;
 }
 
-Sources LoadSources(const std::string& dir, std::vector<std::string>* problems) {
-  Sources s;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    problems->push_back(dir + ": (dir): not a directory");
-    return s;
-  }
-  // Where each entity came from, for reference errors.
-  struct Origin {
-    std::string file, path;
-  };
+namespace {
+
+// Where an entity came from, for reference errors.
+struct Origin {
+  std::string file, path;
+};
+
+// The kinds of id that must be unique (local: one local_info per program and
+// municipality).
+enum IdKind { kPrefectureId, kMunicipalityId, kWindowId, kProgramId, kFactId, kLocalId };
+
+// What the reference checks need besides the entities: their origins, in the
+// order of the entities in Sources, and every id by kind.
+struct Loaded {
   std::vector<Origin> win_origin, prog_origin, local_origin, muni_origin;
-  std::map<std::string, Origin> ids[6];  // pref, muni, window, program, fact, local
-  auto unique = [&](int kind, const std::string& id, const Problems& p, const std::string& path) {
+  std::map<std::string, Origin> ids[6];
+
+  void Unique(IdKind kind, const std::string& id, const Problems& p, const std::string& path) {
     if (id.empty()) return;
     auto [it, inserted] = ids[kind].emplace(id, Origin{p.file, path});
     if (!inserted)
       p.Add(path + ".id", "duplicate id \"" + id + "\" (first in " + it->second.file + ": " +
                               it->second.path + ")");
-  };
-  for (const fs::path& f : SourceFiles(dir)) {
-    Problems p{fs::relative(f, dir).generic_string(), problems};
-    json root;
-    try {
-      root = json::parse(ReadFile(f));
-    } catch (const json::exception& e) {
-      p.Add("(file)", std::string("invalid JSON: ") + e.what());
+  }
+  bool Known(IdKind kind, const std::string& id) const { return ids[kind].count(id) > 0; }
+};
+
+// Calls fn(object, path) for each object of the optional array root[key].
+template <typename F>
+void EachObject(const json& root, const char* key, const Problems& p, F fn) {
+  const json* arr = Field(root, key);
+  if (!arr) return;
+  if (!arr->is_array()) {
+    p.Add(key, "must be an array");
+    return;
+  }
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = std::string(key) + "[" + std::to_string(i) + "]";
+    if (!(*arr)[i].is_object()) {
+      p.Add(path, "must be an object");
       continue;
     }
-    if (!root.is_object()) {
-      p.Add("(file)", "must be a JSON object");
-      continue;
+    fn((*arr)[i], path);
+  }
+}
+
+HolidayCalendar::Override ParseHoliday(const json& j, const std::string& path, const Problems& p) {
+  HolidayCalendar::Override o;
+  const std::string date = Str(j, "date", path, p, true);
+  if (auto d = Date::Parse(date)) {
+    o.date = *d;
+  } else if (!date.empty()) {
+    p.Add(path + ".date", "\"" + date + "\" is not a YYYY-MM-DD date");
+  }
+  o.name = Str(j, "name", path, p);
+  return o;
+}
+
+void AddLocalInfo(const json& j, const std::string& path, const Problems& p, Sources& s,
+                  Loaded& l) {
+  s.local_infos.push_back(ParseLocalInfo(j, path, p));
+  s.local_info_json.push_back(j.dump());
+  l.local_origin.push_back({p.file, path});
+  const LocalInfo& li = s.local_infos.back();
+  if (li.program.empty() || li.municipality.empty()) return;
+  auto [it, inserted] =
+      l.ids[kLocalId].emplace(li.program + "@" + li.municipality, Origin{p.file, path});
+  if (!inserted)
+    p.Add(path, "second local_info for " + li.program + " in " + li.municipality + " (first in " +
+                    it->second.file + ")");
+}
+
+// The entities of one source file's root object.
+void AddEntities(const json& root, const Problems& p, Sources& s, Loaded& l) {
+  EachObject(root, "prefectures", p, [&](const json& j, const std::string& path) {
+    s.prefectures.push_back(ParsePrefecture(j, path, p));
+    s.prefecture_json.push_back(j.dump());
+    l.Unique(kPrefectureId, s.prefectures.back().id, p, path);
+  });
+  EachObject(root, "municipalities", p, [&](const json& j, const std::string& path) {
+    s.municipalities.push_back(ParseMunicipality(j, path, p));
+    s.municipality_json.push_back(j.dump());
+    l.muni_origin.push_back({p.file, path});
+    l.Unique(kMunicipalityId, s.municipalities.back().id, p, path);
+  });
+  EachObject(root, "windows", p, [&](const json& j, const std::string& path) {
+    s.windows.push_back(ParseWindow(j, path, p));
+    s.window_json.push_back(j.dump());
+    l.win_origin.push_back({p.file, path});
+    l.Unique(kWindowId, s.windows.back().id, p, path);
+  });
+  EachObject(root, "programs", p, [&](const json& j, const std::string& path) {
+    s.programs.push_back(ParseProgram(j, path, p));
+    s.program_json.push_back(j.dump());
+    l.prog_origin.push_back({p.file, path});
+    l.Unique(kProgramId, s.programs.back().id, p, path);
+  });
+  EachObject(root, "local_info", p,
+             [&](const json& j, const std::string& path) { AddLocalInfo(j, path, p, s, l); });
+  EachObject(root, "facts", p, [&](const json& j, const std::string& path) {
+    s.facts.push_back(ParseFact(j, path, p));
+    s.fact_json.push_back(j.dump());
+    l.Unique(kFactId, s.facts.back().id, p, path);
+  });
+  EachObject(root, "holidays", p, [&](const json& j, const std::string& path) {
+    s.holidays.push_back(ParseHoliday(j, path, p));
+  });
+}
+
+// Reads one source file into `s` (problems name the file relative to `dir`).
+void LoadFile(const fs::path& f, const std::string& dir, Sources& s, Loaded& l,
+              std::vector<std::string>* problems) {
+  Problems p{fs::relative(f, dir).generic_string(), problems};
+  json root;
+  try {
+    root = json::parse(ReadFile(f));
+  } catch (const json::exception& e) {
+    p.Add("(file)", std::string("invalid JSON: ") + e.what());
+    return;
+  }
+  if (!root.is_object()) {
+    p.Add("(file)", "must be a JSON object");
+    return;
+  }
+  static const std::set<std::string> kKeys = {
+      "prefectures", "municipalities", "windows", "programs", "local_info", "facts", "holidays"};
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    if (!kKeys.count(it.key())) p.Add(it.key(), "unknown top-level key");
+  }
+  AddEntities(root, p, s, l);
+}
+
+// Reports every reference to an id that no source defines.
+class ReferenceCheck {
+ public:
+  ReferenceCheck(const Loaded& l, std::vector<std::string>* problems)
+      : l_(l), problems_(problems) {}
+
+  void Run(const Sources& s) const {
+    for (size_t i = 0; i < s.municipalities.size(); ++i) {
+      const Municipality& m = s.municipalities[i];
+      if (!m.prefecture.empty() && !l_.Known(kPrefectureId, m.prefecture))
+        Add(l_.muni_origin[i], "prefecture", "unknown prefecture \"" + m.prefecture + "\"");
     }
-    static const std::set<std::string> kKeys = {
-        "prefectures", "municipalities", "windows", "programs", "local_info", "facts", "holidays"};
-    for (auto it = root.begin(); it != root.end(); ++it) {
-      if (!kKeys.count(it.key())) p.Add(it.key(), "unknown top-level key");
+    for (size_t i = 0; i < s.windows.size(); ++i) {
+      const Window& w = s.windows[i];
+      if (w.scope == "municipality" && !w.region.empty() && !l_.Known(kMunicipalityId, w.region))
+        Add(l_.win_origin[i], "region", "unknown municipality \"" + w.region + "\"");
+      if (w.scope == "prefecture" && !w.region.empty() && !l_.Known(kPrefectureId, w.region))
+        Add(l_.win_origin[i], "region", "unknown prefecture \"" + w.region + "\"");
     }
-    auto each = [&](const char* key, auto fn) {
-      const json* arr = Field(root, key);
-      if (!arr) return;
-      if (!arr->is_array()) {
-        p.Add(key, "must be an array");
-        return;
-      }
-      for (size_t i = 0; i < arr->size(); ++i) {
-        const std::string path = std::string(key) + "[" + std::to_string(i) + "]";
-        if (!(*arr)[i].is_object()) {
-          p.Add(path, "must be an object");
-          continue;
-        }
-        fn((*arr)[i], path);
-      }
-    };
-    each("prefectures", [&](const json& j, const std::string& path) {
-      s.prefectures.push_back(ParsePrefecture(j, path, p));
-      s.prefecture_json.push_back(j.dump());
-      unique(0, s.prefectures.back().id, p, path);
-    });
-    each("municipalities", [&](const json& j, const std::string& path) {
-      s.municipalities.push_back(ParseMunicipality(j, path, p));
-      s.municipality_json.push_back(j.dump());
-      muni_origin.push_back({p.file, path});
-      unique(1, s.municipalities.back().id, p, path);
-    });
-    each("windows", [&](const json& j, const std::string& path) {
-      s.windows.push_back(ParseWindow(j, path, p));
-      s.window_json.push_back(j.dump());
-      win_origin.push_back({p.file, path});
-      unique(2, s.windows.back().id, p, path);
-    });
-    each("programs", [&](const json& j, const std::string& path) {
-      s.programs.push_back(ParseProgram(j, path, p));
-      s.program_json.push_back(j.dump());
-      prog_origin.push_back({p.file, path});
-      unique(3, s.programs.back().id, p, path);
-    });
-    each("local_info", [&](const json& j, const std::string& path) {
-      s.local_infos.push_back(ParseLocalInfo(j, path, p));
-      s.local_info_json.push_back(j.dump());
-      local_origin.push_back({p.file, path});
-      const LocalInfo& li = s.local_infos.back();
-      if (!li.program.empty() && !li.municipality.empty()) {
-        auto [it, inserted] =
-            ids[5].emplace(li.program + "@" + li.municipality, Origin{p.file, path});
-        if (!inserted)
-          p.Add(path, "second local_info for " + li.program + " in " + li.municipality +
-                          " (first in " + it->second.file + ")");
-      }
-    });
-    each("facts", [&](const json& j, const std::string& path) {
-      s.facts.push_back(ParseFact(j, path, p));
-      s.fact_json.push_back(j.dump());
-      unique(4, s.facts.back().id, p, path);
-    });
-    each("holidays", [&](const json& j, const std::string& path) {
-      HolidayCalendar::Override o;
-      const std::string date = Str(j, "date", path, p, true);
-      if (auto d = Date::Parse(date)) {
-        o.date = *d;
-      } else if (!date.empty()) {
-        p.Add(path + ".date", "\"" + date + "\" is not a YYYY-MM-DD date");
-      }
-      o.name = Str(j, "name", path, p);
-      s.holidays.push_back(std::move(o));
-    });
+    for (size_t i = 0; i < s.programs.size(); ++i) CheckProgram(l_.prog_origin[i], s.programs[i]);
+    for (size_t i = 0; i < s.local_infos.size(); ++i)
+      CheckLocalInfo(l_.local_origin[i], s.local_infos[i]);
   }
 
-  // References.
-  auto add = [&](const Origin& o, const std::string& field, const std::string& msg) {
-    problems->push_back(o.file + ": " + o.path + "." + field + ": " + msg);
-  };
-  auto is_region = [&](const std::string& id) { return ids[0].count(id) || ids[1].count(id); };
-  for (size_t i = 0; i < s.municipalities.size(); ++i) {
-    const Municipality& m = s.municipalities[i];
-    if (!m.prefecture.empty() && !ids[0].count(m.prefecture))
-      add(muni_origin[i], "prefecture", "unknown prefecture \"" + m.prefecture + "\"");
+ private:
+  void Add(const Origin& o, const std::string& field, const std::string& msg) const {
+    problems_->push_back(o.file + ": " + o.path + "." + field + ": " + msg);
   }
-  auto check_placeholders = [&](const Origin& o,
-                                const std::vector<std::pair<std::string, std::string>>& texts) {
+  void CheckProgram(const Origin& o, const Program& x) const {
+    for (size_t k = 0; k < x.regions.size(); ++k) {
+      if (!l_.Known(kPrefectureId, x.regions[k]) && !l_.Known(kMunicipalityId, x.regions[k]))
+        Add(o, "regions[" + std::to_string(k) + "]", "unknown region \"" + x.regions[k] + "\"");
+    }
+    CheckList(o, x.windows, kWindowId, "windows", "window");
+    CheckList(o, x.related, kProgramId, "related", "program");
+    CheckPlaceholders(o, AllTexts(x));
+  }
+  void CheckLocalInfo(const Origin& o, const LocalInfo& li) const {
+    if (!li.program.empty() && !l_.Known(kProgramId, li.program))
+      Add(o, "program", "unknown program \"" + li.program + "\"");
+    if (!li.municipality.empty() && !l_.Known(kMunicipalityId, li.municipality))
+      Add(o, "municipality", "unknown municipality \"" + li.municipality + "\"");
+    CheckList(o, li.windows, kWindowId, "windows", "window");
+    CheckList(o, li.related, kProgramId, "related", "program");
+    CheckPlaceholders(o, AllTexts(li));
+  }
+  // field[k]: unknown <what> "id".
+  void CheckList(const Origin& o, const std::vector<std::string>& ids, IdKind kind,
+                 const char* field, const char* what) const {
+    for (size_t k = 0; k < ids.size(); ++k) {
+      if (!l_.Known(kind, ids[k]))
+        Add(o, std::string(field) + "[" + std::to_string(k) + "]",
+            std::string("unknown ") + what + " \"" + ids[k] + "\"");
+    }
+  }
+  void CheckPlaceholders(const Origin& o,
+                         const std::vector<std::pair<std::string, std::string>>& texts) const {
     for (const auto& [field, t] : texts) {
       std::vector<std::string> used;
       CollectPlaceholders(t, &used);
       for (const std::string& id : used) {
-        if (!ids[4].count(id)) add(o, field, "unknown fact \"{{" + id + "}}\"");
+        if (!l_.Known(kFactId, id)) Add(o, field, "unknown fact \"{{" + id + "}}\"");
       }
     }
-  };
-  auto check_windows = [&](const Origin& o, const std::vector<std::string>& w) {
-    for (size_t k = 0; k < w.size(); ++k) {
-      if (!ids[2].count(w[k]))
-        add(o, "windows[" + std::to_string(k) + "]", "unknown window \"" + w[k] + "\"");
-    }
-  };
-  auto check_related = [&](const Origin& o, const std::vector<std::string>& r) {
-    for (size_t k = 0; k < r.size(); ++k) {
-      if (!ids[3].count(r[k]))
-        add(o, "related[" + std::to_string(k) + "]", "unknown program \"" + r[k] + "\"");
-    }
-  };
-  for (size_t i = 0; i < s.windows.size(); ++i) {
-    const Window& w = s.windows[i];
-    if (w.scope == "municipality" && !w.region.empty() && !ids[1].count(w.region))
-      add(win_origin[i], "region", "unknown municipality \"" + w.region + "\"");
-    if (w.scope == "prefecture" && !w.region.empty() && !ids[0].count(w.region))
-      add(win_origin[i], "region", "unknown prefecture \"" + w.region + "\"");
   }
-  for (size_t i = 0; i < s.programs.size(); ++i) {
-    const Program& x = s.programs[i];
-    for (size_t k = 0; k < x.regions.size(); ++k) {
-      if (!is_region(x.regions[k]))
-        add(prog_origin[i], "regions[" + std::to_string(k) + "]",
-            "unknown region \"" + x.regions[k] + "\"");
-    }
-    check_windows(prog_origin[i], x.windows);
-    check_related(prog_origin[i], x.related);
-    check_placeholders(prog_origin[i], AllTexts(x));
-  }
-  for (size_t i = 0; i < s.local_infos.size(); ++i) {
-    const LocalInfo& li = s.local_infos[i];
-    if (!li.program.empty() && !ids[3].count(li.program))
-      add(local_origin[i], "program", "unknown program \"" + li.program + "\"");
-    if (!li.municipality.empty() && !ids[1].count(li.municipality))
-      add(local_origin[i], "municipality", "unknown municipality \"" + li.municipality + "\"");
-    check_windows(local_origin[i], li.windows);
-    check_related(local_origin[i], li.related);
-    check_placeholders(local_origin[i], AllTexts(li));
-  }
-  // A municipality has local data when any window, program or local_info names it.
+
+  const Loaded& l_;
+  std::vector<std::string>* problems_;
+};
+
+// A municipality has local data when any window, program or local_info names it.
+void MarkLocalData(Sources& s) {
   std::set<std::string> local;
   for (const Window& w : s.windows)
     if (w.scope == "municipality") local.insert(w.region);
@@ -713,6 +743,21 @@ Sources LoadSources(const std::string& dir, std::vector<std::string>* problems) 
   for (const Program& x : s.programs)
     if (x.scope == "municipality") local.insert(x.regions.begin(), x.regions.end());
   for (Municipality& m : s.municipalities) m.has_local_data = m.has_local_data || local.count(m.id);
+}
+
+}  // namespace
+
+Sources LoadSources(const std::string& dir, std::vector<std::string>* problems) {
+  Sources s;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    problems->push_back(dir + ": (dir): not a directory");
+    return s;
+  }
+  Loaded l;
+  for (const fs::path& f : SourceFiles(dir)) LoadFile(f, dir, s, l, problems);
+  ReferenceCheck(l, problems).Run(s);
+  MarkLocalData(s);
   s.content_hash = HashSources(dir);
   return s;
 }

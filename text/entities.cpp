@@ -278,8 +278,8 @@ constexpr AgeWord kAgeWords[] = {
 struct AgeHit {
   size_t pos;
   int age;
-  size_t end = 0;         // just after the expression
-  bool numeric = false;   // written as N歳 (wins over a grade for the same child)
+  size_t end = 0;        // just after the expression
+  bool numeric = false;  // written as N歳 (wins over a grade for the same child)
 };
 
 void FindGradeAges(u32string_view text, std::vector<NumberToken>& numbers,
@@ -310,8 +310,8 @@ void FindGradeAges(u32string_view text, std::vector<NumberToken>& numbers,
     }
     // 高1 / 高3
     if (text[i] == U'高' && i + 1 < text.size()) {
-      int grade =
-          utf8::IsDigit(text[i + 1]) ? static_cast<int>(text[i + 1] - U'0') : KanjiDigit(text[i + 1]);
+      int grade = utf8::IsDigit(text[i + 1]) ? static_cast<int>(text[i + 1] - U'0')
+                                             : KanjiDigit(text[i + 1]);
       bool next_ok = i + 2 >= text.size() || !(utf8::IsDigit(text[i + 2]) || BigUnit(text[i + 2]) ||
                                                SmallUnit(text[i + 2]) || text[i + 2] == U'円');
       if (grade >= 1 && grade <= 3 && next_ok && !StartsWith(text, i, U"高校")) {
@@ -448,13 +448,14 @@ int WeekdayIndex(char32_t c) {
 // Days from `today` to the next `weekday` (0 = today when it matches).
 int DaysUntil(const Date& today, int weekday) { return (weekday - WeekdayOf(today) + 7) % 7; }
 
-std::optional<Date> FindDate(u32string_view text, const Date& today,
-                             std::vector<NumberToken>& numbers) {
-  struct Hit {
-    size_t pos;
-    Date date;
-  };
-  std::vector<Hit> hits;
+// A date found in the text, at code point `pos` (the first one wins).
+struct DateHit {
+  size_t pos;
+  Date date;
+};
+
+// 今日, 明日, あさって, 昨日 …: the first occurrence of each word.
+void FindRelativeDays(u32string_view text, const Date& today, std::vector<DateHit>& hits) {
   struct Rel {
     u32string_view word;
     int days;
@@ -480,7 +481,10 @@ std::optional<Date> FindDate(u32string_view text, const Date& today,
       break;
     }
   }
-  // Weekdays: 土曜, 日曜日, 来週月曜, 今週土曜; 土日 and 週末 mean Saturday.
+}
+
+// Weekdays: 土曜, 日曜日, 来週月曜, 今週土曜; 土日 and 週末 mean Saturday.
+void FindWeekdays(u32string_view text, const Date& today, std::vector<DateHit>& hits) {
   for (size_t p = 0; p + 1 < text.size(); ++p) {
     int wd = -1;
     size_t len = 0;
@@ -510,7 +514,12 @@ std::optional<Date> FindDate(u32string_view text, const Date& today,
     hits.push_back({next_week || this_week ? p - prefix : p, AddDays(today, days)});
     p += len - 1;
   }
-  // Explicit dates: 11月24日, 11/24.
+}
+
+// Explicit dates: 11月24日, 11/24 (a date more than a week past is next
+// year's); marks the two numbers consumed.
+void FindExplicitDates(u32string_view text, const Date& today, std::vector<NumberToken>& numbers,
+                       std::vector<DateHit>& hits) {
   for (size_t k = 0; k < numbers.size(); ++k) {
     NumberToken& t = numbers[k];
     if (t.yen || t.big_unit || t.value < 1 || t.value > 12) continue;
@@ -532,9 +541,17 @@ std::optional<Date> FindDate(u32string_view text, const Date& today,
     t.consumed = d.consumed = true;
     hits.push_back({t.begin, *valid});
   }
+}
+
+std::optional<Date> FindDate(u32string_view text, const Date& today,
+                             std::vector<NumberToken>& numbers) {
+  std::vector<DateHit> hits;
+  FindRelativeDays(text, today, hits);
+  FindWeekdays(text, today, hits);
+  FindExplicitDates(text, today, numbers, hits);
   if (hits.empty()) return std::nullopt;
   auto first = std::min_element(hits.begin(), hits.end(),
-                                [](const Hit& a, const Hit& b) { return a.pos < b.pos; });
+                                [](const DateHit& a, const DateHit& b) { return a.pos < b.pos; });
   return first->date;
 }
 
@@ -772,11 +789,10 @@ std::optional<int> FindYearsReceived(u32string_view text, std::vector<NumberToke
   return std::nullopt;
 }
 
-Entities ExtractEntities(std::u32string_view text, const Date& today) {
-  Entities e;
-  std::vector<NumberToken> numbers = ScanNumbers(text);
+namespace {
 
-  // Times (8:30) and phone-like sequences (042-341-1211) are no entities.
+// Times (8:30) and phone-like sequences (042-341-1211) are no entities.
+void ConsumeTimesAndPhones(std::u32string_view text, std::vector<NumberToken>& numbers) {
   for (size_t k = 0; k < numbers.size(); ++k) {
     NumberToken& t = numbers[k];
     bool joined_after = t.end < text.size() && (text[t.end] == U':' || text[t.end] == U'-') &&
@@ -786,9 +802,11 @@ Entities ExtractEntities(std::u32string_view text, const Date& today) {
       numbers[k + 1].consumed = true;
     }
   }
+}
 
-  e.date = FindDate(text, today, numbers);
-
+// Children's ages: school years (小3) and numbers with 歳/才/か月, in text
+// order; an age and a school year side by side count once.
+std::vector<int> FindChildAges(std::u32string_view text, std::vector<NumberToken>& numbers) {
   std::vector<AgeHit> ages;
   FindGradeAges(text, numbers, &ages);
   for (auto& t : numbers) {
@@ -832,11 +850,46 @@ Entities ExtractEntities(std::u32string_view text, const Date& today) {
     }
     ++k;
   }
-  for (const AgeHit& a : ages) e.child_ages.push_back(a.age);
+  std::vector<int> out;
+  for (const AgeHit& a : ages) out.push_back(a.age);
+  return out;
+}
 
-  e.child_count = FindChildCount(text, numbers);
-  e.years_received = FindYearsReceived(text, numbers);
+// The amount `t` as money when its context says so (kind, period), or
+// nullopt; `start` is where its clause begins.
+std::optional<Money> MoneyAt(std::u32string_view text, const NumberToken& t, size_t start) {
+  Money::Kind kind = KindBefore(text, start, t.begin);
+  if (kind == Money::Kind::kUnknown) kind = KindAfter(text, t.end);
+  if (kind == Money::Kind::kUnknown && (t.yen || t.big_unit) && AskedAmount(text, start, t)) {
+    kind = Money::Kind::kAsked;
+  }
+  bool moneyish =
+      t.yen || t.big_unit || (kind != Money::Kind::kUnknown && (t.value >= 1000 || t.value == 0));
+  if (!moneyish) return std::nullopt;
+  if (StartsWith(text, t.end, U"人") || StartsWith(text, t.end, U"歳")) return std::nullopt;
+  Money m;
+  m.kind = kind;
+  m.yen = t.value;
+  m.period = PeriodOf(text, start, t.begin, t.end);
+  if (m.period == Money::Period::kUnknown) {
+    if (kind == Money::Kind::kRent || kind == Money::Kind::kChildSupport) {
+      m.period = Money::Period::kMonth;
+    } else if ((kind == Money::Kind::kSalary || kind == Money::Kind::kIncome) && m.yen >= 1000000) {
+      m.period = Money::Period::kYear;
+    }
+  }
+  // 年収 / 月収 say it outright.
+  size_t which = 0;
+  if (LastOf(text, start, t.begin, {U"年収", U"月収"}, &which) != u32string_view::npos) {
+    m.period = which == 0 ? Money::Period::kYear : Money::Period::kMonth;
+  }
+  return m;
+}
 
+// Amounts of money among the numbers not used yet; 「養育費はもらっていない」
+// is child support of 0.
+std::vector<Money> FindMoney(std::u32string_view text, std::vector<NumberToken>& numbers) {
+  std::vector<Money> money;
   for (auto& t : numbers) {
     if (t.consumed) continue;
     size_t start = ClauseStart(text, t.begin, 10, /*allow_comma=*/true);
@@ -844,43 +897,24 @@ Entities ExtractEntities(std::u32string_view text, const Date& today) {
     for (const auto& other : numbers) {
       if (other.end <= t.begin && other.end > start) start = other.end;
     }
-    Money::Kind kind = KindBefore(text, start, t.begin);
-    if (kind == Money::Kind::kUnknown) kind = KindAfter(text, t.end);
-    if (kind == Money::Kind::kUnknown && (t.yen || t.big_unit) && AskedAmount(text, start, t)) {
-      kind = Money::Kind::kAsked;
-    }
-    bool moneyish =
-        t.yen || t.big_unit || (kind != Money::Kind::kUnknown && (t.value >= 1000 || t.value == 0));
-    if (!moneyish) continue;
-    if (StartsWith(text, t.end, U"人") || StartsWith(text, t.end, U"歳")) continue;
-    Money m;
-    m.kind = kind;
-    m.yen = t.value;
-    m.period = PeriodOf(text, start, t.begin, t.end);
-    if (m.period == Money::Period::kUnknown) {
-      if (kind == Money::Kind::kRent || kind == Money::Kind::kChildSupport) {
-        m.period = Money::Period::kMonth;
-      } else if ((kind == Money::Kind::kSalary || kind == Money::Kind::kIncome) &&
-                 m.yen >= 1000000) {
-        m.period = Money::Period::kYear;
-      }
-    }
-    // 年収 / 月収 say it outright.
-    size_t which = 0;
-    if (LastOf(text, start, t.begin, {U"年収", U"月収"}, &which) != u32string_view::npos) {
-      m.period = which == 0 ? Money::Period::kYear : Money::Period::kMonth;
-    }
+    std::optional<Money> m = MoneyAt(text, t, start);
+    if (!m) continue;
     t.consumed = true;
-    e.money.push_back(m);
+    money.push_back(*m);
   }
-  bool has_child_support = std::any_of(e.money.begin(), e.money.end(), [](const Money& m) {
+  bool has_child_support = std::any_of(money.begin(), money.end(), [](const Money& m) {
     return m.kind == Money::Kind::kChildSupport;
   });
   if (!has_child_support && ChildSupportNegated(text)) {
-    e.money.push_back({Money::Kind::kChildSupport, Money::Period::kMonth, 0});
+    money.push_back({Money::Kind::kChildSupport, Money::Period::kMonth, 0});
   }
+  return money;
+}
 
-  // A bare number: the only number left that no other entity used.
+// A bare number: the only number left that no other entity used (or a
+// counting word when the text has no number at all).
+std::optional<int> FindBareNumber(std::u32string_view text, const std::vector<NumberToken>& numbers,
+                                  bool has_child_count) {
   std::vector<const NumberToken*> left;
   for (const auto& t : numbers) {
     if (t.consumed || t.value > 2147483647LL) continue;
@@ -893,12 +927,23 @@ Entities ExtractEntities(std::u32string_view text, const Date& today) {
     }
     left.push_back(&t);
   }
-  if (left.size() == 1) {
-    e.number = static_cast<int>(left[0]->value);
-  } else if (left.empty() && !e.child_count && numbers.empty()) {
-    if (auto c = FindCountWord(text)) e.number = *c;
-  }
+  if (left.size() == 1) return static_cast<int>(left[0]->value);
+  if (left.empty() && !has_child_count && numbers.empty()) return FindCountWord(text);
+  return std::nullopt;
+}
 
+}  // namespace
+
+Entities ExtractEntities(std::u32string_view text, const Date& today) {
+  Entities e;
+  std::vector<NumberToken> numbers = ScanNumbers(text);
+  ConsumeTimesAndPhones(text, numbers);
+  e.date = FindDate(text, today, numbers);
+  e.child_ages = FindChildAges(text, numbers);
+  e.child_count = FindChildCount(text, numbers);
+  e.years_received = FindYearsReceived(text, numbers);
+  e.money = FindMoney(text, numbers);
+  e.number = FindBareNumber(text, numbers, e.child_count.has_value());
   FindYesNo(text, &e);
   return e;
 }

@@ -84,9 +84,8 @@ Result<json> ReadJson(const std::string& path, const std::string& name) {
 
 bool IsAllHiragana(std::string_view s) {
   std::u32string u = utf8::ToU32(s);
-  return !u.empty() && std::all_of(u.begin(), u.end(), [](char32_t c) {
-    return utf8::IsHiragana(c) || c == U'ー';
-  });
+  return !u.empty() && std::all_of(u.begin(), u.end(),
+                                   [](char32_t c) { return utf8::IsHiragana(c) || c == U'ー'; });
 }
 
 // After an all-hiragana region name (こだいら), the next character must not
@@ -285,7 +284,24 @@ struct Nlu::Impl {
     std::string text, language, kind;
   };
   std::vector<CrisisCase> crisis_cases;  // train/crisis.jsonl: checked by Evaluate()
+
+  // The steps of Nlu::Create, in order; errors name the file and the field.
+  Status LoadSynonyms(const std::string& data_dir);
+  Status LoadIntents(const std::string& data_dir);  // intents.json: all of it
+  Status LoadIntentSettings(const json& j, const std::string& file);
+  Status AddIntent(const json& it, const std::string& file, const std::string& where,
+                   std::set<std::string>& ids,
+                   std::map<std::pair<int, std::string>, int>& keyword_index);
+  Status LoadWordLists(const json& j, const std::string& file);  // categories, fillers, regions
+  Status LoadCrisis(const json& j, const std::string& file);
+  Status AddCrisisRule(const json& r, const std::string& file, const std::string& where,
+                       std::unordered_map<std::string, int>& term_ids);
+  void AddRegions(const std::vector<LexiconEntry>& entries, bool prefecture);
+  void AddLexicon(const Lexicon& lex);
+  Status AddExtraExamples(const std::vector<ExtraExample>& extra);
   Status LoadAndTrain(const std::string& data_dir);
+  // Normalized, then canonical (synonyms replaced).
+  std::string Canon(std::string_view s) const { return Canonicalize(Normalize(s)); }
 
   // Everything Understand() computes before choosing the intent.
   struct Analysis {
@@ -296,7 +312,18 @@ struct Nlu::Impl {
     std::vector<TrieMatch> program_spans;  // in `canonical`
   };
   void Analyze(std::string_view text, const Date& today, Analysis* out) const;
+  // The spans Analyze found: regions in the normalized text, programs and
+  // categories in the canonical text.
+  struct Spans {
+    std::vector<TrieMatch> regions, programs, categories;
+  };
+  void PreferProgramExample(const std::string& canonical, Understanding& u) const;
+  void SetFeatures(const Understanding& u, const Date& today, const std::string& canonical,
+                   const Spans& spans, double* f) const;
+  void ScoreKeywords(const std::string& canonical, const double* f, std::vector<double>& raw) const;
   internal::SparseVector Featurize(const Analysis& a) const;
+  std::string PlaceholderText(const Analysis& a) const;
+  void AddWords(const std::string& clean, internal::SparseVector& x) const;
   void Decide(Analysis* a) const;
   int IntentIndex(const std::string& id) const {
     for (size_t i = 0; i < intents.size(); ++i)
@@ -424,9 +451,9 @@ void Nlu::Impl::MatchPrograms(const std::string& normalized, const std::string& 
         if (o.begin == m.begin && o.end == m.end) ++same;
       }
       double weight = lexicon.programs[static_cast<size_t>(m.value)].weight;
-      double score =
-          static_cast<double>(utf8::CodePointCount(std::string_view(text).substr(m.begin, m.end - m.begin))) *
-          weight;
+      double score = static_cast<double>(utf8::CodePointCount(
+                         std::string_view(text).substr(m.begin, m.end - m.begin))) *
+                     weight;
       Hit& h = hits[m.value];
       if (score > h.score) {
         h.score = score;
@@ -518,7 +545,8 @@ namespace {
 std::vector<std::string> ProgramVariants(const std::string& name) {
   std::vector<std::string> out = {name};
   auto add = [&](const std::string& s) {
-    if (utf8::CodePointCount(s) >= 3 && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    if (utf8::CodePointCount(s) >= 3 && std::find(out.begin(), out.end(), s) == out.end())
+      out.push_back(s);
   };
   for (size_t i = 0; i < out.size() && i < 8; ++i) {
     std::string s = out[i];
@@ -565,10 +593,372 @@ std::string ErrorAt(const std::string& file, const std::string& where, const std
   return file + ": " + where + ": " + what;
 }
 
+// Calls `add` with each string of the JSON array `list`; otherwise an error at
+// `where`: `not_array` when it is no array, `not_string` for another item.
+template <typename F>
+Status EachString(const json& list, const std::string& file, const std::string& where,
+                  const char* not_array, const char* not_string, F add) {
+  if (!list.is_array()) return Status::InvalidArgument(ErrorAt(file, where, not_array));
+  for (const auto& w : list) {
+    if (!w.is_string()) return Status::InvalidArgument(ErrorAt(file, where, not_string));
+    add(w.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+// The same for the optional array `obj[key]` (errors at `where`).
+template <typename F>
+Status EachOptionalString(const json& obj, const char* key, const std::string& file,
+                          const std::string& where, F add) {
+  if (!obj.contains(key)) return Status::Ok();
+  return EachString(obj[key], file, where, "must be an array of strings", "must be strings", add);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexicon& lexicon) {
   return Create(data_dir, lexicon, {});
+}
+
+Status Nlu::Impl::LoadSynonyms(const std::string& data_dir) {
+  const std::string file = "synonyms.json";
+  auto doc = ReadJson(data_dir + "/" + file, file);
+  if (!doc.ok()) return doc.status();
+  const json& j = *doc;
+  if (!j.is_object() || !j.contains("synonyms") || !j["synonyms"].is_object()) {
+    return Status::InvalidArgument(ErrorAt(file, "synonyms", "missing or not an object"));
+  }
+  std::unordered_map<std::string, std::string> seen;  // normalized variant → canonical
+  for (const auto& [canon_raw, variants] : j["synonyms"].items()) {
+    std::string canon = Normalize(canon_raw);
+    if (canon.empty()) return Status::InvalidArgument(ErrorAt(file, "synonyms", "empty canonical"));
+    if (!variants.is_array()) {
+      return Status::InvalidArgument(
+          ErrorAt(file, "synonyms." + canon_raw, "must be an array of strings"));
+    }
+    int index = static_cast<int>(canonicals.size());
+    canonicals.push_back(canon);
+    std::vector<std::string> forms = {canon};
+    for (size_t k = 0; k < variants.size(); ++k) {
+      if (!variants[k].is_string()) {
+        return Status::InvalidArgument(ErrorAt(
+            file, "synonyms." + canon_raw + "[" + std::to_string(k) + "]", "must be a string"));
+      }
+      forms.push_back(Normalize(variants[k].get<std::string>()));
+    }
+    for (const std::string& f : forms) {
+      if (f.empty()) continue;
+      auto it = seen.find(f);
+      if (it != seen.end() && it->second != canon) {
+        return Status::InvalidArgument(
+            ErrorAt(file, "synonyms." + canon_raw,
+                    "variant \"" + f + "\" also listed under \"" + it->second + "\""));
+      }
+      seen[f] = canon;
+      synonym_trie.Add(f, index);
+    }
+  }
+  return Status::Ok();
+}
+
+Status Nlu::Impl::LoadIntents(const std::string& data_dir) {
+  const std::string file = "intents.json";
+  auto doc = ReadJson(data_dir + "/" + file, file);
+  if (!doc.ok()) return doc.status();
+  const json& j = *doc;
+  if (!j.is_object()) return Status::InvalidArgument(ErrorAt(file, "(top)", "must be an object"));
+  if (Status s = LoadIntentSettings(j, file); !s.ok()) return s;
+  if (!j.contains("intents") || !j["intents"].is_array()) {
+    return Status::InvalidArgument(ErrorAt(file, "intents", "missing or not an array"));
+  }
+  std::set<std::string> ids;
+  std::map<std::pair<int, std::string>, int> keyword_index;
+  for (size_t i = 0; i < j["intents"].size(); ++i) {
+    const std::string where = "intents[" + std::to_string(i) + "]";
+    if (Status s = AddIntent(j["intents"][i], file, where, ids, keyword_index); !s.ok()) return s;
+  }
+  if (Status s = LoadWordLists(j, file); !s.ok()) return s;
+  return LoadCrisis(j, file);
+}
+
+Status Nlu::Impl::LoadIntentSettings(const json& j, const std::string& file) {
+  if (j.contains("min_score")) {
+    if (!j["min_score"].is_number())
+      return Status::InvalidArgument(ErrorAt(file, "min_score", "not a number"));
+    min_score = j["min_score"].get<double>();
+  }
+  if (j.contains("ambiguity_ratio")) {
+    if (!j["ambiguity_ratio"].is_number()) {
+      return Status::InvalidArgument(ErrorAt(file, "ambiguity_ratio", "not a number"));
+    }
+    ambiguity_ratio = j["ambiguity_ratio"].get<double>();
+  }
+  if (!j.contains("classifier")) return Status::Ok();
+  const json& c = j["classifier"];
+  if (!c.is_object())
+    return Status::InvalidArgument(ErrorAt(file, "classifier", "must be an object"));
+  for (auto [key, target] : {std::pair<const char*, double*>{"c", &classifier_c},
+                             {"min_probability", &min_probability},
+                             {"ambiguity_margin", &ambiguity_margin},
+                             {"ambiguity_floor", &ambiguity_floor},
+                             {"override_probability", &override_probability},
+                             {"prefer_probability", &prefer_probability}}) {
+    if (!c.contains(key)) continue;
+    if (!c[key].is_number()) {
+      return Status::InvalidArgument(
+          ErrorAt(file, std::string("classifier.") + key, "not a number"));
+    }
+    *target = c[key].get<double>();
+  }
+  if (c.contains("prefer")) {
+    if (!c["prefer"].is_array())
+      return Status::InvalidArgument(
+          ErrorAt(file, "classifier.prefer", "must be an array of strings"));
+    for (const auto& id : c["prefer"]) {
+      if (!id.is_string())
+        return Status::InvalidArgument(ErrorAt(file, "classifier.prefer", "must be strings"));
+      preferred_intents.insert(id.get<std::string>());
+    }
+  }
+  return Status::Ok();
+}
+
+Status Nlu::Impl::AddIntent(const json& it, const std::string& file, const std::string& where,
+                            std::set<std::string>& ids,
+                            std::map<std::pair<int, std::string>, int>& keyword_index) {
+  if (!it.is_object() || !it.contains("id") || !it["id"].is_string() ||
+      it["id"].get<std::string>().empty()) {
+    return Status::InvalidArgument(ErrorAt(file, where + ".id", "missing"));
+  }
+  Intent intent;
+  intent.id = it["id"].get<std::string>();
+  if (!ids.insert(intent.id).second) {
+    return Status::InvalidArgument(ErrorAt(file, where + ".id", "duplicate \"" + intent.id + "\""));
+  }
+  const int index = static_cast<int>(intents.size());
+  for (const char* section : {"keywords", "negative"}) {
+    if (!it.contains(section)) continue;
+    if (!it[section].is_object()) {
+      return Status::InvalidArgument(ErrorAt(file, where + "." + section, "must be an object"));
+    }
+    const double sign = std::string(section) == "negative" ? -1.0 : 1.0;
+    for (const auto& [kw, w] : it[section].items()) {
+      if (!w.is_number()) {
+        return Status::InvalidArgument(
+            ErrorAt(file, where + "." + section + "." + kw, "weight not a number"));
+      }
+      std::string key = Canon(kw);
+      if (key.empty()) {
+        return Status::InvalidArgument(ErrorAt(file, where + "." + section, "empty keyword"));
+      }
+      // Two spellings of one canonical keyword count once (the larger weight).
+      double weight = sign * std::abs(w.get<double>());
+      auto [pos, inserted] =
+          keyword_index.try_emplace({index, key}, static_cast<int>(keyword_refs.size()));
+      if (!inserted) {
+        double& old = keyword_refs[static_cast<size_t>(pos->second)].weight;
+        if (std::abs(weight) > std::abs(old)) old = weight;
+        continue;
+      }
+      intent_trie.Add(key, pos->second);
+      keyword_refs.push_back({index, weight});
+    }
+  }
+  if (it.contains("features")) {
+    if (!it["features"].is_object()) {
+      return Status::InvalidArgument(ErrorAt(file, where + ".features", "must be an object"));
+    }
+    for (const auto& [name, w] : it["features"].items()) {
+      auto f = FeatureNames().find(name);
+      if (f == FeatureNames().end()) {
+        return Status::InvalidArgument(
+            ErrorAt(file, where + ".features." + name, "unknown feature"));
+      }
+      if (!w.is_number()) {
+        return Status::InvalidArgument(
+            ErrorAt(file, where + ".features." + name, "weight not a number"));
+      }
+      intent.features[f->second] = w.get<double>();
+    }
+  }
+  intents.push_back(std::move(intent));
+  return Status::Ok();
+}
+
+Status Nlu::Impl::LoadWordLists(const json& j, const std::string& file) {
+  if (j.contains("categories")) {
+    if (!j["categories"].is_object()) {
+      return Status::InvalidArgument(ErrorAt(file, "categories", "must be an object"));
+    }
+    for (const auto& [name, words] : j["categories"].items()) {
+      const std::string where = "categories." + name;
+      const int index = static_cast<int>(categories.size());
+      categories.push_back(name);
+      if (Status s = EachString(words, file, where, "must be an array of strings",
+                                "must be an array of strings",
+                                [&](const std::string& w) { category_trie.Add(Canon(w), index); });
+          !s.ok())
+        return s;
+    }
+  }
+  if (Status s = EachOptionalString(j, "fillers", file, "fillers",
+                                    [&](const std::string& w) {
+                                      filler_trie.Add(StripPunct(Normalize(w)), 0);
+                                      filler_trie.Add(StripPunct(Canon(w)), 0);
+                                    });
+      !s.ok())
+    return s;
+  if (Status s = EachOptionalString(
+          j, "region_stop_after", file, "region_stop_after",
+          [&](const std::string& w) { region_stop_after.push_back(Normalize(w)); });
+      !s.ok())
+    return s;
+  return EachOptionalString(
+      j, "region_bare_exclude", file, "region_bare_exclude",
+      [&](const std::string& w) { region_bare_exclude.insert(Normalize(w)); });
+}
+
+Status Nlu::Impl::LoadCrisis(const json& j, const std::string& file) {
+  if (!j.contains("crisis") || !j["crisis"].is_object()) {
+    return Status::InvalidArgument(ErrorAt(file, "crisis", "missing or not an object"));
+  }
+  const json& c = j["crisis"];
+  if (c.contains("threshold")) {
+    if (!c["threshold"].is_number()) {
+      return Status::InvalidArgument(ErrorAt(file, "crisis.threshold", "not a number"));
+    }
+    crisis_threshold = c["threshold"].get<double>();
+  }
+  if (Status s = EachOptionalString(c, "exclude", file, "crisis.exclude",
+                                    [&](const std::string& w) { crisis_trie.Add(Canon(w), -1); });
+      !s.ok())
+    return s;
+  if (!c.contains("rules") || !c["rules"].is_array()) {
+    return Status::InvalidArgument(ErrorAt(file, "crisis.rules", "missing or not an array"));
+  }
+  std::unordered_map<std::string, int> term_ids;
+  for (size_t i = 0; i < c["rules"].size(); ++i) {
+    const std::string where = "crisis.rules[" + std::to_string(i) + "]";
+    if (Status s = AddCrisisRule(c["rules"][i], file, where, term_ids); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status Nlu::Impl::AddCrisisRule(const json& r, const std::string& file, const std::string& where,
+                                std::unordered_map<std::string, int>& term_ids) {
+  if (!r.is_object() || !r.contains("kind") || !r["kind"].is_string()) {
+    return Status::InvalidArgument(ErrorAt(file, where + ".kind", "missing"));
+  }
+  CrisisRule rule;
+  rule.kind = r["kind"].get<std::string>();
+  static const std::set<std::string> kKinds = {"suicide", "dv",    "abuse", "danger",
+                                               "medical", "crime", "child"};
+  if (!kKinds.count(rule.kind)) {
+    return Status::InvalidArgument(
+        ErrorAt(file, where + ".kind", "unknown kind \"" + rule.kind + "\""));
+  }
+  if (r.contains("weight")) {
+    if (!r["weight"].is_number())
+      return Status::InvalidArgument(ErrorAt(file, where + ".weight", "not a number"));
+    rule.weight = r["weight"].get<double>();
+  }
+  auto term = [&](const std::string& t) {
+    std::string key = Canon(t);
+    auto it = term_ids.find(key);
+    if (it != term_ids.end()) return it->second;
+    int id = crisis_terms++;
+    term_ids[key] = id;
+    crisis_trie.Add(key, id);
+    return id;
+  };
+  for (const char* list : {"any", "all"}) {
+    if (!r.contains(list)) continue;
+    if (!r[list].is_array()) {
+      return Status::InvalidArgument(
+          ErrorAt(file, where + "." + list, "must be an array of strings"));
+    }
+    for (const auto& w : r[list]) {
+      if (!w.is_string() || w.get<std::string>().empty()) {
+        return Status::InvalidArgument(
+            ErrorAt(file, where + "." + list, "must be non-empty strings"));
+      }
+      (std::string(list) == "any" ? rule.any : rule.all).push_back(term(w.get<std::string>()));
+    }
+  }
+  if (rule.kind == "abuse" && rule.weight >= 1.0) {
+    abuse_terms.insert(rule.any.begin(), rule.any.end());
+  }
+  if (rule.any.empty() && rule.all.empty()) {
+    return Status::InvalidArgument(ErrorAt(file, where, "needs \"any\" or \"all\""));
+  }
+  crisis_rules.push_back(std::move(rule));
+  return Status::Ok();
+}
+
+void Nlu::Impl::AddRegions(const std::vector<LexiconEntry>& entries, bool prefecture) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    std::set<std::string> forms;
+    for (const std::string& raw : entries[i].names) {
+      std::string n = Normalize(raw);
+      if (n.empty()) continue;
+      forms.insert(n);
+      // 小平市 → 小平, 東京都 → 東京 (only when at least two characters
+      // remain). Towns and villages keep 町/村: their bare names are often
+      // people's names (美咲町).
+      std::string b = StripRegionSuffix(n);
+      bool strippable = prefecture || EndsWith(n, "市") || EndsWith(n, "区");
+      if (strippable && !b.empty() && utf8::CodePointCount(b) >= 2 &&
+          !region_bare_exclude.count(b)) {
+        forms.insert(b);
+      }
+    }
+    for (const std::string& f : forms) {
+      bool bare = StripRegionSuffix(f).empty();
+      region_trie.Add(f, static_cast<int>(region_values.size()));
+      region_values.push_back({prefecture, static_cast<int>(i), bare, IsAllHiragana(f)});
+    }
+  }
+}
+
+void Nlu::Impl::AddLexicon(const Lexicon& lex) {
+  lexicon = lex;
+  AddRegions(lexicon.prefectures, true);
+  AddRegions(lexicon.municipalities, false);
+  for (size_t i = 0; i < lexicon.programs.size(); ++i) {
+    for (const std::string& raw : lexicon.programs[i].names) {
+      std::string n = Normalize(raw);
+      if (n.empty()) continue;
+      for (const std::string& v : ProgramVariants(n)) {
+        program_trie_norm.Add(v, static_cast<int>(i));
+        std::string c = Canonicalize(v);
+        program_trie_canon.Add(c, static_cast<int>(i));
+        std::string compact = Compact(c);
+        if (!compact.empty()) program_trie_compact.Add(compact, static_cast<int>(i));
+      }
+    }
+  }
+}
+
+Status Nlu::Impl::AddExtraExamples(const std::vector<ExtraExample>& extra) {
+  for (size_t i = 0; i < extra.size(); ++i) {
+    const ExtraExample& ex = extra[i];
+    const std::string where = "extra[" + std::to_string(i) + "]";
+    if (Normalize(ex.text).empty()) return Status::InvalidArgument(where + ".text: empty");
+    if (ex.intent.empty() == ex.program.empty())
+      return Status::InvalidArgument(where + ": needs exactly one of intent and program");
+    if (!ex.intent.empty()) {
+      if (IntentIndex(ex.intent) < 0)
+        return Status::InvalidArgument(where + ".intent: unknown intent '" + ex.intent + "'");
+      intent_examples.push_back(ex);
+    } else {
+      const bool known = std::any_of(lexicon.programs.begin(), lexicon.programs.end(),
+                                     [&](const LexiconEntry& e) { return e.id == ex.program; });
+      if (!known)
+        return Status::InvalidArgument(where + ".program: unknown program '" + ex.program + "'");
+      program_examples.push_back({Canonicalize(Normalize(ex.text)), ex.program});
+    }
+  }
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexicon& lexicon,
@@ -576,331 +966,12 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
   std::unique_ptr<Nlu> nlu(new Nlu());
   Impl& im = *nlu->impl_;
   using R = Result<std::unique_ptr<Nlu>>;
-
-  // --- synonyms.json ---
-  {
-    const std::string file = "synonyms.json";
-    auto doc = ReadJson(data_dir + "/" + file, file);
-    if (!doc.ok()) return R(doc.status());
-    const json& j = *doc;
-    if (!j.is_object() || !j.contains("synonyms") || !j["synonyms"].is_object()) {
-      return Status::InvalidArgument(ErrorAt(file, "synonyms", "missing or not an object"));
-    }
-    std::unordered_map<std::string, std::string> seen;  // normalized variant → canonical
-    for (const auto& [canon_raw, variants] : j["synonyms"].items()) {
-      std::string canon = Normalize(canon_raw);
-      if (canon.empty()) return Status::InvalidArgument(ErrorAt(file, "synonyms", "empty canonical"));
-      if (!variants.is_array()) {
-        return Status::InvalidArgument(ErrorAt(file, "synonyms." + canon_raw, "must be an array of strings"));
-      }
-      int index = static_cast<int>(im.canonicals.size());
-      im.canonicals.push_back(canon);
-      std::vector<std::string> forms = {canon};
-      for (size_t k = 0; k < variants.size(); ++k) {
-        if (!variants[k].is_string()) {
-          return Status::InvalidArgument(ErrorAt(file, "synonyms." + canon_raw + "[" + std::to_string(k) + "]",
-                                  "must be a string"));
-        }
-        forms.push_back(Normalize(variants[k].get<std::string>()));
-      }
-      for (const std::string& f : forms) {
-        if (f.empty()) continue;
-        auto it = seen.find(f);
-        if (it != seen.end() && it->second != canon) {
-          return Status::InvalidArgument(
-              ErrorAt(file, "synonyms." + canon_raw,
-                      "variant \"" + f + "\" also listed under \"" + it->second + "\""));
-        }
-        seen[f] = canon;
-        im.synonym_trie.Add(f, index);
-      }
-    }
-  }
-  auto canon = [&](std::string_view s) { return im.Canonicalize(Normalize(s)); };
-
-  // --- intents.json ---
-  {
-    const std::string file = "intents.json";
-    auto doc = ReadJson(data_dir + "/" + file, file);
-    if (!doc.ok()) return R(doc.status());
-    const json& j = *doc;
-    if (!j.is_object()) return Status::InvalidArgument(ErrorAt(file, "(top)", "must be an object"));
-    if (j.contains("min_score")) {
-      if (!j["min_score"].is_number()) return Status::InvalidArgument(ErrorAt(file, "min_score", "not a number"));
-      im.min_score = j["min_score"].get<double>();
-    }
-    if (j.contains("ambiguity_ratio")) {
-      if (!j["ambiguity_ratio"].is_number()) {
-        return Status::InvalidArgument(ErrorAt(file, "ambiguity_ratio", "not a number"));
-      }
-      im.ambiguity_ratio = j["ambiguity_ratio"].get<double>();
-    }
-    if (j.contains("classifier")) {
-      const json& c = j["classifier"];
-      if (!c.is_object()) return Status::InvalidArgument(ErrorAt(file, "classifier", "must be an object"));
-      for (auto [key, target] : {std::pair<const char*, double*>{"c", &im.classifier_c},
-                                 {"min_probability", &im.min_probability},
-                                 {"ambiguity_margin", &im.ambiguity_margin},
-                                 {"ambiguity_floor", &im.ambiguity_floor},
-                                 {"override_probability", &im.override_probability},
-                                 {"prefer_probability", &im.prefer_probability}}) {
-        if (!c.contains(key)) continue;
-        if (!c[key].is_number()) {
-          return Status::InvalidArgument(ErrorAt(file, std::string("classifier.") + key, "not a number"));
-        }
-        *target = c[key].get<double>();
-      }
-      if (c.contains("prefer")) {
-        if (!c["prefer"].is_array())
-          return Status::InvalidArgument(ErrorAt(file, "classifier.prefer", "must be an array of strings"));
-        for (const auto& id : c["prefer"]) {
-          if (!id.is_string())
-            return Status::InvalidArgument(ErrorAt(file, "classifier.prefer", "must be strings"));
-          im.preferred_intents.insert(id.get<std::string>());
-        }
-      }
-    }
-    if (!j.contains("intents") || !j["intents"].is_array()) {
-      return Status::InvalidArgument(ErrorAt(file, "intents", "missing or not an array"));
-    }
-    std::set<std::string> ids;
-    std::map<std::pair<int, std::string>, int> keyword_index;
-    for (size_t i = 0; i < j["intents"].size(); ++i) {
-      const json& it = j["intents"][i];
-      std::string where = "intents[" + std::to_string(i) + "]";
-      if (!it.is_object() || !it.contains("id") || !it["id"].is_string() ||
-          it["id"].get<std::string>().empty()) {
-        return Status::InvalidArgument(ErrorAt(file, where + ".id", "missing"));
-      }
-      Impl::Intent intent;
-      intent.id = it["id"].get<std::string>();
-      if (!ids.insert(intent.id).second) {
-        return Status::InvalidArgument(ErrorAt(file, where + ".id", "duplicate \"" + intent.id + "\""));
-      }
-      int index = static_cast<int>(im.intents.size());
-      for (const char* section : {"keywords", "negative"}) {
-        if (!it.contains(section)) continue;
-        if (!it[section].is_object()) {
-          return Status::InvalidArgument(ErrorAt(file, where + "." + section, "must be an object"));
-        }
-        double sign = std::string(section) == "negative" ? -1.0 : 1.0;
-        for (const auto& [kw, w] : it[section].items()) {
-          if (!w.is_number()) {
-            return Status::InvalidArgument(ErrorAt(file, where + "." + section + "." + kw, "weight not a number"));
-          }
-          std::string key = canon(kw);
-          if (key.empty()) {
-            return Status::InvalidArgument(ErrorAt(file, where + "." + section, "empty keyword"));
-          }
-          // Two spellings of one canonical keyword count once (the larger weight).
-          double weight = sign * std::abs(w.get<double>());
-          auto [pos, inserted] =
-              keyword_index.try_emplace({index, key}, static_cast<int>(im.keyword_refs.size()));
-          if (!inserted) {
-            double& old = im.keyword_refs[static_cast<size_t>(pos->second)].weight;
-            if (std::abs(weight) > std::abs(old)) old = weight;
-            continue;
-          }
-          im.intent_trie.Add(key, pos->second);
-          im.keyword_refs.push_back({index, weight});
-        }
-      }
-      if (it.contains("features")) {
-        if (!it["features"].is_object()) {
-          return Status::InvalidArgument(ErrorAt(file, where + ".features", "must be an object"));
-        }
-        for (const auto& [name, w] : it["features"].items()) {
-          auto f = FeatureNames().find(name);
-          if (f == FeatureNames().end()) {
-            return Status::InvalidArgument(ErrorAt(file, where + ".features." + name, "unknown feature"));
-          }
-          if (!w.is_number()) {
-            return Status::InvalidArgument(ErrorAt(file, where + ".features." + name, "weight not a number"));
-          }
-          intent.features[f->second] = w.get<double>();
-        }
-      }
-      im.intents.push_back(std::move(intent));
-    }
-    if (j.contains("categories")) {
-      if (!j["categories"].is_object()) {
-        return Status::InvalidArgument(ErrorAt(file, "categories", "must be an object"));
-      }
-      for (const auto& [name, words] : j["categories"].items()) {
-        if (!words.is_array()) {
-          return Status::InvalidArgument(ErrorAt(file, "categories." + name, "must be an array of strings"));
-        }
-        int index = static_cast<int>(im.categories.size());
-        im.categories.push_back(name);
-        for (const auto& w : words) {
-          if (!w.is_string()) {
-            return Status::InvalidArgument(ErrorAt(file, "categories." + name, "must be an array of strings"));
-          }
-          im.category_trie.Add(canon(w.get<std::string>()), index);
-        }
-      }
-    }
-    if (j.contains("fillers")) {
-      if (!j["fillers"].is_array()) {
-        return Status::InvalidArgument(ErrorAt(file, "fillers", "must be an array of strings"));
-      }
-      for (const auto& w : j["fillers"]) {
-        if (!w.is_string()) return Status::InvalidArgument(ErrorAt(file, "fillers", "must be strings"));
-        im.filler_trie.Add(StripPunct(Normalize(w.get<std::string>())), 0);
-        im.filler_trie.Add(StripPunct(canon(w.get<std::string>())), 0);
-      }
-    }
-    if (j.contains("region_stop_after")) {
-      if (!j["region_stop_after"].is_array()) {
-        return Status::InvalidArgument(ErrorAt(file, "region_stop_after", "must be an array of strings"));
-      }
-      for (const auto& w : j["region_stop_after"]) {
-        if (!w.is_string()) return Status::InvalidArgument(ErrorAt(file, "region_stop_after", "must be strings"));
-        im.region_stop_after.push_back(Normalize(w.get<std::string>()));
-      }
-    }
-    if (j.contains("region_bare_exclude")) {
-      if (!j["region_bare_exclude"].is_array()) {
-        return Status::InvalidArgument(ErrorAt(file, "region_bare_exclude", "must be an array of strings"));
-      }
-      for (const auto& w : j["region_bare_exclude"]) {
-        if (!w.is_string()) {
-          return Status::InvalidArgument(ErrorAt(file, "region_bare_exclude", "must be strings"));
-        }
-        im.region_bare_exclude.insert(Normalize(w.get<std::string>()));
-      }
-    }
-    if (!j.contains("crisis") || !j["crisis"].is_object()) {
-      return Status::InvalidArgument(ErrorAt(file, "crisis", "missing or not an object"));
-    }
-    const json& c = j["crisis"];
-    if (c.contains("threshold")) {
-      if (!c["threshold"].is_number()) {
-        return Status::InvalidArgument(ErrorAt(file, "crisis.threshold", "not a number"));
-      }
-      im.crisis_threshold = c["threshold"].get<double>();
-    }
-    if (c.contains("exclude")) {
-      if (!c["exclude"].is_array()) {
-        return Status::InvalidArgument(ErrorAt(file, "crisis.exclude", "must be an array of strings"));
-      }
-      for (const auto& w : c["exclude"]) {
-        if (!w.is_string()) return Status::InvalidArgument(ErrorAt(file, "crisis.exclude", "must be strings"));
-        im.crisis_trie.Add(canon(w.get<std::string>()), -1);
-      }
-    }
-    if (!c.contains("rules") || !c["rules"].is_array()) {
-      return Status::InvalidArgument(ErrorAt(file, "crisis.rules", "missing or not an array"));
-    }
-    std::unordered_map<std::string, int> term_ids;
-    auto term = [&](const std::string& t) {
-      std::string key = canon(t);
-      auto it = term_ids.find(key);
-      if (it != term_ids.end()) return it->second;
-      int id = im.crisis_terms++;
-      term_ids[key] = id;
-      im.crisis_trie.Add(key, id);
-      return id;
-    };
-    for (size_t i = 0; i < c["rules"].size(); ++i) {
-      const json& r = c["rules"][i];
-      std::string where = "crisis.rules[" + std::to_string(i) + "]";
-      if (!r.is_object() || !r.contains("kind") || !r["kind"].is_string()) {
-        return Status::InvalidArgument(ErrorAt(file, where + ".kind", "missing"));
-      }
-      Impl::CrisisRule rule;
-      rule.kind = r["kind"].get<std::string>();
-      static const std::set<std::string> kKinds = {"suicide", "dv",    "abuse", "danger",
-                                                   "medical", "crime", "child"};
-      if (!kKinds.count(rule.kind)) {
-        return Status::InvalidArgument(ErrorAt(file, where + ".kind", "unknown kind \"" + rule.kind + "\""));
-      }
-      if (r.contains("weight")) {
-        if (!r["weight"].is_number())
-          return Status::InvalidArgument(ErrorAt(file, where + ".weight", "not a number"));
-        rule.weight = r["weight"].get<double>();
-      }
-      for (const char* list : {"any", "all"}) {
-        if (!r.contains(list)) continue;
-        if (!r[list].is_array()) {
-          return Status::InvalidArgument(ErrorAt(file, where + "." + list, "must be an array of strings"));
-        }
-        for (const auto& w : r[list]) {
-          if (!w.is_string() || w.get<std::string>().empty()) {
-            return Status::InvalidArgument(ErrorAt(file, where + "." + list, "must be non-empty strings"));
-          }
-          (std::string(list) == "any" ? rule.any : rule.all).push_back(term(w.get<std::string>()));
-        }
-      }
-      if (rule.kind == "abuse" && rule.weight >= 1.0) {
-        im.abuse_terms.insert(rule.any.begin(), rule.any.end());
-      }
-      if (rule.any.empty() && rule.all.empty()) {
-        return Status::InvalidArgument(ErrorAt(file, where, "needs \"any\" or \"all\""));
-      }
-      im.crisis_rules.push_back(std::move(rule));
-    }
-  }
-
-  // --- lexicon ---
-  im.lexicon = lexicon;
-  auto add_region = [&](const std::vector<LexiconEntry>& entries, bool prefecture) {
-    for (size_t i = 0; i < entries.size(); ++i) {
-      std::set<std::string> forms;
-      for (const std::string& raw : entries[i].names) {
-        std::string n = Normalize(raw);
-        if (n.empty()) continue;
-        forms.insert(n);
-        // 小平市 → 小平, 東京都 → 東京 (only when at least two characters
-        // remain). Towns and villages keep 町/村: their bare names are often
-        // people's names (美咲町).
-        std::string b = StripRegionSuffix(n);
-        bool strippable = prefecture || EndsWith(n, "市") || EndsWith(n, "区");
-        if (strippable && !b.empty() && utf8::CodePointCount(b) >= 2 && !im.region_bare_exclude.count(b)) {
-          forms.insert(b);
-        }
-      }
-      for (const std::string& f : forms) {
-        bool bare = StripRegionSuffix(f).empty();
-        im.region_trie.Add(f, static_cast<int>(im.region_values.size()));
-        im.region_values.push_back({prefecture, static_cast<int>(i), bare, IsAllHiragana(f)});
-      }
-    }
-  };
-  add_region(im.lexicon.prefectures, true);
-  add_region(im.lexicon.municipalities, false);
-  for (size_t i = 0; i < im.lexicon.programs.size(); ++i) {
-    for (const std::string& raw : im.lexicon.programs[i].names) {
-      std::string n = Normalize(raw);
-      if (n.empty()) continue;
-      for (const std::string& v : ProgramVariants(n)) {
-        im.program_trie_norm.Add(v, static_cast<int>(i));
-        std::string c = im.Canonicalize(v);
-        im.program_trie_canon.Add(c, static_cast<int>(i));
-        std::string compact = Compact(c);
-        if (!compact.empty()) im.program_trie_compact.Add(compact, static_cast<int>(i));
-      }
-    }
-  }
+  // Synonyms first: the intents' keywords are read in canonical form.
+  if (Status s = im.LoadSynonyms(data_dir); !s.ok()) return R(s);
+  if (Status s = im.LoadIntents(data_dir); !s.ok()) return R(s);
+  im.AddLexicon(lexicon);
   im.morph = internal::Morphology::Create();
-  for (size_t i = 0; i < extra.size(); ++i) {
-    const ExtraExample& ex = extra[i];
-    const std::string where = "extra[" + std::to_string(i) + "]";
-    if (Normalize(ex.text).empty()) return R(Status::InvalidArgument(where + ".text: empty"));
-    if (ex.intent.empty() == ex.program.empty())
-      return R(Status::InvalidArgument(where + ": needs exactly one of intent and program"));
-    if (!ex.intent.empty()) {
-      if (im.IntentIndex(ex.intent) < 0)
-        return R(Status::InvalidArgument(where + ".intent: unknown intent '" + ex.intent + "'"));
-      im.intent_examples.push_back(ex);
-    } else {
-      const bool known = std::any_of(im.lexicon.programs.begin(), im.lexicon.programs.end(),
-                                     [&](const LexiconEntry& e) { return e.id == ex.program; });
-      if (!known)
-        return R(Status::InvalidArgument(where + ".program: unknown program '" + ex.program + "'"));
-      im.program_examples.push_back({im.Canonicalize(Normalize(ex.text)), ex.program});
-    }
-  }
+  if (Status s = im.AddExtraExamples(extra); !s.ok()) return R(s);
   if (auto st = im.LoadAndTrain(data_dir); !st.ok()) return R(st);
   return R(std::move(nlu));
 }
@@ -932,7 +1003,8 @@ Status Nlu::Impl::LoadAndTrain(const std::string& data_dir) {
       try {
         row = json::parse(line);
       } catch (const json::exception& e) {
-        return Status::InvalidArgument(name + ":" + std::to_string(n) + ": invalid JSON: " + e.what());
+        return Status::InvalidArgument(name + ":" + std::to_string(n) +
+                                       ": invalid JSON: " + e.what());
       }
       auto str = [&](const char* k) {
         return row.contains(k) && row[k].is_string() ? row[k].get<std::string>() : std::string();
@@ -945,10 +1017,12 @@ Status Nlu::Impl::LoadAndTrain(const std::string& data_dir) {
                  str("source") != "template"};
       if (ex.text.empty() || IntentIndex(ex.intent) < 0) {
         return Status::InvalidArgument(name + ":" + std::to_string(n) +
-                             ": needs \"text\" and a known \"intent\" (got \"" + ex.intent + "\")");
+                                       ": needs \"text\" and a known \"intent\" (got \"" +
+                                       ex.intent + "\")");
       }
       if (str("split") != "train" && str("split") != "heldout") {
-        return Status::InvalidArgument(name + ":" + std::to_string(n) + ": split must be train or heldout");
+        return Status::InvalidArgument(name + ":" + std::to_string(n) +
+                                       ": split must be train or heldout");
       }
       corpus.push_back(std::move(ex));
     }
@@ -956,7 +1030,8 @@ Status Nlu::Impl::LoadAndTrain(const std::string& data_dir) {
   // The editors' examples: training split, each counted kEditWeight times
   // (an editor confirmed it against a real message).
   for (const ExtraExample& ex : intent_examples)
-    for (int k = 0; k < kEditWeight; ++k) corpus.push_back(Example{ex.text, ex.intent, false, true});
+    for (int k = 0; k < kEditWeight; ++k)
+      corpus.push_back(Example{ex.text, ex.intent, false, true});
   if (corpus.empty()) return Status::Ok();
   corpus_x.reserve(corpus.size());
   for (const Example& ex : corpus) {
@@ -1117,52 +1192,27 @@ std::string Nlu::Canonical(std::string_view text) const {
   return impl_->Canonicalize(Normalize(text));
 }
 
-void Nlu::Impl::Analyze(std::string_view text, const Date& today, Analysis* out) const {
-  const Impl& im = *this;
-  Understanding& u = out->u;
-  u.raw = std::string(text);
-  u.normalized = Normalize(text);
-  u.language = internal::DetectLanguage(u.normalized);
-  // Romaji is read as the kana it spells ("shinitai" → しにたい), so every
-  // Japanese table applies to it.
-  if (u.language == "romaji") u.normalized = Normalize(internal::RomajiToHiragana(u.normalized));
-  std::string canonical = im.Canonicalize(u.normalized);
-
-  std::vector<TrieMatch> region_spans;
-  im.MatchRegions(u.normalized, &u, &region_spans);
-  std::vector<TrieMatch> program_spans;
-  im.MatchPrograms(u.normalized, canonical, &u, &program_spans);
-  // An editor's program example close to the message names its program first.
+// An editor's program example close to the message names its program first.
+void Nlu::Impl::PreferProgramExample(const std::string& canonical, Understanding& u) const {
   const ProgramExample* closest = nullptr;
   double best = kCloseMatch;
-  for (const ProgramExample& pe : im.program_examples) {
+  for (const ProgramExample& pe : program_examples) {
     const double sim = TextSimilarity(canonical, pe.canonical);
     if (sim >= best) {
       best = sim;
       closest = &pe;
     }
   }
-  if (closest) {
-    auto it = std::find_if(u.programs.begin(), u.programs.end(),
-                           [&](const Scored& s) { return s.id == closest->program; });
-    if (it != u.programs.end()) u.programs.erase(it);
-    u.programs.insert(u.programs.begin(), Scored{closest->program, best});
-    u.programs_ambiguous = false;
-  }
+  if (!closest) return;
+  auto it = std::find_if(u.programs.begin(), u.programs.end(),
+                         [&](const Scored& s) { return s.id == closest->program; });
+  if (it != u.programs.end()) u.programs.erase(it);
+  u.programs.insert(u.programs.begin(), Scored{closest->program, best});
+  u.programs_ambiguous = false;
+}
 
-  std::vector<TrieMatch> category_matches = im.category_trie.FindAll(canonical);
-  for (const TrieMatch& m : category_matches) {
-    const std::string& c = im.categories[static_cast<size_t>(m.value)];
-    if (std::find(u.categories.begin(), u.categories.end(), c) == u.categories.end()) {
-      u.categories.push_back(c);
-    }
-  }
-
-  u.crisis_kinds = im.DetectCrisis(canonical);
-  u.entities = internal::ExtractEntities(utf8::ToU32(canonical), today);
-
-  // Features.
-  double* f = out->f;
+void Nlu::Impl::SetFeatures(const Understanding& u, const Date& today, const std::string& canonical,
+                            const Spans& spans, double* f) const {
   const Entities& e = u.entities;
   // "養育費なし" alone (an amount of 0) is no calculation request.
   // An amount asked about (「6000円ですか」) is no calculation request either.
@@ -1185,25 +1235,28 @@ void Nlu::Impl::Analyze(std::string_view text, const Date& today, Analysis* out)
   std::string stripped = StripPunct(canonical);
   f[kShort] = !stripped.empty() && utf8::CodePointCount(stripped) <= 4 ? 1 : 0;
   if (f[kRegion] > 0) {
-    f[kOnlyRegion] = im.OnlyFillers(RemoveSpans(u.normalized, region_spans)) ? 1 : 0;
+    f[kOnlyRegion] = OnlyFillers(RemoveSpans(u.normalized, spans.regions)) ? 1 : 0;
   }
-  if (f[kProgram] > 0 && !program_spans.empty()) {
-    std::vector<TrieMatch> spans = program_spans;
-    std::string residual = RemoveSpans(canonical, spans);
+  if (f[kProgram] > 0 && !spans.programs.empty()) {
+    std::vector<TrieMatch> program_spans = spans.programs;
+    std::string residual = RemoveSpans(canonical, program_spans);
     // Regions next to the program name ("国立市の児童扶養手当") are fillers too.
-    std::vector<TrieMatch> region_in_canon = im.region_trie.FindAll(residual);
-    f[kOnlyProgram] = im.OnlyFillers(RemoveSpans(residual, region_in_canon)) ? 1 : 0;
+    std::vector<TrieMatch> region_in_canon = region_trie.FindAll(residual);
+    f[kOnlyProgram] = OnlyFillers(RemoveSpans(residual, region_in_canon)) ? 1 : 0;
   }
   if (f[kCategory] > 0) {
-    std::string residual = RemoveSpans(canonical, category_matches);
-    std::vector<TrieMatch> region_in_canon = im.region_trie.FindAll(residual);
-    f[kOnlyCategory] = im.OnlyFillers(RemoveSpans(residual, region_in_canon)) ? 1 : 0;
+    std::string residual = RemoveSpans(canonical, spans.categories);
+    std::vector<TrieMatch> region_in_canon = region_trie.FindAll(residual);
+    f[kOnlyCategory] = OnlyFillers(RemoveSpans(residual, region_in_canon)) ? 1 : 0;
   }
+}
 
-  // Keyword scores: per intent, keywords are taken heaviest first and a
-  // keyword overlapping one already taken (番号 in 電話番号, 額は after 月額)
-  // does not count again; each distinct keyword counts once.
-  std::vector<double>& raw = out->raw;
+// Keyword scores: per intent, keywords are taken heaviest first and a
+// keyword overlapping one already taken (番号 in 電話番号, 額は after 月額)
+// does not count again; each distinct keyword counts once. Then the
+// intents' feature weights.
+void Nlu::Impl::ScoreKeywords(const std::string& canonical, const double* f,
+                              std::vector<double>& raw) const {
   raw.assign(intents.size(), 0.0);
   std::vector<TrieMatch> keyword_matches = intent_trie.FindAll(canonical);
   auto weight_of = [&](const TrieMatch& m) {
@@ -1219,14 +1272,10 @@ void Nlu::Impl::Analyze(std::string_view text, const Date& today, Analysis* out)
   for (const TrieMatch& m : keyword_matches) {
     const Impl::KeywordRef& k = keyword_refs[static_cast<size_t>(m.value)];
     if (k.weight > 0) {
-      bool overlaps = false;
-      for (const TrieMatch* o : taken) {
-        if (keyword_refs[static_cast<size_t>(o->value)].intent == k.intent && m.begin < o->end &&
-            o->begin < m.end) {
-          overlaps = true;
-          break;
-        }
-      }
+      const bool overlaps = std::any_of(taken.begin(), taken.end(), [&](const TrieMatch* o) {
+        return keyword_refs[static_cast<size_t>(o->value)].intent == k.intent && m.begin < o->end &&
+               o->begin < m.end;
+      });
       if (overlaps) continue;
     }
     if (!seen_keywords.insert(m.value).second) continue;
@@ -1236,16 +1285,40 @@ void Nlu::Impl::Analyze(std::string_view text, const Date& today, Analysis* out)
   for (size_t i = 0; i < intents.size(); ++i) {
     for (int k = 0; k < kFeatureCount; ++k) raw[i] += intents[i].features[k] * f[k];
   }
-  out->canonical = std::move(canonical);
-  out->program_spans = std::move(program_spans);
 }
 
-// The classifier's view of a message: character 1- to 3-grams of the
-// canonical text with program and region names replaced by one placeholder
-// each (so 「児童扶養手当はいくら」 and 「育成手当はいくら」 share their
-// n-grams) and digit runs by 0, the keyword scores of every intent, the
-// message features and its language.
-internal::SparseVector Nlu::Impl::Featurize(const Analysis& a) const {
+void Nlu::Impl::Analyze(std::string_view text, const Date& today, Analysis* out) const {
+  Understanding& u = out->u;
+  u.raw = std::string(text);
+  u.normalized = Normalize(text);
+  u.language = internal::DetectLanguage(u.normalized);
+  // Romaji is read as the kana it spells ("shinitai" → しにたい), so every
+  // Japanese table applies to it.
+  if (u.language == "romaji") u.normalized = Normalize(internal::RomajiToHiragana(u.normalized));
+  std::string canonical = Canonicalize(u.normalized);
+
+  Spans spans;
+  MatchRegions(u.normalized, &u, &spans.regions);
+  MatchPrograms(u.normalized, canonical, &u, &spans.programs);
+  PreferProgramExample(canonical, u);
+  spans.categories = category_trie.FindAll(canonical);
+  for (const TrieMatch& m : spans.categories) {
+    const std::string& c = categories[static_cast<size_t>(m.value)];
+    if (std::find(u.categories.begin(), u.categories.end(), c) == u.categories.end()) {
+      u.categories.push_back(c);
+    }
+  }
+  u.crisis_kinds = DetectCrisis(canonical);
+  u.entities = internal::ExtractEntities(utf8::ToU32(canonical), today);
+  SetFeatures(u, today, canonical, spans, out->f);
+  ScoreKeywords(canonical, out->f, out->raw);
+  out->canonical = std::move(canonical);
+  out->program_spans = std::move(spans.programs);
+}
+
+// The canonical text with program names replaced by \x04 and region names by
+// \x05, between \x02 and \x03, digit runs as one 0 and no spaces.
+std::string Nlu::Impl::PlaceholderText(const Analysis& a) const {
   std::vector<TrieMatch> spans = a.program_spans;
   for (const TrieMatch& m : region_trie.FindAll(a.canonical)) spans.push_back(m);
   spans = LongestNonOverlapping(std::move(spans));
@@ -1263,7 +1336,6 @@ internal::SparseVector Nlu::Impl::Featurize(const Analysis& a) const {
   }
   text.append(a.canonical, pos, std::string::npos);
   text += "\x03";
-  // Digit runs → "0"; drop spaces.
   std::string clean;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
@@ -1276,56 +1348,76 @@ internal::SparseVector Nlu::Impl::Featurize(const Analysis& a) const {
     if (c == ' ') continue;
     clean.push_back(c);
   }
+  return clean;
+}
+
+namespace {
+
+// Character 1- to 3-grams of `clean`, scaled to unit length together.
+void AddCharGrams(const std::string& clean, internal::SparseVector& x) {
   std::vector<size_t> starts;  // byte offset of every code point, plus the end
   for (size_t i = 0; i < clean.size(); ++i)
     if ((static_cast<unsigned char>(clean[i]) & 0xC0) != 0x80) starts.push_back(i);
   starts.push_back(clean.size());
   const size_t points = starts.size() - 1;
-  internal::SparseVector x;
-  x.reserve(points * 3 + intents.size() + kFeatureCount + 1);
-  size_t grams = 0;
+  const size_t first = x.size();
   static const char* kTags[] = {"", "c1", "c2", "c3"};
   for (size_t n = 1; n <= 3; ++n) {
     for (size_t i = 0; i + n <= points; ++i) {
       std::string_view g(clean.data() + starts[i], starts[i + n] - starts[i]);
       if (n == 1 && (g == "\x02" || g == "\x03")) continue;
       x.push_back({internal::FeatureKey(kTags[n], g), 1.0});
-      ++grams;
     }
   }
+  const size_t grams = x.size() - first;
   const double scale = grams ? 1.0 / std::sqrt(static_cast<double>(grams)) : 0.0;
-  for (auto& kv : x) kv.second = scale;
-  // Words: MeCab base forms (もらえますか → もらえる, ます, か) and their
-  // bigrams, read from the same canonical text with the program and region
-  // placeholders as nouns, so the lemma of a question word counts whatever
-  // its inflection.
-  if (morph) {
-    std::string sentence;
-    for (size_t i = 0; i < clean.size(); ++i) {
-      const char c = clean[i];
-      if (c == '\x02' || c == '\x03') continue;
-      if (c == '\x04') {
-        sentence += "制度";
-      } else if (c == '\x05') {
-        sentence += "地域";
-      } else {
-        sentence.push_back(c);
-      }
-    }
-    std::vector<internal::Morpheme> ms = morph->Analyze(sentence);
-    if (!ms.empty()) {
-      const size_t first = x.size();
-      std::string prev = "\x02";
-      for (const internal::Morpheme& m : ms) {
-        x.push_back({internal::FeatureKey("w", m.lemma), 1.0});
-        x.push_back({internal::FeatureKey("w2", prev + "|" + m.lemma), 1.0});
-        prev = m.lemma;
-      }
-      x.push_back({internal::FeatureKey("w2", prev + "|\x03"), 1.0});
-      const double ws = 1.0 / std::sqrt(static_cast<double>(x.size() - first));
-      for (size_t i = first; i < x.size(); ++i) x[i].second = ws;
+  for (size_t i = first; i < x.size(); ++i) x[i].second = scale;
+}
+
+}  // namespace
+
+// Words: MeCab base forms (もらえますか → もらえる, ます, か) and their
+// bigrams, read from the same canonical text with the program and region
+// placeholders as nouns, so the lemma of a question word counts whatever
+// its inflection.
+void Nlu::Impl::AddWords(const std::string& clean, internal::SparseVector& x) const {
+  if (!morph) return;
+  std::string sentence;
+  for (const char c : clean) {
+    if (c == '\x02' || c == '\x03') continue;
+    if (c == '\x04') {
+      sentence += "制度";
+    } else if (c == '\x05') {
+      sentence += "地域";
+    } else {
+      sentence.push_back(c);
     }
   }
+  std::vector<internal::Morpheme> ms = morph->Analyze(sentence);
+  if (ms.empty()) return;
+  const size_t first = x.size();
+  std::string prev = "\x02";
+  for (const internal::Morpheme& m : ms) {
+    x.push_back({internal::FeatureKey("w", m.lemma), 1.0});
+    x.push_back({internal::FeatureKey("w2", prev + "|" + m.lemma), 1.0});
+    prev = m.lemma;
+  }
+  x.push_back({internal::FeatureKey("w2", prev + "|\x03"), 1.0});
+  const double ws = 1.0 / std::sqrt(static_cast<double>(x.size() - first));
+  for (size_t i = first; i < x.size(); ++i) x[i].second = ws;
+}
+
+// The classifier's view of a message: character 1- to 3-grams of the
+// canonical text with program and region names replaced by one placeholder
+// each (so 「児童扶養手当はいくら」 and 「育成手当はいくら」 share their
+// n-grams) and digit runs by 0, the keyword scores of every intent, the
+// message features and its language.
+internal::SparseVector Nlu::Impl::Featurize(const Analysis& a) const {
+  const std::string clean = PlaceholderText(a);
+  internal::SparseVector x;
+  x.reserve(clean.size() * 3 + intents.size() + kFeatureCount + 1);
+  AddCharGrams(clean, x);
+  AddWords(clean, x);
   for (size_t i = 0; i < intents.size(); ++i) {
     if (a.raw[i] != 0)
       x.push_back({internal::FeatureKey("k", intents[i].id), std::tanh(a.raw[i] / 3.0)});
@@ -1427,20 +1519,19 @@ bool HasAny(std::string_view text, std::initializer_list<std::string_view> words
 // the day's hours).
 TimeQuery TimeOf(const std::string& canonical, Entities& e, const Date& today, int64_t now_ms) {
   TimeQuery t;
-  const bool until = HasAny(canonical, {"何時まで", "なんじまで", "何時に閉", "何時に終わ",
-                                        "何時までやって", "いつまで開", "いつまでやって",
-                                        "until what time", "until when", "how late",
-                                        "what time do", "what time does"});
+  const bool until =
+      HasAny(canonical, {"何時まで", "なんじまで", "何時に閉", "何時に終わ", "何時までやって",
+                         "いつまで開", "いつまでやって", "until what time", "until when",
+                         "how late", "what time do", "what time does"});
   const bool next =
       HasAny(canonical, {"次の", "次は", "つぎの", "つぎは", "今度の", "こんどの", "次回"});
   const bool now = HasAny(
-      canonical, {"今から",     "いまから", "今やって",   "いまやって", "今開いて", "今あいて",
-                  "いまあいて", "今つなが", "いまつなが", "今電話",     "今って",   "今は",
-                  "今すぐ",     "いますぐ", "現在",       "今行",       "今日",     "きょう",
-                  "本日",       "今夜",     "今晩",       "今の時間",
+      canonical, {"今から", "いまから", "今やって", "いまやって", "今開いて", "今あいて",
+                  "いまあいて", "今つなが", "いまつなが", "今電話", "今って", "今は", "今すぐ",
+                  "いますぐ", "現在", "今行", "今日", "きょう", "本日", "今夜", "今晩", "今の時間",
                   // English and romaji (canonical text is case-folded).
-                  "right now", "open now", "call now", "now?", "today", "tonight",
-                  "at the moment", "ima kara", "imakara", "kyou"});
+                  "right now", "open now", "call now", "now?", "today", "tonight", "at the moment",
+                  "ima kara", "imakara", "kyou"});
   auto noon = [](const Date& d) { return FromJst(d, 12 * 60); };
   if (HasAny(canonical, {"年末", "ねんまつ"})) {
     // The year-end closing days: Dec 29 of this year (or now, when inside them).

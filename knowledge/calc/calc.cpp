@@ -89,7 +89,7 @@ ProgramResult Start(const kb::KnowledgeBase& kb, const char* id, const char* fal
     }
   }
   if (p) r.source = p->source;
-  r.status = "ineligible";
+  r.status = Eligibility::kIneligible;
   return r;
 }
 
@@ -101,12 +101,9 @@ void Finish(ProgramResult& r, const Figures& f) {
 bool MissingFigures(ProgramResult& r, const Figures& f) {
   if (f.ok()) return false;
   r.eligible = false;
-  r.status = "ineligible";
-  // Plain words for the parent (no fact ids): the date and the window.
-  std::string reason = JaDate(f.date()) + "時点の金額・基準のデータがないため計算できません。";
-  if (const auto from = f.AvailableFrom(); from && *from > f.date())
-    reason += "計算できるのは" + JaDate(*from) + "以降の分です。";
-  r.reasons.push_back(reason);
+  r.status = Eligibility::kIneligible;
+  r.reasons.push_back(
+      {.code = ReasonCode::kMissingFigures, .date = f.date(), .from = f.AvailableFrom()});
   return true;
 }
 
@@ -129,15 +126,14 @@ std::vector<int> ByBirth(const Household& h) {
   return idx;
 }
 
-std::string ChildName(const Child& c) { return JaDate(c.birth_date) + "生まれのお子さん"; }
 std::string OrderLabel(int n, const Child& c) {
   return "第" + std::to_string(n) + "子（" + JaDate(c.birth_date) + "生まれ）";
 }
 
 // 扶養親族等の数 and how it was found.
-int Dependents(const Household& h, std::string* how) {
+int Dependents(const Household& h, Reason* how) {
   if (h.dependents) {
-    if (how) *how = "扶養親族等の数は入力どおり" + std::to_string(*h.dependents) + "人です。";
+    if (how) *how = {.code = ReasonCode::kDependentsGiven, .count = *h.dependents};
     return *h.dependents;
   }
   int n = 0;
@@ -146,11 +142,8 @@ int Dependents(const Household& h, std::string* how) {
     if (AgeOn(c.birth_date, h.date) < 18 || c.supported) ++n;
   }
   const int elderly = h.parent.elderly_dependents;  // 老人扶養親族 are dependants too
-  if (how) {
-    *how = "扶養親族等の数は、18歳未満のお子さんと扶養しているお子さん" +
-           (elderly > 0 ? "、老人扶養親族" + std::to_string(elderly) + "人" : std::string()) +
-           "から" + std::to_string(n + elderly) + "人としました。";
-  }
+  if (how)
+    *how = {.code = ReasonCode::kDependentsCounted, .count = n + elderly, .elderly = elderly};
   return n + elderly;
 }
 
@@ -281,23 +274,24 @@ TotalIncome ComputeTotalIncome(const Household& h, Figures& f) {
 
 // 住民税非課税: given, or derived for a single parent from 合計所得金額.
 bool ResidentTaxExempt(const Household& h, Figures& f, std::vector<std::string>& steps,
-                       std::vector<std::string>& reasons) {
+                       std::vector<Reason>& reasons) {
   if (h.parent.resident_tax_exempt) {
-    reasons.push_back(std::string("住民税は入力どおり") +
-                      (*h.parent.resident_tax_exempt ? "非課税" : "課税") + "として扱います。");
+    reasons.push_back(
+        {.code = ReasonCode::kResidentTaxGiven, .exempt = *h.parent.resident_tax_exempt});
     return *h.parent.resident_tax_exempt;
   }
   const long long limit = f.Yen("tax.resident_exempt_limit");
   if (!h.single_parent) {
-    reasons.push_back("住民税の課税・非課税が入力されていないため、課税として扱います。");
+    reasons.push_back({.code = ReasonCode::kResidentTaxAssumed});
     return false;
   }
   const TotalIncome t = ComputeTotalIncome(h, f);
   steps.push_back(t.step);
   const bool exempt = t.amount <= limit;
-  reasons.push_back("合計所得金額 " + Yen(t.amount) + "が" + Yen(limit) +
-                    (exempt ? "以下のため、住民税は非課税と判定しました（ひとり親の目安）。"
-                            : "を超えるため、住民税は課税と判定しました（ひとり親の目安）。"));
+  reasons.push_back({.code = ReasonCode::kResidentTaxJudged,
+                     .income = t.amount,
+                     .limit = limit,
+                     .exempt = exempt});
   return exempt;
 }
 
@@ -312,132 +306,153 @@ struct JfaCore {
   JfaIncome income_detail;
 };
 
-JfaCore JidoFuyoTeate(const Household& h, const kb::KnowledgeBase& kb) {
-  JfaCore core;
-  ProgramResult& r = core.result;
-  r = Start(kb, kJfa, "児童扶養手当");
-  Figures f(kb, h.date);
-  const long long full[3] = {f.Yen("jfa.full.first"), f.Yen("jfa.full.second"),
-                             f.Yen("jfa.full.third")};
-  const long long min[3] = {f.Yen("jfa.partial_min.first"), f.Yen("jfa.partial_min.second"),
-                            f.Yen("jfa.partial_min.third")};
-  const double coef[3] = {f.Num("jfa.coef.first"), f.Num("jfa.coef.second"),
-                          f.Num("jfa.coef.third")};
-  const long long full_base = f.Yen("jfa.limit.full.base");
-  const long long partial_base = f.Yen("jfa.limit.partial.base");
-  const long long obligor_base = f.Yen("jfa.limit.obligor.base");
-  const long long step = f.Yen("jfa.limit.step");
-  const long long add_elderly = f.Yen("jfa.limit.add.elderly");
-  const long long add_specific = f.Yen("jfa.limit.add.specific");
-  core.income_detail = ComputeJfaIncome(h, f);
-  if (MissingFigures(r, f)) {
-    Finish(r, f);
-    return core;
-  }
-  core.figures_ok = true;
+// The 児童扶養手当 figures in force on `f.date()` (per child: 第1子, 第2子加算,
+// 第3子以降加算).
+struct JfaFigures {
+  long long full[3] = {};
+  long long min[3] = {};
+  double coef[3] = {};
+  long long full_base = 0;
+  long long partial_base = 0;
+  long long obligor_base = 0;
+  long long step = 0;
+  long long add_elderly = 0;
+  long long add_specific = 0;
+};
 
-  std::string dep_how;
-  const int n = Dependents(h, &dep_how);
+JfaFigures ReadJfaFigures(Figures& f) {
+  JfaFigures j;
+  const char* const part[3] = {"first", "second", "third"};
+  for (int k = 0; k < 3; ++k) j.full[k] = f.Yen(std::string("jfa.full.") + part[k]);
+  for (int k = 0; k < 3; ++k) j.min[k] = f.Yen(std::string("jfa.partial_min.") + part[k]);
+  for (int k = 0; k < 3; ++k) j.coef[k] = f.Num(std::string("jfa.coef.") + part[k]);
+  j.full_base = f.Yen("jfa.limit.full.base");
+  j.partial_base = f.Yen("jfa.limit.partial.base");
+  j.obligor_base = f.Yen("jfa.limit.obligor.base");
+  j.step = f.Yen("jfa.limit.step");
+  j.add_elderly = f.Yen("jfa.limit.add.elderly");
+  j.add_specific = f.Yen("jfa.limit.add.specific");
+  return j;
+}
+
+// The limits for the household's dependants (into `core` and `r.limits`);
+// returns how the dependants were counted and the obligor limit.
+std::pair<Reason, long long> JfaLimits(const Household& h, const JfaFigures& j, JfaCore& core) {
+  Reason how;
+  const int n = Dependents(h, &how);
   const int specific = SpecificDependents(h);
-  const long long additions = add_elderly * h.parent.elderly_dependents + add_specific * specific;
-  core.full_limit = full_base + step * n + additions;
-  core.partial_limit = partial_base + step * n + additions;
-  const long long obligor = obligor_base + step * n;
-  core.income = core.income_detail.amount;
-  r.income_used = core.income;
-  r.income_steps = core.income_detail.steps;
+  const long long additions =
+      j.add_elderly * h.parent.elderly_dependents + j.add_specific * specific;
+  core.full_limit = j.full_base + j.step * n + additions;
+  core.partial_limit = j.partial_base + j.step * n + additions;
+  const long long obligor = j.obligor_base + j.step * n;
+  ProgramResult& r = core.result;
   r.limits = {{"dependents", n},
               {"full", core.full_limit},
               {"partial", core.partial_limit},
               {"obligor", obligor}};
   if (additions > 0) r.limits["additions"] = additions;
   if (specific > 0 && !h.dependents && h.parent.specific_dependents == 0) {
-    dep_how += "16〜22歳のお子さん" + std::to_string(specific) + "人分（" +
-               EraYear(IncomeYear(h.date)) + "12月31日時点の年齢）、限度額に" +
-               Yen(add_specific * specific) + "を加えました。";
+    how.specific = specific;
+    how.year = IncomeYear(h.date);
+    how.amount = j.add_specific * specific;
   }
+  return {how, obligor};
+}
 
-  // Which children count.
+// The children 児童扶養手当 counts, eldest first; says why the others do not.
+std::vector<int> JfaChildren(const Household& h, std::vector<Reason>& reasons) {
   std::vector<int> kids;
   for (int i : ByBirth(h)) {
     const Child& c = h.children[i];
     if (!Born(c, h.date)) continue;
     const bool jido = IsJfaChild(c, h.date);
     if (jido && !c.supported) {
-      r.reasons.push_back(ChildName(c) + "は養育していないため、対象児童に含めません。");
+      reasons.push_back({.code = ReasonCode::kJfaChildNotSupported, .child = c.birth_date});
       continue;
     }
     if (!jido) {
-      r.reasons.push_back(ChildName(c) +
-                          "は18歳到達後の年度末を過ぎている（障害がある場合は20歳以上の）ため、"
-                          "対象児童ではありません。");
+      reasons.push_back({.code = ReasonCode::kJfaChildPastAge, .child = c.birth_date});
       continue;
     }
-    if (MonthIndex(h.date) > MonthIndex(MarchAfterAge(c.birth_date, 18))) {
-      r.reasons.push_back(ChildName(c) + "は障害があるため、20歳になる月まで対象です。");
-    }
+    if (MonthIndex(h.date) > MonthIndex(MarchAfterAge(c.birth_date, 18)))
+      reasons.push_back({.code = ReasonCode::kJfaChildDisabled, .child = c.birth_date});
     kids.push_back(i);
   }
+  return kids;
+}
 
-  if (!h.single_parent) {
-    r.reasons.insert(r.reasons.begin(),
-                     "ひとり親家庭（離婚・死別・未婚など）ではないため対象外です。");
-    Finish(r, f);
-    return core;
-  }
-  if (kids.empty()) {
-    r.reasons.insert(r.reasons.begin(),
-                     "対象となる児童（18歳到達後の最初の3月31日まで、一定の障害がある場合は"
-                     "20歳未満）がいないため対象外です。");
-    Finish(r, f);
-    return core;
-  }
-  r.reasons.push_back(dep_how);
-  const long long inc = core.income;
-  if (inc >= core.partial_limit) {
-    r.eligible = false;
-    r.status = "stopped";
-    r.reasons.push_back("所得額 " + Yen(inc) + "が一部支給の限度額 " + Yen(core.partial_limit) +
-                        "以上のため、支給停止（0円）です。");
-    Finish(r, f);
-    return core;
-  }
-  r.eligible = true;
-  const bool partial = inc >= core.full_limit;
-  r.status = partial ? "partial" : "full";
-  const long long diff = inc - core.full_limit;
+// One breakdown item per counted child: 全部支給, or 一部支給 reduced by
+// `diff` (the income above the full limit); adds them up into r.monthly.
+void JfaAmounts(const Household& h, const std::vector<int>& kids, const JfaFigures& j, bool partial,
+                long long diff, ProgramResult& r) {
   for (size_t k = 0; k < kids.size(); ++k) {
     const Child& c = h.children[kids[k]];
     const int part = k == 0 ? 0 : (k == 1 ? 1 : 2);
     BreakdownItem item;
     item.label = OrderLabel(static_cast<int>(k) + 1, c);
     const char* kind = part == 0 ? "第1子" : (part == 1 ? "第2子加算" : "第3子以降加算");
+    const long long full = j.full[part];
     if (!partial) {
-      item.monthly = full[part];
-      item.note = std::string("全部支給 ") + kind + " " + Yen(full[part]);
+      item.monthly = full;
+      item.note = std::string("全部支給 ") + kind + " " + Yen(full);
     } else {
-      long long amount = PartialAmount(full[part], diff, coef[part]);
-      amount = std::clamp(amount, min[part], full[part]);
+      const long long amount =
+          std::clamp(PartialAmount(full, diff, j.coef[part]), j.min[part], full);
       item.monthly = amount;
-      item.note = std::string(kind) + ": " + kb::FormatYen(full[part]) + " −（" +
-                  kb::FormatYen(diff) + " × " + FormatRate(coef[part]) +
-                  " + 10）= " + PartialRaw(full[part], diff, coef[part]) +
-                  " → 10円未満を四捨五入して" + Yen(amount);
+      item.note = std::string(kind) + ": " + kb::FormatYen(full) + " −（" + kb::FormatYen(diff) +
+                  " × " + FormatRate(j.coef[part]) +
+                  " + 10）= " + PartialRaw(full, diff, j.coef[part]) + " → 10円未満を四捨五入して" +
+                  Yen(amount);
     }
     r.monthly += item.monthly;
     r.breakdown.push_back(std::move(item));
   }
-  if (partial) {
-    r.reasons.push_back("所得額 " + Yen(inc) + "が全部支給の限度額 " + Yen(core.full_limit) +
-                        "以上、一部支給の限度額 " + Yen(core.partial_limit) +
-                        "未満のため一部支給です。");
-  } else {
-    r.reasons.push_back("所得額 " + Yen(inc) + "が全部支給の限度額 " + Yen(core.full_limit) +
-                        "未満のため全部支給です。");
+}
+
+JfaCore JidoFuyoTeate(const Household& h, const kb::KnowledgeBase& kb) {
+  JfaCore core;
+  ProgramResult& r = core.result;
+  r = Start(kb, kJfa, "児童扶養手当");
+  Figures f(kb, h.date);
+  const JfaFigures j = ReadJfaFigures(f);
+  core.income_detail = ComputeJfaIncome(h, f);
+  if (MissingFigures(r, f)) {
+    Finish(r, f);
+    return core;
   }
-  r.reasons.push_back(
-      "同居の扶養義務者（祖父母など）の所得が限度額 " + Yen(obligor) +
-      "以上の場合や、公的年金を受けている場合は、支給されない・減ることがあります。");
+  core.figures_ok = true;
+  const auto [dependents, obligor] = JfaLimits(h, j, core);
+  core.income = core.income_detail.amount;
+  r.income_used = core.income;
+  r.income_steps = core.income_detail.steps;
+  const std::vector<int> kids = JfaChildren(h, r.reasons);
+  if (!h.single_parent || kids.empty()) {
+    r.reasons.insert(r.reasons.begin(),
+                     Reason{.code = !h.single_parent ? ReasonCode::kJfaNotSingleParent
+                                                     : ReasonCode::kJfaNoChild});
+    Finish(r, f);
+    return core;
+  }
+  r.reasons.push_back(dependents);
+  const long long inc = core.income;
+  if (inc >= core.partial_limit) {
+    r.eligible = false;
+    r.status = Eligibility::kStopped;
+    r.reasons.push_back(
+        {.code = ReasonCode::kJfaStopped, .income = inc, .limit = core.partial_limit});
+    Finish(r, f);
+    return core;
+  }
+  r.eligible = true;
+  const bool partial = inc >= core.full_limit;
+  r.status = partial ? Eligibility::kPartial : Eligibility::kFull;
+  JfaAmounts(h, kids, j, partial, inc - core.full_limit, r);
+  r.reasons.push_back({.code = partial ? ReasonCode::kJfaPartial : ReasonCode::kJfaFull,
+                       .income = inc,
+                       .limit = core.full_limit,
+                       .upper = core.partial_limit});
+  r.reasons.push_back({.code = ReasonCode::kJfaObligorNote, .limit = obligor});
   Finish(r, f);
   return core;
 }
@@ -452,8 +467,7 @@ ProgramResult JidoTeate(const Household& h, const kb::KnowledgeBase& kb) {
   const long long third = f.Yen("jt.third_plus");
   const int order_age = static_cast<int>(f.Yen("jt.order_age_limit"));
   if (MissingFigures(r, f)) {
-    r.reasons.push_back(
-        "この計算は2024年10月からの制度（所得制限なし・高校生年代まで）で行います。");
+    r.reasons.push_back({.code = ReasonCode::kJtCurrentSystem});
     Finish(r, f);
     return r;
   }
@@ -464,20 +478,20 @@ ProgramResult JidoTeate(const Household& h, const kb::KnowledgeBase& kb) {
     const Child& c = h.children[i];
     if (!Born(c, h.date)) continue;
     if (!c.supported) {
-      r.reasons.push_back(ChildName(c) + "は養育していないため、数に含めません。");
+      r.reasons.push_back({.code = ReasonCode::kJtChildNotSupported, .child = c.birth_date});
       continue;
     }
     if (MonthIndex(h.date) > MonthIndex(MarchAfterAge(c.birth_date, order_age))) {
-      r.reasons.push_back(ChildName(c) + "は" + std::to_string(order_age) +
-                          "歳到達後の年度末を過ぎているため、第何子かの数に含めません。");
+      r.reasons.push_back(
+          {.code = ReasonCode::kJtChildPastCountAge, .age = order_age, .child = c.birth_date});
       continue;
     }
     ++order;
     if (MonthIndex(h.date) > MonthIndex(MarchAfterAge(c.birth_date, 18))) {
-      r.reasons.push_back(ChildName(c) + "は高校生年代を過ぎているため支給対象ではありませんが、" +
-                          std::to_string(order_age) +
-                          "歳到達後の年度末までは第何子かの数に含めます（第" +
-                          std::to_string(order) + "子）。");
+      r.reasons.push_back({.code = ReasonCode::kJtChildCountedOnly,
+                           .age = order_age,
+                           .order = order,
+                           .child = c.birth_date});
       continue;
     }
     BreakdownItem item;
@@ -496,13 +510,11 @@ ProgramResult JidoTeate(const Household& h, const kb::KnowledgeBase& kb) {
     r.breakdown.push_back(std::move(item));
   }
   if (r.breakdown.empty()) {
-    r.reasons.insert(r.reasons.begin(),
-                     "支給対象のお子さん（18歳到達後の最初の3月31日まで）がいないため対象外です。");
+    r.reasons.insert(r.reasons.begin(), Reason{.code = ReasonCode::kJtNoChild});
   } else {
     r.eligible = true;
-    r.status = "full";
-    r.reasons.insert(r.reasons.begin(),
-                     "所得制限はありません。お子さんの年齢と第何子かで月額が決まります。");
+    r.status = Eligibility::kFull;
+    r.reasons.insert(r.reasons.begin(), Reason{.code = ReasonCode::kJtNoIncomeLimit});
   }
   Finish(r, f);
   return r;
@@ -510,47 +522,36 @@ ProgramResult JidoTeate(const Household& h, const kb::KnowledgeBase& kb) {
 
 // ---------------------------------------------------------------- 児童育成手当 (東京都)
 
-ProgramResult JidoIkuseiTeate(const Household& h, const kb::KnowledgeBase& kb) {
-  ProgramResult r = Start(kb, kIkusei, "児童育成手当");
-  Figures f(kb, h.date);
-  const long long ikusei = f.Yen("ikusei.amount");
-  const long long shogai = f.Yen("ikusei.shogai");
-  const long long base = f.Yen("ikusei.limit.base");
-  const long long step = f.Yen("ikusei.limit.step");
-  const long long flat = f.Yen("ikusei.deduction.flat");
-  // 所得: 給与所得 + その他 − 80,000 − 諸控除 (養育費は加えない).
-  long long inc = 0;
+// 所得 for 児童育成手当: 給与所得 + その他 − 一律控除 (`flat`) − 諸控除
+// (養育費は加えない); appends the steps.
+long long IkuseiIncome(const Household& h, Figures& f, long long flat,
+                       std::vector<std::string>& steps) {
   if (h.income) {
-    inc = *h.income;
-    r.income_steps.push_back("所得は入力された " + Yen(*h.income) + "を使っています。");
-  } else {
-    r.income_steps.push_back(IncomeYearStep(h.date));
-    const Salary s = SalaryShotoku(h, f, &r.income_steps);
-    inc = s.shotoku;
-    if (h.parent.business_income > 0) {
-      inc += h.parent.business_income;
-      r.income_steps.push_back("＋ 事業所得など " + Yen(h.parent.business_income));
-    }
-    inc -= flat;
-    r.income_steps.push_back("− 一律控除 " + Yen(flat));
-    if (h.parent.deductions > 0) {
-      inc -= h.parent.deductions;
-      r.income_steps.push_back("− 諸控除 " + Yen(h.parent.deductions));
-    }
-    if (h.parent.child_support > 0) r.income_steps.push_back("（養育費は所得に加えません）");
-    if (inc < 0) inc = 0;
-    r.income_steps.push_back("＝ 所得 " + Yen(inc));
+    steps.push_back("所得は入力された " + Yen(*h.income) + "を使っています。");
+    return *h.income;
   }
-  if (MissingFigures(r, f)) {
-    Finish(r, f);
-    return r;
+  steps.push_back(IncomeYearStep(h.date));
+  const Salary s = SalaryShotoku(h, f, &steps);
+  long long inc = s.shotoku;
+  if (h.parent.business_income > 0) {
+    inc += h.parent.business_income;
+    steps.push_back("＋ 事業所得など " + Yen(h.parent.business_income));
   }
-  std::string dep_how;
-  const int n = Dependents(h, &dep_how);
-  const long long limit = base + step * n;
-  r.income_used = inc;
-  r.limits = {{"dependents", n}, {"limit", limit}};
+  inc -= flat;
+  steps.push_back("− 一律控除 " + Yen(flat));
+  if (h.parent.deductions > 0) {
+    inc -= h.parent.deductions;
+    steps.push_back("− 諸控除 " + Yen(h.parent.deductions));
+  }
+  if (h.parent.child_support > 0) steps.push_back("（養育費は所得に加えません）");
+  if (inc < 0) inc = 0;
+  steps.push_back("＝ 所得 " + Yen(inc));
+  return inc;
+}
 
+// 育成手当 (`ikusei`, single parents, children until the March after 18) and
+// 障害手当 (`shogai`, disabled children under 20) per child, eldest first.
+void IkuseiItems(const Household& h, long long ikusei, long long shogai, ProgramResult& r) {
   int order = 0;
   for (int i : ByBirth(h)) {
     const Child& c = h.children[i];
@@ -570,30 +571,47 @@ ProgramResult JidoIkuseiTeate(const Household& h, const kb::KnowledgeBase& kb) {
            "障害手当 " + Yen(shogai) + "（愛の手帳1〜3度・身体障害者手帳1・2級程度などの場合）"});
     }
   }
-  if (r.breakdown.empty()) {
-    r.reasons.push_back(
-        h.single_parent
-            ? "対象となるお子さん（18歳到達後の最初の3月31日まで、障害手当は20歳未満）が"
-              "いないため対象外です。"
-            : "ひとり親家庭ではなく、障害手当の対象となるお子さんもいないため対象外です。");
+}
+
+ProgramResult JidoIkuseiTeate(const Household& h, const kb::KnowledgeBase& kb) {
+  ProgramResult r = Start(kb, kIkusei, "児童育成手当");
+  Figures f(kb, h.date);
+  const long long ikusei = f.Yen("ikusei.amount");
+  const long long shogai = f.Yen("ikusei.shogai");
+  const long long base = f.Yen("ikusei.limit.base");
+  const long long step = f.Yen("ikusei.limit.step");
+  const long long flat = f.Yen("ikusei.deduction.flat");
+  const long long inc = IkuseiIncome(h, f, flat, r.income_steps);
+  if (MissingFigures(r, f)) {
     Finish(r, f);
     return r;
   }
-  r.reasons.push_back(dep_how);
+  Reason dependents;
+  const int n = Dependents(h, &dependents);
+  const long long limit = base + step * n;
+  r.income_used = inc;
+  r.limits = {{"dependents", n}, {"limit", limit}};
+  IkuseiItems(h, ikusei, shogai, r);
+  if (r.breakdown.empty()) {
+    r.reasons.push_back({.code = h.single_parent ? ReasonCode::kIkuseiNoChild
+                                                 : ReasonCode::kIkuseiNoDisabledChild});
+    Finish(r, f);
+    return r;
+  }
+  r.reasons.push_back(dependents);
   if (inc >= limit) {
     r.breakdown.clear();
-    r.status = "stopped";
-    r.reasons.push_back("所得 " + Yen(inc) + "が限度額 " + Yen(limit) +
-                        "以上のため、支給されません。");
+    r.status = Eligibility::kStopped;
+    r.reasons.push_back({.code = ReasonCode::kIkuseiStopped, .income = inc, .limit = limit});
     Finish(r, f);
     return r;
   }
   r.eligible = true;
-  r.status = "full";
+  r.status = Eligibility::kFull;
   for (const BreakdownItem& b : r.breakdown) r.monthly += b.monthly;
-  r.reasons.push_back("所得 " + Yen(inc) + "が限度額 " + Yen(limit) + "未満です。");
-  if (!h.single_parent) r.reasons.push_back("ひとり親家庭ではないため、育成手当は対象外です。");
-  r.reasons.push_back("東京都の制度です。支給は6月・10月・2月です。");
+  r.reasons.push_back({.code = ReasonCode::kIkuseiBelowLimit, .income = inc, .limit = limit});
+  if (!h.single_parent) r.reasons.push_back({.code = ReasonCode::kIkuseiNotSingleParent});
+  r.reasons.push_back({.code = ReasonCode::kIkuseiPayment});
   Finish(r, f);
   return r;
 }
@@ -614,8 +632,8 @@ ProgramResult HitorioyaIryo(const Household& h, const JfaCore& jfa, const kb::Kn
     Finish(r, f);
     return r;
   }
-  std::string dep_how;
-  const int n = Dependents(h, &dep_how);
+  Reason dependents;
+  const int n = Dependents(h, &dependents);
   const long long limit = base + step * n;
   r.income_used = in.amount;
   r.income_steps = in.steps;
@@ -624,27 +642,24 @@ ProgramResult HitorioyaIryo(const Household& h, const JfaCore& jfa, const kb::Kn
   bool has_child = false;
   for (const Child& c : h.children) has_child |= c.supported && IsJfaChild(c, h.date);
   if (!h.single_parent) {
-    r.reasons.push_back("ひとり親家庭ではないため対象外です。");
+    r.reasons.push_back({.code = ReasonCode::kNotSingleParent});
   } else if (!has_child) {
-    r.reasons.push_back(
-        "対象となるお子さん（18歳到達後の最初の3月31日まで、一定の障害がある場合は20歳未満）が"
-        "いないため対象外です。");
+    r.reasons.push_back({.code = ReasonCode::kIryoNoChild});
   } else if (in.amount >= limit) {
-    r.status = "stopped";
-    r.reasons.push_back(dep_how);
-    r.reasons.push_back("所得額 " + Yen(in.amount) + "が限度額 " + Yen(limit) +
-                        "以上のため、助成を受けられません。");
+    r.status = Eligibility::kStopped;
+    r.reasons.push_back(dependents);
+    r.reasons.push_back({.code = ReasonCode::kIryoStopped, .income = in.amount, .limit = limit});
   } else {
     r.eligible = true;
-    r.status = "full";
-    r.reasons.push_back(dep_how);
-    r.reasons.push_back("所得額 " + Yen(in.amount) + "が限度額 " + Yen(limit) + "未満です。");
+    r.status = Eligibility::kFull;
+    r.reasons.push_back(dependents);
+    r.reasons.push_back({.code = ReasonCode::kIryoBelowLimit, .income = in.amount, .limit = limit});
     const bool exempt = ResidentTaxExempt(h, f, r.income_steps, r.reasons);
     r.copay = exempt ? "なし" : "1割";
     r.breakdown.push_back({"医療費の自己負担", 0,
                            exempt ? "住民税非課税世帯: 自己負担なし"
                                   : "住民税課税世帯: 医療費の1割（月ごとの上限があります）"});
-    r.reasons.push_back("保険診療の自己負担分を助成します。医療証の申請が必要です。");
+    r.reasons.push_back({.code = ReasonCode::kIryoApplication});
   }
   Finish(r, f);
   return r;
@@ -657,7 +672,7 @@ ProgramResult HitorioyaIryo(const Household& h, const JfaCore& jfa, const kb::Kn
 bool TrainingConditions(const Household& h, const JfaCore& jfa, ProgramResult& r) {
   bool ok = true;
   if (!h.single_parent) {
-    r.reasons.push_back("ひとり親家庭ではないため対象外です。");
+    r.reasons.push_back({.code = ReasonCode::kNotSingleParent});
     ok = false;
   }
   bool child = false;
@@ -665,21 +680,19 @@ bool TrainingConditions(const Household& h, const JfaCore& jfa, ProgramResult& r
     child |= Born(c, h.date) && c.supported && AgeOn(c.birth_date, h.date) < 20;
   }
   if (!child) {
-    r.reasons.push_back("20歳未満のお子さんを養育していないため対象外です。");
+    r.reasons.push_back({.code = ReasonCode::kNoChildUnderAge, .age = 20});
     ok = false;
   }
   if (jfa.figures_ok) {
     r.income_used = jfa.income;
     r.income_steps = jfa.income_detail.steps;
     r.limits["income_limit"] = jfa.partial_limit;
-    if (jfa.income >= jfa.partial_limit) {
-      r.reasons.push_back("所得額 " + Yen(jfa.income) + "が児童扶養手当の支給水準（" +
-                          Yen(jfa.partial_limit) + "未満）を超えるため対象外です。");
-      ok = false;
-    } else {
-      r.reasons.push_back("所得額 " + Yen(jfa.income) + "は児童扶養手当を受けられる水準（" +
-                          Yen(jfa.partial_limit) + "未満）です。");
-    }
+    const bool above = jfa.income >= jfa.partial_limit;
+    r.reasons.push_back(
+        {.code = above ? ReasonCode::kTrainingIncomeAboveJfa : ReasonCode::kTrainingIncomeWithinJfa,
+         .income = jfa.income,
+         .limit = jfa.partial_limit});
+    ok = ok && !above;
   }
   return ok;
 }
@@ -709,7 +722,7 @@ ProgramResult KoutouKunren(const Household& h, const JfaCore& jfa, const kb::Kno
   const bool exempt = ResidentTaxExempt(h, f, tax_steps, r.reasons);
   for (std::string& s : tax_steps) r.income_steps.push_back(std::move(s));
   r.eligible = true;
-  r.status = "full";
+  r.status = Eligibility::kFull;
   const long long base = exempt ? exempt_m : taxed_m;
   r.breakdown.push_back(
       {"訓練期間中の月額", base,
@@ -722,17 +735,15 @@ ProgramResult KoutouKunren(const Household& h, const JfaCore& jfa, const kb::Kno
           {"最後の12か月の加算", *final_add, "修業期間の最後の12か月 ＋" + Yen(*final_add)});
       r.monthly += *final_add;
     } else {
-      r.reasons.push_back("この日付では、最後の12か月の加算はまだありません。");
+      r.reasons.push_back({.code = ReasonCode::kKoutouNoFinalAdd});
     }
   } else if (final_add) {
-    r.reasons.push_back("修業期間の最後の12か月は月 " + Yen(*final_add) + "が加算されます。");
+    r.reasons.push_back({.code = ReasonCode::kKoutouFinalAdd, .amount = *final_add});
   }
   const long long done = exempt ? done_exempt : done_taxed;
   r.breakdown.push_back({"修了支援給付金", 0, "修了時に1回 " + Yen(done)});
-  std::string cond = "支給は最長" + std::to_string(max_months) + "か月です。";
-  if (min_months)
-    cond = "修業期間" + std::to_string(*min_months) + "か月以上の資格取得が対象で、" + cond;
-  r.reasons.push_back(cond + "事前に窓口へのご相談が必要です。");
+  r.reasons.push_back(
+      {.code = ReasonCode::kKoutouConditions, .months = max_months, .min_months = min_months});
   Finish(r, f);
   return r;
 }
@@ -762,11 +773,8 @@ ProgramResult JiritsuKunren(const Household& h, const JfaCore& jfa, const kb::Kn
   }
   if (fee <= 0) {
     r.eligible = true;
-    r.status = "full";
-    r.reasons.push_back(
-        "受講費用（入学料・受講料）が入力されていないため、金額は計算していません。"
-        "受講費用の" +
-        FormatRate(rate * 100) + "%が支給されます。");
+    r.status = Eligibility::kFull;
+    r.reasons.push_back({.code = ReasonCode::kJiritsuNoFee, .rate = rate});
     Finish(r, f);
     return r;
   }
@@ -777,24 +785,22 @@ ProgramResult JiritsuKunren(const Household& h, const JfaCore& jfa, const kb::Kn
                      Yen(fee) + " × " + FormatRate(rate) + " = " + Yen(raw)};
   if (raw > the_cap) item.note += "（上限 " + Yen(the_cap) + "）";
   if (amount <= min) {
-    r.status = "ineligible";
+    r.status = Eligibility::kIneligible;
     r.lump_sum = 0;
     r.breakdown.push_back(std::move(item));
-    r.reasons.push_back("支給額が " + Yen(min) + "以下のため支給されません。");
+    r.reasons.push_back({.code = ReasonCode::kJiritsuBelowMinimum, .limit = min});
     Finish(r, f);
     return r;
   }
   r.eligible = true;
-  r.status = "full";
+  r.status = Eligibility::kFull;
   r.lump_sum = amount;
   r.breakdown.push_back(std::move(item));
   if (senmon) {
-    r.reasons.push_back("専門実践教育訓練は1年あたり " + Yen(cap_year) + "、通算 " +
-                        Yen(cap_total) + "が上限です。");
+    r.reasons.push_back(
+        {.code = ReasonCode::kJiritsuSenmonCaps, .limit = cap_year, .upper = cap_total});
   }
-  r.reasons.push_back(
-      "受講修了後に支給されます（雇用保険の教育訓練給付を受ける場合はその額を差し引きます）。"
-      "受講前に窓口へのご相談が必要です。");
+  r.reasons.push_back({.code = ReasonCode::kJiritsuAfterCourse});
   Finish(r, f);
   return r;
 }
@@ -814,7 +820,7 @@ ProgramResult KunitachiJutaku(const Household& h, const JfaCore& jfa, const kb::
   r.limits = {{"cap", cap}, {"min_years", min_years}};
   bool ok = true;
   if (!h.single_parent) {
-    r.reasons.push_back("ひとり親世帯ではないため対象外です。");
+    r.reasons.push_back({.code = ReasonCode::kKunitachiNotSingleParent});
     ok = false;
   }
   bool minor = false, adult = false;
@@ -823,16 +829,14 @@ ProgramResult KunitachiJutaku(const Household& h, const JfaCore& jfa, const kb::
     (AgeOn(c.birth_date, h.date) < 18 ? minor : adult) = true;
   }
   if (!minor) {
-    r.reasons.push_back("18歳未満のお子さんを養育していないため対象外です。");
+    r.reasons.push_back({.code = ReasonCode::kNoChildUnderAge, .age = 18});
     ok = false;
   }
   if (!h.parent.years_resident) {
-    r.reasons.push_back("国立市に住んでいる年数が入力されていないため判定できません（引き続き" +
-                        std::to_string(min_years) + "年以上が条件です）。");
+    r.reasons.push_back({.code = ReasonCode::kKunitachiYearsUnknown, .years = min_years});
     ok = false;
   } else if (*h.parent.years_resident < min_years) {
-    r.reasons.push_back("国立市に引き続き" + std::to_string(min_years) +
-                        "年以上住んでいることが条件です。");
+    r.reasons.push_back({.code = ReasonCode::kKunitachiYearsShort, .years = min_years});
     ok = false;
   }
   if (jfa.figures_ok) {
@@ -840,15 +844,16 @@ ProgramResult KunitachiJutaku(const Household& h, const JfaCore& jfa, const kb::
     r.income_steps = jfa.income_detail.steps;
     r.limits["income_limit"] = jfa.full_limit;
     if (jfa.income >= jfa.full_limit) {
-      r.reasons.push_back("所得額 " + Yen(jfa.income) + "が児童扶養手当の全部支給の水準（" +
-                          Yen(jfa.full_limit) + "未満）ではないため対象外です。");
+      r.reasons.push_back({.code = ReasonCode::kKunitachiIncomeAboveFull,
+                           .income = jfa.income,
+                           .limit = jfa.full_limit});
       ok = false;
     }
   } else {
     ok = false;
   }
   if (!h.parent.rent || *h.parent.rent <= 0) {
-    r.reasons.push_back("家賃（月額）が入力されていないため計算できません。");
+    r.reasons.push_back({.code = ReasonCode::kKunitachiRentMissing});
     ok = false;
   }
   if (!ok) {
@@ -859,18 +864,16 @@ ProgramResult KunitachiJutaku(const Household& h, const JfaCore& jfa, const kb::
   const long long third = static_cast<long long>(std::floor(rent * rate + 1e-3));
   const long long amount = std::min(third, cap);
   r.eligible = true;
-  r.status = "full";
+  r.status = Eligibility::kFull;
   r.monthly = amount;
   r.breakdown.push_back({"家賃の3分の1", amount,
                          "家賃 " + Yen(rent) + " × 1/3 = " + Yen(third) +
                              (third > cap ? "（上限 " + Yen(cap) + "）" : std::string())});
-  r.reasons.push_back("所得額 " + Yen(jfa.income) + "は児童扶養手当の全部支給の水準（" +
-                      Yen(jfa.full_limit) + "未満）です。");
-  r.reasons.push_back(
-      "市内の民間の借家・アパートにお住まいの、親と18歳未満の子どものみの世帯が対象です。");
-  if (adult) {
-    r.reasons.push_back("18歳以上のお子さんと同居している場合は対象外になることがあります。");
-  }
+  r.reasons.push_back({.code = ReasonCode::kKunitachiIncomeWithinFull,
+                       .income = jfa.income,
+                       .limit = jfa.full_limit});
+  r.reasons.push_back({.code = ReasonCode::kKunitachiHousehold});
+  if (adult) r.reasons.push_back({.code = ReasonCode::kKunitachiAdultChild});
   Finish(r, f);
   return r;
 }
@@ -889,9 +892,13 @@ struct Calculator {
 bool Always(const Household&) { return true; }
 
 const Calculator kCalculators[] = {
-    {kJfa, [](const Household&, const JfaCore& jfa, const kb::KnowledgeBase&) { return jfa.result; },
+    {kJfa,
+     [](const Household&, const JfaCore& jfa, const kb::KnowledgeBase&) { return jfa.result; },
      Always},
-    {kJt, [](const Household& h, const JfaCore&, const kb::KnowledgeBase& kb) { return JidoTeate(h, kb); },
+    {kJt,
+     [](const Household& h, const JfaCore&, const kb::KnowledgeBase& kb) {
+       return JidoTeate(h, kb);
+     },
      Always},
     {kIkusei,
      [](const Household& h, const JfaCore&, const kb::KnowledgeBase& kb) {

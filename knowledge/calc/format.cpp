@@ -9,9 +9,9 @@ using internal::JaDate;
 using internal::Yen;
 
 std::string StatusJa(const ProgramResult& r) {
-  if (r.status == "partial") return "一部支給";
-  if (r.status == "stopped") return "支給停止（所得制限）";
-  if (r.status == "ineligible") return "対象外";
+  if (r.status == Eligibility::kPartial) return "一部支給";
+  if (r.status == Eligibility::kStopped) return "支給停止（所得制限）";
+  if (r.status == Eligibility::kIneligible) return "対象外";
   if (r.program == "jido_fuyo_teate") return "全部支給";
   if (r.program == "hitorioya_iryo") return "対象（自己負担 " + r.copay + "）";
   if (r.lump_sum || r.monthly == 0) return "対象";
@@ -34,7 +34,7 @@ nlohmann::json ToJson(const CalcResult& r) {
     j["program"] = p.program;
     j["name"] = p.name;
     j["eligible"] = p.eligible;
-    j["status"] = p.status;
+    j["status"] = std::string(EligibilityName(p.status));
     j["status_ja"] = StatusJa(p);
     j["monthly"] = p.monthly;
     if (p.lump_sum) j["lump_sum"] = *p.lump_sum;
@@ -46,7 +46,14 @@ nlohmann::json ToJson(const CalcResult& r) {
     j["income_used"] = p.income_used ? nlohmann::json(*p.income_used) : nlohmann::json(nullptr);
     j["income_steps"] = p.income_steps;
     j["limits"] = p.limits;
-    j["reasons"] = p.reasons;
+    nlohmann::json reasons = nlohmann::json::array();
+    nlohmann::json codes = nlohmann::json::array();
+    for (const Reason& reason : p.reasons) {
+      reasons.push_back(ReasonText(reason));
+      codes.push_back(std::string(ReasonCodeName(reason.code)));
+    }
+    j["reasons"] = std::move(reasons);
+    j["reason_codes"] = std::move(codes);
     if (!p.copay.empty()) j["copay"] = p.copay;
     j["source"] = {{"title", p.source.title},
                    {"url", p.source.url},
@@ -80,7 +87,7 @@ std::string Explain(const CalcResult& r) {
     }
     if (!p.reasons.empty()) {
       out += "【判定】\n";
-      for (const std::string& s : p.reasons) out += "・" + s + "\n";
+      for (const Reason& reason : p.reasons) out += "・" + ReasonText(reason) + "\n";
     }
     if (!p.source.title.empty()) {
       out += "出典: " + p.source.title;
