@@ -51,7 +51,9 @@ void AddConfig(CLI::App* app, std::string& path) {
   app->add_option("--config", path, kConfigHelp)->type_name("PATH");
 }
 
-// "yorisoi kb find: …" and the usage line of the (sub)command that failed.
+// One line, as every error of the commands: "yorisoi kb find: WHAT; usage:
+// yorisoi kb find [OPTIONS] TEXT... (see `yorisoi kb find --help`)", naming
+// the (sub)command that failed.
 std::string Failure(const CLI::App* root, const CLI::Error& e, const CLI::Formatter& formatter) {
   const CLI::App* app = root;
   std::string path = root->get_name();
@@ -61,10 +63,12 @@ std::string Failure(const CLI::App* root, const CLI::Error& e, const CLI::Format
   }
   std::string what = e.what();
   // "A subcommand is required" comes before the word that was not one.
-  if (const auto extra = app->remaining(); !extra.empty() && e.get_name() != "ExtrasError")
+  const auto extra = app->remaining();
+  if (!extra.empty() && dynamic_cast<const CLI::ExtrasError*>(&e) == nullptr)
     what += "; not expected: " + CLI::detail::join(extra, " ");
-  return path + ": " + what + "\n" + formatter.make_usage(app, path) + "Run `" + path +
-         " --help` for more information.\n";
+  std::string usage = formatter.make_usage(app, path);
+  while (!usage.empty() && usage.back() == '\n') usage.pop_back();
+  return path + ": " + what + "; " + usage + " (see `" + path + " --help`)\n";
 }
 
 class CommandLine {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <sstream>
@@ -101,8 +102,13 @@ TEST(Cli, UsageErrorsExitTwoNamingTheProblem) {
   };
   const std::vector<Row> rows = {
       {{}, "A subcommand is required", "usage: yorisoi [OPTIONS] SUBCOMMAND"},
-      {{"frobnicate"}, "frobnicate", "usage: yorisoi "},
-      {{"serve", "--frobnicate"}, "--frobnicate", "usage: yorisoi serve"},
+      {{"frobnicate"},
+       "yorisoi: A subcommand is required; not expected: frobnicate;",
+       "usage: yorisoi "},
+      {{"serve", "--frobnicate"},
+       "yorisoi serve: The following argument was not expected: --frobnicate; usage: yorisoi "
+       "serve [OPTIONS] (see `yorisoi serve --help`)\n",
+       "usage: yorisoi serve"},
       {{"serve", "extra"}, "extra", "usage: yorisoi serve"},
       {{"serve", "--config"}, "--config", "usage: yorisoi serve"},
       {{"chat", "--user"}, "--user", "usage: yorisoi chat"},
@@ -161,6 +167,9 @@ TEST(Cli, UsageErrorsExitTwoNamingTheProblem) {
         << Join(row.args) << ": no \"" << row.usage << "\" in\n"
         << o.err;
     EXPECT_TRUE(o.out.empty()) << Join(row.args) << "\n" << o.out;
+    // One line, as every command's errors (the e2e tests count them).
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << Join(row.args) << "\n" << o.err;
+    EXPECT_EQ(o.err.rfind("yorisoi", 0), 0u) << Join(row.args) << "\n" << o.err;
   }
 }
 
