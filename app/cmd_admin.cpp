@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "app/commands.h"
@@ -23,40 +25,6 @@
 
 namespace yorisoi::app {
 namespace {
-
-int Usage() {
-  std::cerr << "usage: yorisoi admin add-user NAME [--role viewer|staff|editor|admin] "
-               "[--password-stdin] [--config PATH]\n"
-               "       yorisoi admin set-role NAME viewer|staff|editor|admin [--config PATH]\n"
-               "       yorisoi admin set-password NAME [--password-stdin] [--config PATH]\n"
-               "       yorisoi admin remove-user NAME [--config PATH]\n"
-               "       yorisoi admin revoke-sessions NAME [--config PATH]\n"
-               "       yorisoi admin list-users [--config PATH]\n";
-  return 2;
-}
-
-bool TakeFlag(Args& args, const std::string& flag) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == flag) {
-      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
-      return true;
-    }
-  }
-  return false;
-}
-
-// Removes `flag VALUE`; "" when absent, nullopt when the value is missing.
-std::optional<std::string> TakeValue(Args& args, const std::string& flag) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] != flag) continue;
-    if (i + 1 >= args.size()) return std::nullopt;
-    std::string v = args[i + 1];
-    args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
-               args.begin() + static_cast<std::ptrdiff_t>(i + 2));
-    return v;
-  }
-  return std::string();
-}
 
 std::string StripNewline(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
@@ -113,120 +81,121 @@ std::string LocalActor() {
   return std::string("cli:") + (pw != nullptr ? pw->pw_name : std::to_string(::getuid()));
 }
 
-}  // namespace
+using Account = AdminOptions::Command;
 
-int CmdAdmin(const Args& args_in) {
-  Args args = args_in;
-  auto config = ConfigFromArgs(args);
-  if (!config.ok()) return 2;
-  const bool from_stdin = TakeFlag(args, "--password-stdin");
-  const std::optional<std::string> role_flag = TakeValue(args, "--role");
-  if (!role_flag || args.empty()) return Usage();
-  const std::string sub = args[0];
-  std::optional<store::Role> role = store::Role::kStaff;
-  if (sub == "set-role" && args.size() == 3) {
-    role = store::ParseRole(args[2]);
-    args.pop_back();
-  } else if (!role_flag->empty()) {
-    if (sub != "add-user") return Usage();
-    role = store::ParseRole(*role_flag);
-  } else if (sub == "set-role") {
-    return Usage();
-  }
-  if (!role) {
-    std::cerr << "yorisoi admin: role: one of viewer, staff, editor, admin\n";
-    return 2;
-  }
-  const bool named = sub == "add-user" || sub == "set-password" || sub == "remove-user" ||
-                     sub == "revoke-sessions" || sub == "set-role";
-  if (named && args.size() != 2) return Usage();
-  if (sub == "list-users" && args.size() != 1) return Usage();
-  if (!named && sub != "list-users") return Usage();
+// data_dir/admin.sqlite, the data directory created 0700 when missing;
+// nullptr after printing why.
+std::unique_ptr<store::AdminStore> OpenStore(const Config& config, const std::string& path) {
   ::umask(077);  // admin.sqlite 0600, the data directory 0700
-
   std::error_code ec;
-  std::filesystem::create_directories(config->data_dir, ec);
+  std::filesystem::create_directories(config.data_dir, ec);
   if (ec) {
-    std::cerr << "yorisoi admin: cannot create " << config->data_dir << ": " << ec.message()
-              << "\n";
-    return 1;
+    std::cerr << "yorisoi admin: cannot create " << config.data_dir << ": " << ec.message() << "\n";
+    return nullptr;
   }
-  const std::string path = store::AdminStorePath(config->data_dir);
   auto admin = store::OpenSqliteAdminStore(path);
   if (!admin.ok()) {
     std::cerr << "yorisoi admin: " << admin.error() << "\n";
+    return nullptr;
+  }
+  return std::move(admin).value();
+}
+
+int ListUsers(store::AdminStore& admin) {
+  auto users = admin.ListUsers();
+  if (!users.ok()) {
+    std::cerr << "yorisoi admin: " << users.error() << "\n";
     return 1;
   }
-
-  if (sub == "list-users") {
-    auto users = (*admin)->ListUsers();
-    if (!users.ok()) {
-      std::cerr << "yorisoi admin: " << users.error() << "\n";
-      return 1;
-    }
-    for (const store::StaffUser& u : *users) {
-      std::cout << u.name << "\t" << store::RoleName(u.role) << "\tcreated " << FormatJstIso(u.created_ms) << "\tlast login "
-                << (u.last_login_ms ? FormatJstIso(u.last_login_ms) : std::string("-"))
-                << "\tfailed logins " << u.failed_logins << "\n";
-    }
-    return 0;
+  for (const store::StaffUser& u : *users) {
+    std::cout << u.name << "\t" << store::RoleName(u.role) << "\tcreated "
+              << FormatJstIso(u.created_ms) << "\tlast login "
+              << (u.last_login_ms ? FormatJstIso(u.last_login_ms) : std::string("-"))
+              << "\tfailed logins " << u.failed_logins << "\n";
   }
+  return 0;
+}
 
-  const std::string& name = args[1];
-  auto audit = [&](const std::string& action, const std::string& detail) {
+// One change to the account `name`: made, audited (actor "cli:USER") and
+// reported on stdout; a refused change (no such user, …) exits 2.
+class AccountChange {
+ public:
+  AccountChange(store::AdminStore& admin, std::string name, std::string path)
+      : admin_(admin), name_(std::move(name)), path_(std::move(path)) {}
+
+  int Done(const Status& s, const std::string& action, const std::string& detail,
+           const std::string& said) {
+    if (!s.ok()) {
+      std::cerr << "yorisoi admin: " << s.message() << "\n";
+      return 2;
+    }
     store::AuditEntry e;
     e.at_ms = WallClock().NowMillis();
     e.actor = LocalActor();
     e.action = action;
-    e.target = name;
+    e.target = name_;
     e.detail = detail;
     e.remote = "local";
-    if (Status a = (*admin)->AppendAudit(e); !a.ok())
+    if (Status a = admin_.AppendAudit(e); !a.ok())
       std::cerr << "yorisoi admin: audit: " << a.message() << "\n";
-  };
-  if (sub == "remove-user") {
-    if (Status s = (*admin)->RemoveUser(name); !s.ok()) {
-      std::cerr << "yorisoi admin: " << s.message() << "\n";
-      return 2;
-    }
-    audit("remove_user", "sessions ended");
-    std::cout << "removed staff user " << name << " and ended their sessions (" << path << ")\n";
+    std::cout << said << " (" << path_ << ")\n";
     return 0;
   }
-  if (sub == "set-role") {
-    if (Status s = (*admin)->SetRole(name, *role); !s.ok()) {
-      std::cerr << "yorisoi admin: " << s.message() << "\n";
-      return 2;
-    }
-    audit("set_role", store::RoleName(*role));
-    std::cout << "set the role of " << name << " to " << store::RoleName(*role) << " (" << path
-              << ")\n";
-    return 0;
-  }
-  if (sub == "revoke-sessions") {
-    auto n = (*admin)->RevokeSessions(name);
-    if (!n.ok()) {
-      std::cerr << "yorisoi admin: " << n.error() << "\n";
-      return 2;
-    }
-    audit("revoke_sessions", std::to_string(*n) + " session(s) ended");
-    std::cout << "ended " << *n << " session(s) of " << name << " (" << path << ")\n";
-    return 0;
-  }
-  auto password = ReadNewPassword(from_stdin);
+
+ private:
+  store::AdminStore& admin_;
+  const std::string name_;
+  const std::string path_;
+};
+
+// add-user and set-password: both read a new password first.
+int SetPassword(store::AdminStore& admin, AccountChange& change, const AdminOptions& o) {
+  auto password = ReadNewPassword(o.password_stdin);
   if (!password) return 2;
-  Status s = sub == "add-user" ? (*admin)->AddUser(name, *password, *role, WallClock().NowMillis())
-                               : (*admin)->SetPassword(name, *password);
-  if (!s.ok()) {
-    std::cerr << "yorisoi admin: " << s.message() << "\n";
+  const std::string role = store::RoleName(o.role);
+  if (o.command == Account::kAddUser) {
+    return change.Done(admin.AddUser(o.name, *password, o.role, WallClock().NowMillis()),
+                       "add_user", "role " + role, "added " + role + " user " + o.name);
+  }
+  return change.Done(admin.SetPassword(o.name, *password), "set_password", "sessions ended",
+                     "changed the password (sessions ended) of " + o.name);
+}
+
+int RevokeSessions(store::AdminStore& admin, AccountChange& change, const std::string& name) {
+  auto n = admin.RevokeSessions(name);
+  if (!n.ok()) {
+    std::cerr << "yorisoi admin: " << n.error() << "\n";
     return 2;
   }
-  audit(sub == "add-user" ? "add_user" : "set_password",
-        sub == "add-user" ? std::string("role ") + store::RoleName(*role) : "sessions ended");
-  std::cout << (sub == "add-user" ? "added " + std::string(store::RoleName(*role)) + " user "
-                                  : "changed the password (sessions ended) of ")
-            << name << " (" << path << ")\n";
-  return 0;
+  return change.Done(Status::Ok(), "revoke_sessions", std::to_string(*n) + " session(s) ended",
+                     "ended " + std::to_string(*n) + " session(s) of " + name);
+}
+
+}  // namespace
+
+int CmdAdmin(const AdminOptions& o) {
+  auto config = LoadConfigOrReport(o.config);
+  if (!config.ok()) return 2;
+  const std::string path = store::AdminStorePath(config->data_dir);
+  std::unique_ptr<store::AdminStore> admin = OpenStore(*config, path);
+  if (!admin) return 1;
+  AccountChange change(*admin, o.name, path);
+  switch (o.command) {
+    case Account::kListUsers:
+      return ListUsers(*admin);
+    case Account::kRemoveUser:
+      return change.Done(admin->RemoveUser(o.name), "remove_user", "sessions ended",
+                         "removed staff user " + o.name + " and ended their sessions");
+    case Account::kSetRole:
+      return change.Done(admin->SetRole(o.name, o.role), "set_role", store::RoleName(o.role),
+                         "set the role of " + o.name + " to " + store::RoleName(o.role));
+    case Account::kRevokeSessions:
+      return RevokeSessions(*admin, change, o.name);
+    case Account::kAddUser:
+    case Account::kSetPassword:
+      return SetPassword(*admin, change, o);
+  }
+  return 2;
 }
 
 }  // namespace yorisoi::app

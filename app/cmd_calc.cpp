@@ -9,29 +9,16 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "core/time.h"
 #include "knowledge/calc/calc.h"
 #include "knowledge/kb.h"
-#include "core/time.h"
 
 namespace yorisoi::app {
 
-int CmdCalc(const Args& in_args) {
-  Args args = in_args;
-  bool explain = false;
-  for (auto it = args.begin(); it != args.end();) {
-    if (*it == "--explain") {
-      explain = true;
-      it = args.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  Result<Config> cfg = ConfigFromArgs(args);
+int CmdCalc(const CalcOptions& options) {
+  const bool explain = options.explain;
+  Result<Config> cfg = LoadConfigOrReport(options.config);
   if (!cfg.ok()) return 2;
-  if (!args.empty()) {
-    std::cerr << "usage: yorisoi calc [--explain] [--config PATH] < household.json\n";
-    return 2;
-  }
   const std::string body((std::istreambuf_iterator<char>(std::cin)),
                          std::istreambuf_iterator<char>());
   auto kb = kb::KnowledgeBase::OpenOrBuild(cfg->knowledge_source_dir, cfg->KbPath());

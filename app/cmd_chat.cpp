@@ -20,40 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-bool TakeFlag(Args& args, const std::string& name) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == name) {
-      args.erase(args.begin() + i);
-      return true;
-    }
-  }
-  return false;
-}
-
-std::string TakeValue(Args& args, const std::string& name, const std::string& fallback) {
-  for (size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] == name) {
-      std::string v = args[i + 1];
-      args.erase(args.begin() + i, args.begin() + i + 2);
-      return v;
-    }
-  }
-  return fallback;
-}
-
-bot::RuntimeOptions OptionsFrom(const Config& cfg, bool in_memory) {
-  bot::RuntimeOptions o;
-  o.data_dir = cfg.data_dir;
-  o.kb_path = cfg.KbPath();
-  o.knowledge_source_dir = cfg.knowledge_source_dir;
-  o.lexicon_dir = cfg.lexicon_dir;
-  o.state_ttl_minutes = cfg.state_ttl_minutes;
-  o.log_retention_days = cfg.log_retention_days;
-  o.in_memory = in_memory;
-  o.clock = &WallClock();
-  return o;
-}
-
 // Ordered keys: {"user", "messages", "meta"} reads naturally line by line.
 using ojson = nlohmann::ordered_json;
 
@@ -187,33 +153,17 @@ int RunInteractive(bot::Runtime& rt, const std::string& user, std::optional<int6
 
 }  // namespace
 
-int CmdChat(const Args& args_in) {
-  Args args = args_in;
-  auto cfg = ConfigFromArgs(args);
+int CmdChat(const ChatOptions& options) {
+  auto cfg = LoadConfigOrReport(options.config);
   if (!cfg.ok()) return 2;
-  const bool jsonl = TakeFlag(args, "--jsonl");
-  const bool memory = TakeFlag(args, "--memory");
-  const std::string user = TakeValue(args, "--user", "console");
-  const std::string at = TakeValue(args, "--at", "");
-  if (!args.empty()) {
-    std::cerr << "usage: yorisoi chat [--jsonl] [--memory] [--user ID] [--at TIME] "
-                 "[--config PATH]\n";
-    return 2;
-  }
-  std::optional<int64_t> fixed_at;
-  if (!at.empty()) {
-    fixed_at = ParseIsoInstant(at);
-    if (!fixed_at) {
-      std::cerr << "yorisoi chat: --at: not an ISO-8601 instant: " << at << "\n";
-      return 2;
-    }
-  }
-  auto rt = bot::Runtime::Open(OptionsFrom(*cfg, memory));
+  bot::RuntimeOptions ro = RuntimeOptionsFrom(*cfg, &WallClock());
+  ro.in_memory = options.memory;
+  auto rt = bot::Runtime::Open(ro);
   if (!rt.ok()) {
     std::cerr << "yorisoi chat: " << rt.error() << "\n";
     return 1;
   }
-  return jsonl ? RunJsonl(**rt) : RunInteractive(**rt, user, fixed_at);
+  return options.jsonl ? RunJsonl(**rt) : RunInteractive(**rt, options.user, options.at_ms);
 }
 
 }  // namespace yorisoi::app

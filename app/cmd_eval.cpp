@@ -67,52 +67,24 @@ int EvalNlu(const Config& cfg, const bot::Runtime& rt, double min_accuracy) {
   std::printf("crisis cases: %d/%zu right\n", crisis_ok, ev->crisis.size());
   const double accuracy =
       ev->heldout_total ? static_cast<double>(ev->heldout_correct) / ev->heldout_total : 0.0;
-  std::printf("held-out accuracy: %d/%d = %.1f%% (hand-written %d/%d = %.1f%%; min %.1f%%)\n",
-              ev->heldout_correct, ev->heldout_total, accuracy * 100, ev->heldout_hand_correct,
-              ev->heldout_hand_total,
-              ev->heldout_hand_total ? 100.0 * ev->heldout_hand_correct / ev->heldout_hand_total
-                                     : 0.0,
-              min_accuracy * 100);
+  std::printf(
+      "held-out accuracy: %d/%d = %.1f%% (hand-written %d/%d = %.1f%%; min %.1f%%)\n",
+      ev->heldout_correct, ev->heldout_total, accuracy * 100, ev->heldout_hand_correct,
+      ev->heldout_hand_total,
+      ev->heldout_hand_total ? 100.0 * ev->heldout_hand_correct / ev->heldout_hand_total : 0.0,
+      min_accuracy * 100);
   const bool crisis_all = crisis_ok == static_cast<int>(ev->crisis.size()) && !ev->crisis.empty();
   return accuracy + 1e-9 >= min_accuracy && crisis_all ? 0 : 1;
 }
 
 }  // namespace
 
-int CmdEval(const Args& args_in) {
-  Args args = args_in;
-  auto cfg = ConfigFromArgs(args);
+int CmdEval(const EvalOptions& options) {
+  auto cfg = LoadConfigOrReport(options.config);
   if (!cfg.ok()) return 2;
-  double min_accuracy = 0.95;
-  bool verbose = false;
-  bool nlu = false;
-  std::vector<std::string> files;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--min" && i + 1 < args.size()) {
-      try {
-        min_accuracy = std::stod(args[++i]);
-      } catch (const std::exception&) {
-        std::cerr << "yorisoi eval: --min: not a number: " << args[i] << "\n";
-        return 2;
-      }
-    } else if (args[i] == "--nlu") {
-      nlu = true;
-    } else if (args[i] == "--verbose" || args[i] == "-v") {
-      verbose = true;
-    } else if (!args[i].empty() && args[i][0] == '-') {
-      std::cerr << "yorisoi eval: unknown option " << args[i] << "\n";
-      return 2;
-    } else {
-      files.push_back(args[i]);
-    }
-  }
-  if (files.empty() && !nlu) {
-    std::cerr << "usage: yorisoi eval FILE.jsonl... [--min 0.95] [--verbose] [--config PATH]\n"
-                 "       yorisoi eval --nlu [--min 0.95] [--config PATH]\n";
-    return 2;
-  }
+  const double min_accuracy = options.min_accuracy;
   std::vector<bot::eval::Case> cases;
-  for (const std::string& f : files) {
+  for (const std::string& f : options.files) {
     auto loaded = bot::eval::LoadCases(f);
     if (!loaded.ok()) {
       std::cerr << "yorisoi eval: " << loaded.error() << "\n";
@@ -120,26 +92,19 @@ int CmdEval(const Args& args_in) {
     }
     cases.insert(cases.end(), loaded->begin(), loaded->end());
   }
-  bot::RuntimeOptions o;
-  o.data_dir = cfg->data_dir;
-  o.kb_path = cfg->KbPath();
-  o.knowledge_source_dir = cfg->knowledge_source_dir;
-  o.lexicon_dir = cfg->lexicon_dir;
-  o.state_ttl_minutes = cfg->state_ttl_minutes;
-  o.log_retention_days = cfg->log_retention_days;
-  o.in_memory = true;
   // The cases replay recorded instants: the server clock is the latest of
   // them, so no case's timestamp is mistaken for an implausible one.
   int64_t latest = 0;
   for (const bot::eval::Case& c : cases) latest = std::max(latest, c.at_ms);
   const FakeClock clock(latest);
-  o.clock = &clock;
+  bot::RuntimeOptions o = RuntimeOptionsFrom(*cfg, &clock);
+  o.in_memory = true;
   auto rt = bot::Runtime::Open(o);
   if (!rt.ok()) {
     std::cerr << "yorisoi eval: " << rt.error() << "\n";
     return 1;
   }
-  if (nlu) return EvalNlu(*cfg, **rt, min_accuracy);
+  if (options.nlu) return EvalNlu(*cfg, **rt, min_accuracy);
   int passed = 0;
   for (size_t i = 0; i < cases.size(); ++i) {
     const bot::eval::Case& c = cases[i];
@@ -149,7 +114,7 @@ int CmdEval(const Args& args_in) {
     for (const auto& m : r.missing) std::cout << "  missing[" << m << "]";
     for (const auto& f : r.forbidden) std::cout << "  forbidden[" << f << "]";
     std::cout << "\n";
-    if (verbose || !r.passed) {
+    if (options.verbose || !r.passed) {
       std::string reply = r.reply;
       for (size_t p; (p = reply.find('\n')) != std::string::npos;) reply.replace(p, 1, " / ");
       std::cout << "     reply: " << reply << "\n";

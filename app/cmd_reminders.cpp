@@ -14,35 +14,11 @@
 #include "store/reminder_store.h"
 
 namespace yorisoi::app {
-namespace {
 
-int Usage() {
-  std::cerr << "usage: yorisoi reminders plan --date YYYY-MM-DD [--config PATH]\n";
-  return 2;
-}
-
-}  // namespace
-
-int CmdReminders(const Args& in_args) {
-  Args args = in_args;
-  Result<Config> cfg = ConfigFromArgs(args);  // prints its own error line
+int CmdReminders(const RemindersOptions& options) {
+  Result<Config> cfg = LoadConfigOrReport(options.config);  // prints its own error line
   if (!cfg.ok()) return 2;
-  if (args.empty() || args.front() != "plan") return Usage();
-  args.erase(args.begin());
-  std::optional<Date> date;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--date" && i + 1 < args.size()) {
-      date = Date::Parse(args[++i]);
-      if (!date) {
-        std::cerr << "yorisoi reminders: --date: \"" << args[i] << "\" is not a date YYYY-MM-DD\n";
-        return 2;
-      }
-    } else {
-      std::cerr << "yorisoi reminders: unexpected argument '" << args[i] << "'\n";
-      return Usage();
-    }
-  }
-  if (!date) return Usage();
+  const Date& date = options.date;
 
   auto kb = kb::KnowledgeBase::OpenOrBuild(cfg->knowledge_source_dir, cfg->KbPath());
   if (!kb.ok()) {
@@ -65,13 +41,13 @@ int CmdReminders(const Args& in_args) {
     subs = std::move(s).value();
   }
   const std::vector<dialogs::DueReminder> due =
-      dialogs::PlanReminders(**kb, *date, adapters::ToPlannerInput(subs));
+      dialogs::PlanReminders(**kb, date, adapters::ToPlannerInput(subs));
   size_t users = 0, calls = 0;
   for (const auto& r : due) {
     users += r.users.size();
     calls += (r.users.size() + 499) / 500;
   }
-  std::cout << date->ToString() << "(" << WeekdayKanji(date->Weekday()) << "): " << due.size()
+  std::cout << date.ToString() << "(" << WeekdayKanji(date.Weekday()) << "): " << due.size()
             << " reminder(s), " << users << " user(s), " << calls << " multicast call(s); "
             << subs.size() << " subscription(s)\n";
   for (const auto& r : due) {

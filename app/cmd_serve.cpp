@@ -33,11 +33,11 @@
 #include "adapters/dispatcher.h"
 #include "adapters/handoff_notifier.h"
 #include "adapters/http_server.h"
+#include "adapters/line_api.h"
 #include "adapters/line_channel.h"
+#include "adapters/line_loading.h"
 #include "adapters/log.h"
 #include "adapters/messaging_client.h"
-#include "adapters/line_api.h"
-#include "adapters/line_loading.h"
 #include "adapters/metrics.h"
 #include "adapters/pseudonym.h"
 #include "adapters/reminder_scheduler.h"
@@ -72,7 +72,8 @@ int Fail(int code, const std::string& message) {
 Status CheckDataDir(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::InvalidArgument("data directory " + dir + ": cannot create: " + ec.message());
+  if (ec)
+    return Status::InvalidArgument("data directory " + dir + ": cannot create: " + ec.message());
   // Private: the directory 0700, every file in it 0600 (also files an
   // earlier version created 0644); files created later get 0600 from the
   // umask set by the caller.
@@ -83,9 +84,11 @@ Status CheckDataDir(const std::string& dir) {
     std::error_code ignored;
     if (entry.is_symlink(ignored) || !entry.is_regular_file(ignored)) continue;
     const std::string name = entry.path().filename().string();
-    for (const char* suffix : {".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal", ".key"}) {
+    for (const char* suffix :
+         {".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal", ".key"}) {
       const std::string sfx = suffix;
-      if (name.size() > sfx.size() && name.compare(name.size() - sfx.size(), sfx.size(), sfx) == 0) {
+      if (name.size() > sfx.size() &&
+          name.compare(name.size() - sfx.size(), sfx.size(), sfx) == 0) {
         ::chmod(entry.path().c_str(), 0600);
         break;
       }
@@ -94,14 +97,16 @@ Status CheckDataDir(const std::string& dir) {
   const std::string probe = dir + "/.write-probe-" + std::to_string(::getpid());
   int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return Status::InvalidArgument("data directory " + dir + " is not writable: " + std::strerror(errno));
+    return Status::InvalidArgument("data directory " + dir +
+                                   " is not writable: " + std::strerror(errno));
   }
   const bool ok = ::write(fd, "ok", 2) == 2;
   const int err = errno;
   ::close(fd);
   ::unlink(probe.c_str());
   if (!ok)
-    return Status::InvalidArgument("data directory " + dir + " is not writable: " + std::strerror(err));
+    return Status::InvalidArgument("data directory " + dir +
+                                   " is not writable: " + std::strerror(err));
   return Status::Ok();
 }
 
@@ -195,38 +200,58 @@ json KbStatus(const kb::KnowledgeBase& kb) {
           {"content_hash", s.content_hash}};
 }
 
-}  // namespace
+// Why serve cannot start: exit code 2 (configuration) or 1 (runtime).
+struct StartError {
+  int code;
+  std::string message;
+};
+using Step = std::optional<StartError>;
 
-int CmdServe(const Args& in_args) {
-  Args args = in_args;
-  Result<Config> loaded = ConfigFromArgs(args);  // prints its own error line
-  if (!loaded.ok()) return 2;
-  if (!args.empty()) return Fail(2, "unexpected argument '" + args.front() + "'");
-  const Config& cfg = *loaded;
+// Everything serve runs, in the order it is built, so that it is destroyed
+// in reverse: background tasks, the server, the console, the LINE parts, the
+// stores and last the runtime (which flushes the conversation log).
+struct Wiring {
+  std::unique_ptr<ad::HandoffNotifier> notifier;  // set once the KB is open; outlives the runtime
+  std::unique_ptr<bot::Runtime> runtime;
+  std::unique_ptr<store::Inbox> inbox;
+  std::optional<ad::Pseudonymizer> pseudonyms;
+  ad::Metrics metrics;
+  ad::Router router;
+  std::unique_ptr<ad::MessagingClient> client;
+  std::unique_ptr<ad::LineApi> line_api;
+  std::unique_ptr<ad::LoadingIndicator> loading;  // outlives the dispatcher
+  std::unique_ptr<ad::Dispatcher> dispatcher;
+  std::unique_ptr<ad::LineWebhook> webhook;
+  std::unique_ptr<ad::admin::EditsBackend> edits_backend;  // outlives the console
+  std::unique_ptr<ad::admin::Console> console;
+  std::vector<std::string> degraded;  // unusable stores, shown by /healthz
+  std::unique_ptr<ad::HttpServer> server;
+  std::unique_ptr<Purger> purger;
+  std::unique_ptr<ad::ReminderScheduler> reminders;
+};
 
+// Checks the LINE credentials pair and the data directory; sets the process
+// up for a server (umask, signals, descriptor limit).
+Step PrepareProcess(const Config& cfg) {
   const bool has_secret = !cfg.line_channel_secret.empty();
   const bool has_token = !cfg.line_channel_access_token.empty();
   if (has_secret != has_token) {
-    return Fail(2, has_secret ? "LINE_CHANNEL_SECRET is set but LINE_CHANNEL_ACCESS_TOKEN is not"
-                              : "LINE_CHANNEL_ACCESS_TOKEN is set but LINE_CHANNEL_SECRET is not");
+    return StartError{2, has_secret
+                             ? "LINE_CHANNEL_SECRET is set but LINE_CHANNEL_ACCESS_TOKEN is not"
+                             : "LINE_CHANNEL_ACCESS_TOKEN is set but LINE_CHANNEL_SECRET is not"};
   }
   ::umask(077);  // data files 0600, directories 0700
-  if (Status s = CheckDataDir(cfg.data_dir); !s.ok()) return Fail(1, s.message());
+  if (Status s = CheckDataDir(cfg.data_dir); !s.ok()) return StartError{1, s.message()};
   std::signal(SIGPIPE, SIG_IGN);
   // A file size limit (RLIMIT_FSIZE) must fail the write (EFBIG → a storage
   // error answered 500), not kill the server.
   std::signal(SIGXFSZ, SIG_IGN);
   RaiseFileLimit();
+  return std::nullopt;
+}
 
-  ad::SetLogClock(&WallClock());
-  bot::RuntimeOptions ro;
-  ro.data_dir = cfg.data_dir;
-  ro.kb_path = cfg.KbPath();
-  ro.knowledge_source_dir = cfg.knowledge_source_dir;
-  ro.lexicon_dir = cfg.lexicon_dir;
-  ro.state_ttl_minutes = cfg.state_ttl_minutes;
-  ro.log_retention_days = cfg.log_retention_days;
-  ro.clock = &WallClock();
+bot::RuntimeOptions RuntimeOptionsFor(const Config& cfg, Wiring& w) {
+  bot::RuntimeOptions ro = RuntimeOptionsFrom(cfg, &WallClock());
   // Staff answer parents in LINE: handoffs, takeovers, the console's queue.
   ro.staff_chat = cfg.staff_chat && cfg.LineEnabled();
   ro.staff_hours = dialogs::DefaultStaffHours();
@@ -234,196 +259,227 @@ int CmdServe(const Args& in_args) {
   ro.staff_hours.rules.front().close_minute = *kb::ParseClock(cfg.staff_hours_close);
   ro.staff_hours.text = "平日 " + StripLeadingZero(cfg.staff_hours_open) + "〜" +
                         StripLeadingZero(cfg.staff_hours_close);
-  std::unique_ptr<ad::HandoffNotifier> notifier;  // set once the KB is open; outlives the runtime
-  ro.on_handoff = [&notifier](const store::Handoff& h) {
+  ro.on_handoff = [&notifier = w.notifier](const store::Handoff& h) {
     if (notifier) notifier->Notify(h);
   };
-  auto runtime = bot::Runtime::Open(ro);
-  if (!runtime.ok()) return Fail(1, runtime.error());
-  bot::Runtime& rt = **runtime;
+  return ro;
+}
+
+// The runtime (KB, engine, stores), the handoff notifier, the inbox and the
+// pseudonym key.
+Step OpenStores(const Config& cfg, Wiring& w) {
+  auto runtime = bot::Runtime::Open(RuntimeOptionsFor(cfg, w));
+  if (!runtime.ok()) return StartError{1, runtime.error()};
+  w.runtime = std::move(runtime).value();
   if (!cfg.handoff_notify_url.empty()) {
     ad::HandoffNotifierOptions no;
     no.url = cfg.handoff_notify_url;
     no.secret = cfg.handoff_notify_secret;
-    for (const auto& m : rt.kb().municipalities()) no.municipality_names[m.id] = m.name;
+    for (const auto& m : w.runtime->kb().municipalities()) no.municipality_names[m.id] = m.name;
     auto n = ad::HandoffNotifier::Create(std::move(no));
-    if (!n.ok()) return Fail(2, n.error());
-    notifier = std::move(n).value();
+    if (!n.ok()) return StartError{2, n.error()};
+    w.notifier = std::move(n).value();
   }
-
   auto inbox = store::Inbox::Open(cfg.data_dir + "/inbox.sqlite", cfg.dedupe_ttl_hours);
-  if (!inbox.ok()) return Fail(1, inbox.error());
+  if (!inbox.ok()) return StartError{1, inbox.error()};
+  w.inbox = std::move(inbox).value();
   auto pseudonyms = ad::Pseudonymizer::OpenOrCreate(cfg.data_dir);
-  if (!pseudonyms.ok()) return Fail(1, pseudonyms.error());
+  if (!pseudonyms.ok()) return StartError{1, pseudonyms.error()};
+  w.pseudonyms = std::move(pseudonyms).value();
+  return std::nullopt;
+}
 
-  ad::Metrics metrics;
-  ad::Router router;
-
-  // --- LINE
-  std::unique_ptr<ad::MessagingClient> client;
-  std::unique_ptr<ad::LineApi> line_api;
-  std::unique_ptr<ad::LoadingIndicator> loading;  // outlives the dispatcher
-  std::unique_ptr<ad::Dispatcher> dispatcher;
-  std::unique_ptr<ad::LineWebhook> webhook;
-  if (cfg.LineEnabled()) {
-    ad::MessagingOptions mo;
-    mo.api_base = cfg.line_api_base;
-    mo.access_token = cfg.line_channel_access_token;
-    mo.reply_token_max_age = std::chrono::seconds(cfg.reply_token_max_age_s);
-    mo.queue_capacity = static_cast<std::size_t>(cfg.line_send_queue);
-    mo.max_connections = static_cast<std::size_t>(cfg.line_max_connections);
-    mo.now_ms = [] { return WallClock().NowMillis(); };
-    auto c = ad::MessagingClient::Create(std::move(mo), &metrics);
-    if (!c.ok()) return Fail(2, c.error());
-    client = std::move(c).value();
-    auto api = ad::LineApi::Create(ad::LineApiOptionsFor(cfg.line_api_base,
-                                                         cfg.line_channel_access_token));
-    if (!api.ok()) return Fail(2, api.error());
-    line_api = std::move(api).value();
-    // Answers not sent within about 1 s: LINE's loading animation (1:1 only).
-    loading = std::make_unique<ad::LoadingIndicator>(
-        std::chrono::milliseconds(1000), [api = line_api.get()](const std::string& user) {
-          ad::ApiResponse r = api->StartLoading(user, 20);
-          if (!r.ok())
-            ad::Log(ad::LogLevel::kWarn, "line",
-                    "loading indicator: " + (r.error.empty() ? std::to_string(r.status) : r.error));
-        });
-    ad::DispatcherOptions dopt;
-    dopt.workers = cfg.worker_threads;
-    dopt.delivery_window = std::chrono::seconds(cfg.delivery_window_s);
-    dopt.retry_initial = std::chrono::milliseconds(cfg.delivery_retry_initial_ms);
-    dopt.retry_max = std::chrono::seconds(cfg.delivery_retry_max_s);
-    dopt.max_in_flight = static_cast<std::size_t>(cfg.line_send_queue);
-    // An answer given up for good is in the conversation log as 「未送信」
-    // with the reason, where staff see it next to the question.
-    if (store::LogStore* log = rt.log_store()) {
-      dopt.on_undelivered = [log](const ad::Undelivered& u) {
-        store::LogEntry e;
-        e.at_ms = WallClock().NowMillis();
-        e.user = u.user;
-        e.direction = "out";
-        e.text = "【未送信】この回答はLINEに届けられませんでした（理由: " + u.reason + "）";
-        e.flow = "undelivered";
-        log->Append(std::move(e));
-      };
-    }
-    dopt.now_ms = [] { return WallClock().NowMillis(); };
-    dopt.loading = loading.get();
-    // Reminders: after consent in a one-to-one chat, keep where to push
-    // them; count opt-outs (「通知をやめる」, unfollow).
-    dopt.on_answered = [reminders = rt.reminder_store(), handoffs = rt.handoff_store(), &metrics](
-                           const std::string& user, const std::string& chat,
-                           const std::string& push_to, const Meta& meta) {
-      // Where a staff answer can reach this parent (one-to-one chats only).
-      if (handoffs && chat == "user" && !push_to.empty()) {
-        if (Status s = handoffs->SetContact(user, push_to, WallClock().NowMillis()); !s.ok())
-          ad::Log(ad::LogLevel::kError, "handoff", s.message());
-      }
-      if (meta.reminders == "stopped") metrics.ReminderOptedOut();
-      if (meta.reminders != "subscribed" || !reminders) return;
-      if (chat == "user" && !push_to.empty()) {
-        if (Status s = reminders->SetRecipient(user, push_to); !s.ok())
-          ad::Log(ad::LogLevel::kError, "reminders", s.message());
-      } else {
-        // Reminders go to one person only, never to a group or room.
-        (void)reminders->Unsubscribe(user);
-      }
-    };
-    dispatcher = std::make_unique<ad::Dispatcher>(
-        dopt, inbox->get(), [&rt](const Incoming& m) { return rt.Handle(m); }, client.get(),
-        &metrics);
-    webhook = std::make_unique<ad::LineWebhook>(cfg.line_channel_secret, inbox->get(), &*pseudonyms,
-                                                dispatcher.get(), &metrics,
-                                                [] { return WallClock().NowMillis(); });
-    router.Add(ad::http::verb::post, "/callback", webhook->AsHandler());
-  } else {
-    router.Add(ad::http::verb::post, "/callback",
-               [](const ad::Request& req, const ad::RequestContext&) {
-                 return ad::JsonResponse(
-                     req, ad::http::status::service_unavailable,
-                     R"({"error":"LINE channel not configured: /callback is disabled"})");
-               });
-  }
-
-  // --- Staff console: everything under /admin. Without its log or admin
-  // store it says so (503 naming the file) instead of disappearing.
-  std::unique_ptr<ad::admin::Console> console;
-  std::unique_ptr<ad::admin::EditsBackend> edits_backend = NewRuntimeEditsBackend(rt);
-  std::vector<std::string> degraded = rt.degraded();
-  for (const std::string& d : degraded) ad::Log(ad::LogLevel::kError, "serve", "degraded: " + d);
-  {
-    ad::admin::ConsoleOptions co;
-    co.ui_dir = cfg.admin_ui_dir;
-    co.admin_db_path = store::AdminStorePath(cfg.data_dir);
-    co.admin_token = cfg.admin_token;
-    co.trusted_proxies = cfg.trusted_proxies;
-    co.clock = [] { return WallClock().NowMillis(); };
-    co.handoffs = rt.handoff_store();
-    co.edits = edits_backend.get();
-    co.takeover_minutes = cfg.takeover_minutes;
-    if (line_api) co.push = PushWithRetries(line_api.get());
-    // Staff read names, not ids ("国立市", "児童扶養手当").
-    for (const auto& m : rt.kb().municipalities()) co.municipality_names[m.id] = m.name;
-    for (const auto& p : rt.kb().programs()) co.program_names[p.id] = p.name;
-    auto c = rt.log_store() != nullptr
-                 ? ad::admin::Console::Open(co, rt.log_store())
-                 : Status::InvalidArgument(
-                       "the conversation log is unavailable (" + cfg.data_dir + "/log.sqlite)");
-    if (c.ok()) {
-      console = std::move(c).value();
-      ad::admin::Console* raw = console.get();
-      // Password hashing, CSV export and searches run on the server's
-      // bounded worker pool, never on the I/O threads the webhook needs.
-      router.MountHeavy("/admin", [raw](const ad::Request& req, const ad::RequestContext& ctx) {
-        return raw->Handle(req, ctx);
+// The Messaging API client (replies), the LINE API (push, loading, rich
+// menu, multicast) and the loading animation for answers not sent within
+// about 1 s (1:1 chats only).
+Step OpenLineClients(const Config& cfg, Wiring& w) {
+  ad::MessagingOptions mo;
+  mo.api_base = cfg.line_api_base;
+  mo.access_token = cfg.line_channel_access_token;
+  mo.reply_token_max_age = std::chrono::seconds(cfg.reply_token_max_age_s);
+  mo.queue_capacity = static_cast<std::size_t>(cfg.line_send_queue);
+  mo.max_connections = static_cast<std::size_t>(cfg.line_max_connections);
+  mo.now_ms = [] { return WallClock().NowMillis(); };
+  auto c = ad::MessagingClient::Create(std::move(mo), &w.metrics);
+  if (!c.ok()) return StartError{2, c.error()};
+  w.client = std::move(c).value();
+  auto api =
+      ad::LineApi::Create(ad::LineApiOptionsFor(cfg.line_api_base, cfg.line_channel_access_token));
+  if (!api.ok()) return StartError{2, api.error()};
+  w.line_api = std::move(api).value();
+  w.loading = std::make_unique<ad::LoadingIndicator>(
+      std::chrono::milliseconds(1000), [api = w.line_api.get()](const std::string& user) {
+        ad::ApiResponse r = api->StartLoading(user, 20);
+        if (!r.ok())
+          ad::Log(ad::LogLevel::kWarn, "line",
+                  "loading indicator: " + (r.error.empty() ? std::to_string(r.status) : r.error));
       });
+  return std::nullopt;
+}
+
+// After the engine answered: where a staff answer can reach this parent
+// (one-to-one chats only); reminders after consent keep where to push them,
+// opt-outs (「通知をやめる」, unfollow) are counted.
+auto OnAnswered(bot::Runtime& rt, ad::Metrics& metrics) {
+  return [reminders = rt.reminder_store(), handoffs = rt.handoff_store(), &metrics](
+             const std::string& user, const std::string& chat, const std::string& push_to,
+             const Meta& meta) {
+    if (handoffs && chat == "user" && !push_to.empty()) {
+      if (Status s = handoffs->SetContact(user, push_to, WallClock().NowMillis()); !s.ok())
+        ad::Log(ad::LogLevel::kError, "handoff", s.message());
+    }
+    if (meta.reminders == "stopped") metrics.ReminderOptedOut();
+    if (meta.reminders != "subscribed" || !reminders) return;
+    if (chat == "user" && !push_to.empty()) {
+      if (Status s = reminders->SetRecipient(user, push_to); !s.ok())
+        ad::Log(ad::LogLevel::kError, "reminders", s.message());
     } else {
-      std::cerr << "yorisoi serve: staff console unavailable: " << c.error() << "\n";
-      if (rt.log_store() != nullptr) {
-        degraded.push_back("admin " + c.error());
-      } else if (auto a = store::OpenSqliteAdminStore(co.admin_db_path, 1); !a.ok()) {
-        degraded.push_back("admin " + a.error());  // unusable as well, say so
-      }
-      const std::string body =
-          json{{"error", "staff console unavailable: " + c.error()}}.dump();
-      router.Mount("/admin", [body](const ad::Request& req, const ad::RequestContext&) {
-        return ad::JsonResponse(req, ad::http::status::service_unavailable, body);
-      });
+      // Reminders go to one person only, never to a group or room.
+      (void)reminders->Unsubscribe(user);
     }
+  };
+}
+
+ad::DispatcherOptions DispatcherOptionsFor(const Config& cfg, Wiring& w) {
+  ad::DispatcherOptions dopt;
+  dopt.workers = cfg.worker_threads;
+  dopt.delivery_window = std::chrono::seconds(cfg.delivery_window_s);
+  dopt.retry_initial = std::chrono::milliseconds(cfg.delivery_retry_initial_ms);
+  dopt.retry_max = std::chrono::seconds(cfg.delivery_retry_max_s);
+  dopt.max_in_flight = static_cast<std::size_t>(cfg.line_send_queue);
+  // An answer given up for good is in the conversation log as 「未送信」
+  // with the reason, where staff see it next to the question.
+  if (store::LogStore* log = w.runtime->log_store()) {
+    dopt.on_undelivered = [log](const ad::Undelivered& u) {
+      store::LogEntry e;
+      e.at_ms = WallClock().NowMillis();
+      e.user = u.user;
+      e.direction = "out";
+      e.text = "【未送信】この回答はLINEに届けられませんでした（理由: " + u.reason + "）";
+      e.flow = "undelivered";
+      log->Append(std::move(e));
+    };
   }
+  dopt.now_ms = [] { return WallClock().NowMillis(); };
+  dopt.loading = w.loading.get();
+  dopt.on_answered = OnAnswered(*w.runtime, w.metrics);
+  return dopt;
+}
 
-  // --- Status, metrics, calculator
-  const std::string version = YORISOI_VERSION;
-  const bool line_enabled = cfg.LineEnabled();
-  store::Inbox* inbox_ptr = inbox->get();
-  router.Add(
-      ad::http::verb::get, "/healthz",
-      [&rt, version, line_enabled, inbox_ptr, degraded](const ad::Request& req,
-                                                        const ad::RequestContext&) {
-        json j = {{"status", "ok"},
-                  {"version", version},
-                  {"kb", KbStatus(rt.kb())},
-                  {"line", line_enabled ? "enabled" : "disabled"}};
-        if (auto n = inbox_ptr->CountUnfinished(); n.ok()) j["inbox_unfinished"] = *n;
-        // Up but degraded while events cannot be stored (disk full, I/O
-        // error): webhooks get 500 and LINE redelivers them.
-        if (Status w = inbox_ptr->LastWriteStatus(); !w.ok()) {
-          j["status"] = "degraded";
-          j["storage"] = {{"status", "error"}, {"error", w.message()}};
-        } else {
-          j["storage"] = {{"status", "ok"}};
-        }
-        // A corrupt or unreadable store: the bot answers, without it.
-        if (!degraded.empty()) {
-          j["status"] = "degraded";
-          j["degraded"] = degraded;
-        }
-        return ad::JsonResponse(req, ad::http::status::ok, j.dump());
-      });
-  router.Add(ad::http::verb::get, "/metrics", ad::MetricsHandler(metrics));
-  router.Add(ad::http::verb::post, "/api/v1/calc", ad::CalcApiHandler(rt.kb(), WallClock()));
+// POST /callback: the LINE webhook and its dispatcher, or 503 without a
+// LINE channel.
+Step MountLine(const Config& cfg, Wiring& w) {
+  if (!cfg.LineEnabled()) {
+    w.router.Add(ad::http::verb::post, "/callback",
+                 [](const ad::Request& req, const ad::RequestContext&) {
+                   return ad::JsonResponse(
+                       req, ad::http::status::service_unavailable,
+                       R"({"error":"LINE channel not configured: /callback is disabled"})");
+                 });
+    return std::nullopt;
+  }
+  if (Step failed = OpenLineClients(cfg, w)) return failed;
+  bot::Runtime& rt = *w.runtime;
+  w.dispatcher = std::make_unique<ad::Dispatcher>(
+      DispatcherOptionsFor(cfg, w), w.inbox.get(),
+      [&rt](const Incoming& m) { return rt.Handle(m); }, w.client.get(), &w.metrics);
+  w.webhook = std::make_unique<ad::LineWebhook>(cfg.line_channel_secret, w.inbox.get(),
+                                                &*w.pseudonyms, w.dispatcher.get(), &w.metrics,
+                                                [] { return WallClock().NowMillis(); });
+  w.router.Add(ad::http::verb::post, "/callback", w.webhook->AsHandler());
+  return std::nullopt;
+}
 
-  // --- Server
+ad::admin::ConsoleOptions ConsoleOptionsFor(const Config& cfg, Wiring& w) {
+  ad::admin::ConsoleOptions co;
+  co.ui_dir = cfg.admin_ui_dir;
+  co.admin_db_path = store::AdminStorePath(cfg.data_dir);
+  co.admin_token = cfg.admin_token;
+  co.trusted_proxies = cfg.trusted_proxies;
+  co.clock = [] { return WallClock().NowMillis(); };
+  co.handoffs = w.runtime->handoff_store();
+  co.edits = w.edits_backend.get();
+  co.takeover_minutes = cfg.takeover_minutes;
+  if (w.line_api) co.push = PushWithRetries(w.line_api.get());
+  // Staff read names, not ids ("国立市", "児童扶養手当").
+  for (const auto& m : w.runtime->kb().municipalities()) co.municipality_names[m.id] = m.name;
+  for (const auto& p : w.runtime->kb().programs()) co.program_names[p.id] = p.name;
+  return co;
+}
+
+// The staff console: everything under /admin. Without its log or admin
+// store it says so (503 naming the file) instead of disappearing.
+void MountConsole(const Config& cfg, Wiring& w) {
+  bot::Runtime& rt = *w.runtime;
+  w.edits_backend = NewRuntimeEditsBackend(rt);
+  w.degraded = rt.degraded();
+  for (const std::string& d : w.degraded) ad::Log(ad::LogLevel::kError, "serve", "degraded: " + d);
+  const ad::admin::ConsoleOptions co = ConsoleOptionsFor(cfg, w);
+  auto c = rt.log_store() != nullptr
+               ? ad::admin::Console::Open(co, rt.log_store())
+               : Status::InvalidArgument("the conversation log is unavailable (" + cfg.data_dir +
+                                         "/log.sqlite)");
+  if (c.ok()) {
+    w.console = std::move(c).value();
+    ad::admin::Console* raw = w.console.get();
+    // Password hashing, CSV export and searches run on the server's
+    // bounded worker pool, never on the I/O threads the webhook needs.
+    w.router.MountHeavy("/admin", [raw](const ad::Request& req, const ad::RequestContext& ctx) {
+      return raw->Handle(req, ctx);
+    });
+    return;
+  }
+  std::cerr << "yorisoi serve: staff console unavailable: " << c.error() << "\n";
+  if (rt.log_store() != nullptr) {
+    w.degraded.push_back("admin " + c.error());
+  } else if (auto a = store::OpenSqliteAdminStore(co.admin_db_path, 1); !a.ok()) {
+    w.degraded.push_back("admin " + a.error());  // unusable as well, say so
+  }
+  const std::string body = json{{"error", "staff console unavailable: " + c.error()}}.dump();
+  w.router.Mount("/admin", [body](const ad::Request& req, const ad::RequestContext&) {
+    return ad::JsonResponse(req, ad::http::status::service_unavailable, body);
+  });
+}
+
+// GET /healthz: the version, the KB, the LINE channel, the inbox's backlog
+// and storage state, and what is degraded.
+ad::Handler HealthHandler(const Config& cfg, Wiring& w) {
+  return [&rt = *w.runtime, version = std::string(YORISOI_VERSION),
+          line_enabled = cfg.LineEnabled(), inbox = w.inbox.get(),
+          degraded = w.degraded](const ad::Request& req, const ad::RequestContext&) {
+    json j = {{"status", "ok"},
+              {"version", version},
+              {"kb", KbStatus(rt.kb())},
+              {"line", line_enabled ? "enabled" : "disabled"}};
+    if (auto n = inbox->CountUnfinished(); n.ok()) j["inbox_unfinished"] = *n;
+    // Up but degraded while events cannot be stored (disk full, I/O
+    // error): webhooks get 500 and LINE redelivers them.
+    if (Status s = inbox->LastWriteStatus(); !s.ok()) {
+      j["status"] = "degraded";
+      j["storage"] = {{"status", "error"}, {"error", s.message()}};
+    } else {
+      j["storage"] = {{"status", "ok"}};
+    }
+    // A corrupt or unreadable store: the bot answers, without it.
+    if (!degraded.empty()) {
+      j["status"] = "degraded";
+      j["degraded"] = degraded;
+    }
+    return ad::JsonResponse(req, ad::http::status::ok, j.dump());
+  };
+}
+
+// Status, metrics and the calculator API.
+void MountStatus(const Config& cfg, Wiring& w) {
+  w.router.Add(ad::http::verb::get, "/healthz", HealthHandler(cfg, w));
+  w.router.Add(ad::http::verb::get, "/metrics", ad::MetricsHandler(w.metrics));
+  w.router.Add(ad::http::verb::post, "/api/v1/calc",
+               ad::CalcApiHandler(w.runtime->kb(), WallClock()));
+}
+
+// Listens, adds the gauges and resumes what the previous run acknowledged
+// but did not answer.
+Step StartServer(const Config& cfg, Wiring& w) {
   ad::ServerOptions so;
   so.bind = cfg.bind;
   so.port = cfg.port;
@@ -433,72 +489,98 @@ int CmdServe(const Args& in_args) {
   so.body_timeout = std::chrono::seconds(cfg.body_timeout_s);
   so.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
   so.write_timeout = std::chrono::seconds(std::max(cfg.body_timeout_s, 1));
-  ad::HttpServer server(so, router, &metrics);
-  if (Status s = server.Listen(); !s.ok()) return Fail(1, "cannot listen on " + s.message());
-
-  metrics.SetGauge("yorisoi_open_connections", "Open HTTP connections.",
-                   [&server] { return static_cast<double>(server.open_connections()); });
-  if (dispatcher) {
-    ad::Dispatcher* d = dispatcher.get();
-    ad::MessagingClient* cl = client.get();
-    metrics.SetGauge("yorisoi_line_backlog", "LINE events acknowledged and not yet answered.",
+  w.server = std::make_unique<ad::HttpServer>(so, w.router, &w.metrics);
+  if (Status s = w.server->Listen(); !s.ok())
+    return StartError{1, "cannot listen on " + s.message()};
+  w.metrics.SetGauge("yorisoi_open_connections", "Open HTTP connections.",
+                     [s = w.server.get()] { return static_cast<double>(s->open_connections()); });
+  if (!w.dispatcher) return std::nullopt;
+  ad::Dispatcher* d = w.dispatcher.get();
+  ad::MessagingClient* cl = w.client.get();
+  w.metrics.SetGauge("yorisoi_line_backlog", "LINE events acknowledged and not yet answered.",
                      [d] { return static_cast<double>(d->backlog()); });
-    metrics.SetGauge("yorisoi_line_send_queue", "Messaging API sends queued or in flight.",
+  w.metrics.SetGauge("yorisoi_line_send_queue", "Messaging API sends queued or in flight.",
                      [cl] { return static_cast<double>(cl->outstanding()); });
-    // Finish what the previous run acknowledged but did not answer.
-    if (auto left = inbox_ptr->Unfinished(); left.ok()) {
-      if (!left->empty()) {
-        ad::Log(ad::LogLevel::kInfo, "line",
-                "resuming " + std::to_string(left->size()) + " unfinished event(s)");
-      }
-      for (auto& ev : *left) dispatcher->Submit(std::move(ev));
-    } else {
-      ad::Log(ad::LogLevel::kError, "inbox", left.error());
+  if (auto left = w.inbox->Unfinished(); left.ok()) {
+    if (!left->empty()) {
+      ad::Log(ad::LogLevel::kInfo, "line",
+              "resuming " + std::to_string(left->size()) + " unfinished event(s)");
     }
+    for (auto& ev : *left) d->Submit(std::move(ev));
+  } else {
+    ad::Log(ad::LogLevel::kError, "inbox", left.error());
   }
-  Purger purger(inbox_ptr, rt.handoff_store(), cfg.log_retention_days);
-  // Reminders parents opted into, by multicast between the configured hours.
-  std::unique_ptr<ad::ReminderScheduler> reminders;
-  if (line_api && rt.reminder_store()) {
-    ad::ReminderSchedulerOptions ro;
-    ro.clock = &WallClock();
-    ro.window_start_minute = cfg.reminder_window_start_hour * 60;
-    ro.window_end_minute = cfg.reminder_window_end_hour * 60;
-    ro.poll = std::chrono::seconds(cfg.reminder_poll_s);
-    reminders = std::make_unique<ad::ReminderScheduler>(
-        ro, rt.kb(), *rt.reminder_store(),
-        [api = line_api.get()](const std::vector<std::string>& to, const std::string& messages,
-                               const std::string& retry_key) {
-          return api->Multicast(to, messages, retry_key);
-        },
-        &metrics);
-    reminders->Start();
-  }
+  return std::nullopt;
+}
 
-  std::cout << "yorisoi " << version << " listening on http://" << cfg.bind << ":" << server.port()
-            << " (io_threads " << cfg.io_threads << ", workers " << cfg.worker_threads << ")"
-            << std::endl;
+// The hourly purge and the reminders parents opted into (multicast between
+// the configured hours).
+void StartBackground(const Config& cfg, Wiring& w) {
+  bot::Runtime& rt = *w.runtime;
+  w.purger = std::make_unique<Purger>(w.inbox.get(), rt.handoff_store(), cfg.log_retention_days);
+  if (!w.line_api || !rt.reminder_store()) return;
+  ad::ReminderSchedulerOptions ro;
+  ro.clock = &WallClock();
+  ro.window_start_minute = cfg.reminder_window_start_hour * 60;
+  ro.window_end_minute = cfg.reminder_window_end_hour * 60;
+  ro.poll = std::chrono::seconds(cfg.reminder_poll_s);
+  w.reminders = std::make_unique<ad::ReminderScheduler>(
+      ro, rt.kb(), *rt.reminder_store(),
+      [api = w.line_api.get()](const std::vector<std::string>& to, const std::string& messages,
+                               const std::string& retry_key) {
+        return api->Multicast(to, messages, retry_key);
+      },
+      &w.metrics);
+  w.reminders->Start();
+}
+
+// Serves until SIGINT/SIGTERM, then stops in the order of the file comment.
+int RunUntilSignal(const Config& cfg, Wiring& w) {
+  std::cout << "yorisoi " << YORISOI_VERSION << " listening on http://" << cfg.bind << ":"
+            << w.server->port() << " (io_threads " << cfg.io_threads << ", workers "
+            << cfg.worker_threads << ")" << std::endl;
   if (!cfg.LineEnabled()) {
     std::cout << "LINE_CHANNEL_SECRET / LINE_CHANNEL_ACCESS_TOKEN not set: /callback is disabled "
                  "(local use: yorisoi chat, /api/v1/calc, /admin)"
               << std::endl;
   }
-  server.OnShutdown(
+  w.server->OnShutdown(
       [] { ad::Log(ad::LogLevel::kInfo, "serve", "signal received: shutting down"); });
-  server.Run();
+  w.server->Run();
 
-  if (reminders) reminders->Stop();  // a multicast in flight finishes first
-  if (dispatcher) {
-    if (!dispatcher->WaitIdle(kDrainTime)) {
+  if (w.reminders) w.reminders->Stop();  // a multicast in flight finishes first
+  if (w.dispatcher) {
+    if (!w.dispatcher->WaitIdle(kDrainTime)) {
       ad::Log(ad::LogLevel::kWarn, "serve",
-              std::to_string(dispatcher->backlog()) +
+              std::to_string(w.dispatcher->backlog()) +
                   " event(s) not finished: they are kept and completed at the next start");
     }
-    dispatcher->Stop();
-    client->Shutdown();
+    w.dispatcher->Stop();
+    w.client->Shutdown();
   }
   ad::Log(ad::LogLevel::kInfo, "serve", "stopped");
   return 0;
+}
+
+}  // namespace
+
+int CmdServe(const ServeOptions& options) {
+  Result<Config> loaded = LoadConfigOrReport(options.config);  // prints its own error line
+  if (!loaded.ok()) return 2;
+  const Config& cfg = *loaded;
+  if (Step failed = PrepareProcess(cfg)) return Fail(failed->code, failed->message);
+  ad::SetLogClock(&WallClock());
+  Wiring w;
+  Step failed = OpenStores(cfg, w);
+  if (!failed) failed = MountLine(cfg, w);
+  if (!failed) {
+    MountConsole(cfg, w);
+    MountStatus(cfg, w);
+    failed = StartServer(cfg, w);
+  }
+  if (failed) return Fail(failed->code, failed->message);
+  StartBackground(cfg, w);
+  return RunUntilSignal(cfg, w);
 }
 
 }  // namespace yorisoi::app

@@ -1,28 +1,24 @@
-// Sub-commands of the `yorisoi` binary. Each returns the process exit code
-// (0 ok, 1 runtime failure, 2 usage/input error) and prints errors as one
-// line on stderr. `args` excludes the program and sub-command names.
+// Sub-commands of the `yorisoi` binary, each given its options as parsed by
+// app/cli.h. Each returns the process exit code (0 ok, 1 runtime failure,
+// 2 usage/input error) and prints errors as one line on stderr.
 #pragma once
 
-#include <string>
-#include <vector>
-
+#include "app/cli.h"
 #include "core/time.h"
 
 namespace yorisoi::app {
-
-using Args = std::vector<std::string>;
 
 // The real clock. The app's wiring is the only place that reads it; every
 // component gets it (or a FakeClock in tests) injected.
 const Clock& WallClock();
 
-int CmdServe(const Args& args);  // app/cmd_serve.cpp
-int CmdChat(const Args& args);   // app/cmd_chat.cpp
-int CmdKb(const Args& args);     // app/cmd_kb.cpp
-int CmdCalc(const Args& args);   // app/cmd_calc.cpp
-int CmdEval(const Args& args);   // app/cmd_eval.cpp
-int CmdAdmin(const Args& args);  // app/cmd_admin.cpp
-int CmdLine(const Args& args);   // app/cmd_line.cpp
-int CmdReminders(const Args& args);  // app/cmd_reminders.cpp
+int CmdServe(const ServeOptions& options);          // app/cmd_serve.cpp
+int CmdChat(const ChatOptions& options);            // app/cmd_chat.cpp
+int CmdKb(const KbOptions& options);                // app/cmd_kb.cpp
+int CmdCalc(const CalcOptions& options);            // app/cmd_calc.cpp
+int CmdEval(const EvalOptions& options);            // app/cmd_eval.cpp
+int CmdAdmin(const AdminOptions& options);          // app/cmd_admin.cpp
+int CmdLine(const LineOptions& options);            // app/cmd_line.cpp
+int CmdReminders(const RemindersOptions& options);  // app/cmd_reminders.cpp
 
 }  // namespace yorisoi::app

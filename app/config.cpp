@@ -1,7 +1,5 @@
 #include "app/config.h"
 
-#include "knowledge/hours.h"
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <type_traits>
+
+#include "knowledge/hours.h"
 
 namespace yorisoi::app {
 namespace {
@@ -53,7 +53,8 @@ Status EnvInt(const char* name, int& out) {
   char* end = nullptr;
   long n = std::strtol(v, &end, 10);
   if (*end != '\0' || n < 0 || n > 65535)
-    return Status::InvalidArgument(std::string("environment ") + name + ": not a valid port (0–65535)");
+    return Status::InvalidArgument(std::string("environment ") + name +
+                                   ": not a valid port (0–65535)");
   out = static_cast<int>(n);
   return Status::Ok();
 }
@@ -93,26 +94,28 @@ Status CheckRanges(const Config& c, const std::string& file) {
       {"line_send_queue", c.line_send_queue, 1, 1'000'000, ""},
       {"line_max_connections", c.line_max_connections, 1, 256, ""},
       {"reminder_window_start_hour", c.reminder_window_start_hour, 0, 23, " h"},
-      {"reminder_window_end_hour", c.reminder_window_end_hour, c.reminder_window_start_hour + 1,
-       24, " h"},
+      {"reminder_window_end_hour", c.reminder_window_end_hour, c.reminder_window_start_hour + 1, 24,
+       " h"},
       {"reminder_poll_s", c.reminder_poll_s, 1, 3600, " s"},
       {"takeover_minutes", c.takeover_minutes, 1, 7 * 24 * 60, " min"},
   };
-  for (const auto& [key, value] : {std::pair<const char*, const std::string&>{"staff_hours_open",
-                                                                           c.staff_hours_open},
-                                   {"staff_hours_close", c.staff_hours_close}}) {
+  for (const auto& [key, value] :
+       {std::pair<const char*, const std::string&>{"staff_hours_open", c.staff_hours_open},
+        {"staff_hours_close", c.staff_hours_close}}) {
     auto m = kb::ParseClock(value);
     if (!m.ok()) return Status::InvalidArgument(file + ": field \"" + key + "\": " + m.error());
   }
   if (!c.handoff_notify_url.empty() && c.handoff_notify_secret.empty())
-    return Status::InvalidArgument(file + ": field \"handoff_notify_secret\": required with "
-                                          "handoff_notify_url (the POST is signed)");
+    return Status::InvalidArgument(file +
+                                   ": field \"handoff_notify_secret\": required with "
+                                   "handoff_notify_url (the POST is signed)");
   for (const Range& r : kRanges) {
     if (r.value < r.min || r.value > r.max) {
-      std::string range = std::to_string(r.min) + (r.max == kNoMax ? " or more"
-                                                                   : "–" + std::to_string(r.max));
-      return Status::InvalidArgument(file + ": field \"" + r.key + "\": " + std::to_string(r.value) +
-                           " is out of range (" + range + r.unit + ")");
+      std::string range =
+          std::to_string(r.min) + (r.max == kNoMax ? " or more" : "–" + std::to_string(r.max));
+      return Status::InvalidArgument(file + ": field \"" + r.key +
+                                     "\": " + std::to_string(r.value) + " is out of range (" +
+                                     range + r.unit + ")");
     }
   }
   return Status::Ok();
@@ -133,7 +136,8 @@ Result<Config> LoadConfig(const std::string& path) {
     }
     if (!j.is_object()) return Status::InvalidArgument(file + ": top level must be an object");
     c.config_path = file;
-    for (Status s : {ReadKey(j, file, "bind", c.bind), ReadKey(j, file, "port", c.port),
+    for (Status s : {ReadKey(j, file, "bind", c.bind),
+                     ReadKey(j, file, "port", c.port),
                      ReadKey(j, file, "io_threads", c.io_threads),
                      ReadKey(j, file, "worker_threads", c.worker_threads),
                      ReadKey(j, file, "data_dir", c.data_dir),
@@ -167,10 +171,12 @@ Result<Config> LoadConfig(const std::string& path) {
     }
     if (auto it = j.find("trusted_proxies"); it != j.end()) {
       if (!it->is_array())
-        return Status::InvalidArgument(file + ": field \"trusted_proxies\": expected an array of addresses");
+        return Status::InvalidArgument(
+            file + ": field \"trusted_proxies\": expected an array of addresses");
       for (const json& a : *it) {
         if (!a.is_string())
-          return Status::InvalidArgument(file + ": field \"trusted_proxies\": expected address strings");
+          return Status::InvalidArgument(file +
+                                         ": field \"trusted_proxies\": expected address strings");
         c.trusted_proxies.push_back(a.get<std::string>());
       }
     }
@@ -191,19 +197,19 @@ Result<Config> LoadConfig(const std::string& path) {
   return c;
 }
 
-Result<Config> ConfigFromArgs(Args& args) {
-  std::string path;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--config") {
-      if (i + 1 >= args.size()) {
-        std::cerr << "yorisoi: --config needs a PATH\n";
-        return Status::InvalidArgument("--config needs a PATH");
-      }
-      path = args[i + 1];
-      args.erase(args.begin() + i, args.begin() + i + 2);
-      break;
-    }
-  }
+bot::RuntimeOptions RuntimeOptionsFrom(const Config& cfg, const Clock* clock) {
+  bot::RuntimeOptions o;
+  o.data_dir = cfg.data_dir;
+  o.kb_path = cfg.KbPath();
+  o.knowledge_source_dir = cfg.knowledge_source_dir;
+  o.lexicon_dir = cfg.lexicon_dir;
+  o.state_ttl_minutes = cfg.state_ttl_minutes;
+  o.log_retention_days = cfg.log_retention_days;
+  o.clock = clock;
+  return o;
+}
+
+Result<Config> LoadConfigOrReport(const std::string& path) {
   Result<Config> r = LoadConfig(path);
   if (!r.ok()) std::cerr << "yorisoi: config error: " << r.error() << "\n";
   return r;

@@ -8,8 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "app/commands.h"
+#include "bot/runtime.h"
 #include "core/status.h"
+#include "core/time.h"
 #include "yorisoi_source_dir.h"
 
 namespace yorisoi::app {
@@ -41,8 +42,8 @@ struct Config {
   int delivery_window_s = 24 * 3600;
   int delivery_retry_initial_ms = 2000;
   int delivery_retry_max_s = 300;
-  int line_send_queue = 10'000;     // sends queued or in flight at most
-  int line_max_connections = 8;     // to the Messaging API
+  int line_send_queue = 10'000;  // sends queued or in flight at most
+  int line_max_connections = 8;  // to the Messaging API
   // Reminders (adapters/reminder_scheduler.h): sent between these JST hours
   // [start, end), looked for every reminder_poll_s.
   int reminder_window_start_hour = 9;
@@ -77,8 +78,13 @@ Result<Config> LoadConfig(const std::string& path);
 // value and the range.
 Status CheckRanges(const Config& c, const std::string& file);
 
-// Removes "--config PATH" from args and loads the config; on error prints one
-// line to stderr and returns an error.
-Result<Config> ConfigFromArgs(Args& args);
+// The runtime's options from the config (data directory, knowledge base and
+// its sources, lexicons, state TTL, log retention) with `clock` (borrowed);
+// serve adds the staff chat, eval and chat --memory keep it in memory.
+bot::RuntimeOptions RuntimeOptionsFrom(const Config& cfg, const Clock* clock);
+
+// LoadConfig(path) for a command (`--config PATH`, "" when not given); on
+// error prints one line to stderr ("yorisoi: config error: …").
+Result<Config> LoadConfigOrReport(const std::string& path);
 
 }  // namespace yorisoi::app

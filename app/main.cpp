@@ -1,32 +1,15 @@
 // yorisoi: LINE chatbot server for single-parent families.
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <exception>
+#include <iostream>
 #include <optional>
 #include <string>
+#include <variant>
 
+#include "app/cli.h"
 #include "app/commands.h"
 #include "core/time.h"
-
-namespace {
-
-void Usage() {
-  std::fputs(
-      "usage: yorisoi COMMAND [ARGS]\n"
-      "  serve [--config PATH]             run the LINE webhook server\n"
-      "  chat [--jsonl] [--config PATH]    talk to the engine from a terminal or a program\n"
-      "  kb build|check|stats|find|hours   compile and inspect the knowledge base\n"
-      "  calc [--explain] [--config PATH]  eligibility calculator (JSON household on stdin)\n"
-      "  eval FILE.jsonl [--config PATH]   run conversation test cases\n"
-      "  admin add-user|set-password NAME [--password-stdin] | list-users   staff accounts\n"
-      "  line richmenu apply|show|draw     the LINE rich menu (create+upload+default, show)\n"
-      "  reminders plan --date YYYY-MM-DD  reminders due that date and to how many users (no send)\n"
-      "  version                           print the version\n",
-      stderr);
-}
-
-}  // namespace
 
 namespace yorisoi::app {
 namespace {
@@ -51,6 +34,35 @@ std::optional<int64_t> ClockStart() {
   return ParseIsoInstant(v);
 }
 
+// Checks YORISOI_CLOCK_START and says when it is set; false (after printing
+// why) when it is not an instant.
+bool CheckClockStart() {
+  const char* v = std::getenv("YORISOI_CLOCK_START");
+  if (v == nullptr || *v == '\0') return true;
+  if (!ParseIsoInstant(v)) {
+    std::fprintf(stderr, "yorisoi: YORISOI_CLOCK_START: \"%s\" is not an ISO-8601 instant\n", v);
+    return false;
+  }
+  std::fprintf(stderr, "yorisoi: clock starts at %s (YORISOI_CLOCK_START; not for production)\n",
+               v);
+  return true;
+}
+
+struct Run {
+  int operator()(const ServeOptions& o) const { return CmdServe(o); }
+  int operator()(const ChatOptions& o) const { return CmdChat(o); }
+  int operator()(const KbOptions& o) const { return CmdKb(o); }
+  int operator()(const CalcOptions& o) const { return CmdCalc(o); }
+  int operator()(const EvalOptions& o) const { return CmdEval(o); }
+  int operator()(const AdminOptions& o) const { return CmdAdmin(o); }
+  int operator()(const LineOptions& o) const { return CmdLine(o); }
+  int operator()(const RemindersOptions& o) const { return CmdReminders(o); }
+  int operator()(const VersionOptions&) const {
+    std::printf("yorisoi %s\n", YORISOI_VERSION);
+    return 0;
+  }
+};
+
 }  // namespace
 
 const Clock& WallClock() {
@@ -63,42 +75,15 @@ const Clock& WallClock() {
 }  // namespace yorisoi::app
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    Usage();
-    return 2;
-  }
-  const std::string cmd = argv[1];
-  if (const char* v = std::getenv("YORISOI_CLOCK_START"); v != nullptr && *v != '\0') {
-    if (!yorisoi::ParseIsoInstant(v)) {
-      std::fprintf(stderr, "yorisoi: YORISOI_CLOCK_START: \"%s\" is not an ISO-8601 instant\n", v);
-      return 2;
-    }
-    std::fprintf(stderr, "yorisoi: clock starts at %s (YORISOI_CLOCK_START; not for production)\n",
-                 v);
-  }
-  yorisoi::app::Args args(argv + 2, argv + argc);
+  using namespace yorisoi::app;
+  const ParsedCommandLine parsed =
+      ParseCommandLine(argc, argv, YORISOI_VERSION, std::cout, std::cerr);
+  if (!parsed.command) return parsed.exit_code;
+  if (!CheckClockStart()) return 2;
   try {
-    if (cmd == "serve") return yorisoi::app::CmdServe(args);
-    if (cmd == "kb") return yorisoi::app::CmdKb(args);
-    if (cmd == "chat") return yorisoi::app::CmdChat(args);
-    if (cmd == "eval") return yorisoi::app::CmdEval(args);
-    if (cmd == "admin") return yorisoi::app::CmdAdmin(args);
-    if (cmd == "line") return yorisoi::app::CmdLine(args);
-    if (cmd == "reminders") return yorisoi::app::CmdReminders(args);
-    if (cmd == "calc") return yorisoi::app::CmdCalc(args);
-    if (cmd == "version" || cmd == "--version") {
-      std::printf("yorisoi %s\n", YORISOI_VERSION);
-      return 0;
-    }
-    if (cmd == "help" || cmd == "--help" || cmd == "-h") {
-      Usage();
-      return 0;
-    }
+    return std::visit(Run{}, *parsed.command);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "yorisoi %s: %s\n", cmd.c_str(), e.what());
+    std::fprintf(stderr, "yorisoi %s: %s\n", parsed.name.c_str(), e.what());
     return 1;
   }
-  std::fprintf(stderr, "yorisoi: unknown command '%s'\n", cmd.c_str());
-  Usage();
-  return 2;
 }

@@ -25,7 +25,7 @@ packages=(
   libboost-dev libboost-system-dev nlohmann-json3-dev
   libsqlitecpp-dev libsqlite3-dev libicu-dev libssl-dev liblinear-dev libmecab-dev mecab-ipadic-utf8
   libgtest-dev libgmock-dev libbenchmark-dev ca-certificates
-  libyaml-cpp-dev libcairo2-dev libpango1.0-dev fonts-ipafont-gothic
+  libyaml-cpp-dev libcairo2-dev libpango1.0-dev fonts-ipafont-gothic libcli11-dev
 )
 if [[ $with_test -eq 1 ]]; then
   packages+=(chromium chromium-driver fonts-ipafont-gothic faketime)
