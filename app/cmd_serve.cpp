@@ -46,6 +46,7 @@
 #include "app/config.h"
 #include "app/edits_backend.h"
 #include "bot/runtime.h"
+#include "core/thread_name.h"
 #include "core/time.h"
 #include "knowledge/hours.h"
 #include "store/admin_store.h"
@@ -128,7 +129,10 @@ class Purger {
       : inbox_(inbox),
         handoffs_(handoffs),
         retention_ms_(static_cast<int64_t>(retention_days) * 24 * 3600 * 1000),
-        thread_([this] { Loop(); }) {}
+        thread_([this] {
+          NameThisThread("purger");
+          Loop();
+        }) {}
   ~Purger() {
     {
       std::lock_guard<std::mutex> lock(mu_);
