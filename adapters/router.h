@@ -49,13 +49,16 @@ class RouteTable {
   // `head_as_get`: a HEAD request may use a GET route.
   Found Find(http::verb method, std::string_view path, bool head_as_get = true) const {
     Found f;
+    bool matched = false;
     for (const Entry& e : entries_) {
       PathParams params;
       if (!MatchPathPattern(e.pattern, path, &params)) continue;
-      f.route = e.pattern;
+      if (!matched) f.route = e.pattern;  // the first pattern that matches the path
+      matched = true;
       if (e.method == http::verb::unknown || e.method == method ||
           (head_as_get && method == http::verb::head && e.method == http::verb::get)) {
         f.handler = &e.handler;
+        f.route = e.pattern;
         f.params = std::move(params);
         f.allow.clear();
         return f;

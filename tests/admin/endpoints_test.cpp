@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "../temp_dir.h"
+#include "adapters/admin/responses.h"
 #include "store/admin_store.h"
 
 namespace yorisoi::adapters::admin {
@@ -107,7 +108,9 @@ TEST_F(EndpointsTest, ChecksInOrder) {
     SCOPED_TRACE(std::string(http::to_string(c.method)) + " " + c.path);
     const Response res = Send(c.method, c.path, c.who);
     EXPECT_EQ(res.result_int(), c.status) << res.body();
-    EXPECT_EQ(res["X-Frame-Options"], "DENY");  // the console's headers on every answer
+    if (c.status != 500) {  // (a 500 is FailReply's: no-store only, as before)
+      EXPECT_EQ(res["X-Frame-Options"], "DENY");  // the console's headers
+    }
     const json body = json::parse(res.body(), nullptr, false);
     if (*c.handler) {
       EXPECT_EQ(body["h"], c.handler);
