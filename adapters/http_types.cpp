@@ -24,13 +24,19 @@ Response JsonResponse(const Request& req, http::status status, const std::string
 
 http::status HttpStatusFor(const Status& s) {
   switch (s.code()) {
-    case StatusCode::kOk: return http::status::ok;
-    case StatusCode::kInvalidArgument: return http::status::bad_request;
-    case StatusCode::kNotFound: return http::status::not_found;
-    case StatusCode::kAlreadyExists: return http::status::conflict;
-    case StatusCode::kUnavailable: return http::status::service_unavailable;
+    case StatusCode::kOk:
+      return http::status::ok;
+    case StatusCode::kInvalidArgument:
+      return http::status::bad_request;
+    case StatusCode::kNotFound:
+      return http::status::not_found;
+    case StatusCode::kAlreadyExists:
+      return http::status::conflict;
+    case StatusCode::kUnavailable:
+      return http::status::service_unavailable;
     case StatusCode::kIOError:
-    case StatusCode::kCorruption: return http::status::internal_server_error;
+    case StatusCode::kCorruption:
+      return http::status::internal_server_error;
   }
   return http::status::internal_server_error;
 }
@@ -42,8 +48,8 @@ std::string DumpJson(const nlohmann::json& j) {
 Response ErrorResponse(const Request& req, const Status& s) {
   const http::status status = HttpStatusFor(s);
   const bool internal = status == http::status::internal_server_error;
-  return JsonResponse(req, status,
-                      DumpJson({{"error", internal ? std::string("internal error") : s.message()}}));
+  return JsonResponse(
+      req, status, DumpJson({{"error", internal ? std::string("internal error") : s.message()}}));
 }
 
 bool JsonNestingExceeds(std::string_view body, int max_depth) {
@@ -77,6 +83,12 @@ bool JsonNestingExceeds(std::string_view body, int max_depth) {
     }
   }
   return false;
+}
+
+std::string_view PathParams::Get(std::string_view name) const {
+  for (const auto& [key, value] : items)
+    if (key == name) return value;
+  return {};
 }
 
 }  // namespace yorisoi::adapters

@@ -5,10 +5,11 @@
 
 #include <boost/beast/http.hpp>
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json_fwd.hpp>
+#include <utility>
+#include <vector>
 
 #include "core/status.h"
 
@@ -18,8 +19,18 @@ namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
+// The values of a route's named segments ("/conversations/{id}" matched by
+// "/conversations/42" gives id = "42"), as they appear in the path (not
+// percent-decoded).
+struct PathParams {
+  std::vector<std::pair<std::string, std::string>> items;
+  // The value of `name`; "" when the route has no such segment.
+  std::string_view Get(std::string_view name) const;
+};
+
 struct RequestContext {
   std::string remote_address;  // peer IP, for rate limiting and audit
+  PathParams params = {};      // set by the router for the matched route
 };
 
 // A handler must not throw (the server answers 500 if it does) and must be

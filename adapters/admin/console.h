@@ -51,6 +51,13 @@
 // searches, conversation views, tag and review changes, exports and audit
 // views, with the actor and client address.
 //
+// Every endpoint is one handler registered on the console's endpoint table
+// with its method, path pattern and permission (endpoints.h: the one place
+// where credentials, CSRF and roles are checked): session_api.h (login,
+// logout, me), log_api.h (conversations … facets), staff_api.h and
+// edits_api.h. The rest of the console: auth.h (callers and sessions),
+// csrf.h, throttle.h, static_files.h (the UI), json_mapping.h, csv.h.
+//
 // Thread-safety: Handle() may be called concurrently from any thread; it
 // never throws.
 #pragma once
@@ -62,10 +69,10 @@
 #include <string>
 #include <vector>
 
-#include "adapters/http_types.h"
-#include "core/status.h"
 #include "adapters/admin/edits_api.h"
 #include "adapters/admin/staff_api.h"
+#include "adapters/http_types.h"
+#include "core/status.h"
 #include "store/admin_store.h"
 #include "store/handoff_store.h"
 #include "store/log_store.h"
@@ -77,8 +84,8 @@ struct ConsoleOptions {
   std::string admin_db_path;  // staff accounts, sessions, audit (store::AdminStorePath)
   std::string admin_token;    // bearer token for scripts; "" disables token access
   int session_ttl_minutes = 8 * 60;
-  int max_failed_logins = 5;              // per account + client address
-  int max_failed_logins_per_address = 20;  // per client address, any account
+  int max_failed_logins = 5;                 // per account + client address
+  int max_failed_logins_per_address = 20;    // per client address, any account
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
   int pbkdf2_iterations = store::kDefaultPbkdf2Iterations;  // for the admin store
   std::function<int64_t()> clock;  // epoch ms (required; the app wires the system clock)

@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "adapters/admin/audit.h"
 #include "adapters/admin/responses.h"
 #include "core/time.h"
 #include "store/log_store.h"
@@ -14,35 +15,20 @@ namespace {
 
 using nlohmann::json;
 
-Response Json(const Request& req, http::status status, const json& body) {
-  return JsonReply(req, status, body);
-}
 Response Error(const Request& req, http::status status, const std::string& message) {
   return ErrorReply(req, status, message);
-}
-Response MethodNotAllowed(const Request& req, const char* allow) {
-  return MethodNotAllowedReply(req, allow);
 }
 Response Fail(const Request& req, const Status& s) {
   return FailReply(req, s, "yorisoi admin edits");
 }
+Response Unavailable(const Request& req) {
+  return Error(req, http::status::service_unavailable, "edits unavailable");
+}
 
-bool QueryFlag(const Request& req, std::string_view name) {
-  std::string_view target(req.target().data(), req.target().size());
-  const size_t q = target.find('?');
-  if (q == std::string_view::npos) return false;
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const size_t amp = rest.find('&');
-    const std::string_view part = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    if (part.substr(0, name.size()) == name && part.size() > name.size() &&
-        part[name.size()] == '=') {
-      const std::string_view v = part.substr(name.size() + 1);
-      return v == "1" || v == "true";
-    }
-  }
-  return false;
+// ?all=1 or ?all=true
+bool QueryFlag(const Query& q, const char* name) {
+  const std::string v = QueryValue(q, name);
+  return v == "1" || v == "true";
 }
 
 // Reads a JSON object body; sets `error` when it is not one.
@@ -168,206 +154,212 @@ json FaqJson(const store::Faq& f, bool with_history) {
   return j;
 }
 
+// Reads a draft ("draft_faq" / "draft_example") of a preview body into
+// *out and checks it with `check`; an error response when it is bad.
+template <class T, class From, class Check>
+std::optional<Response> ReadDraft(const Request& req, const json& body, const char* key, From from,
+                                  Check check, std::optional<T>* out) {
+  if (!body.contains(key) || body[key].is_null()) return std::nullopt;
+  if (!body[key].is_object())
+    return Error(req, http::status::bad_request, std::string(key) + ": object expected");
+  std::string error;
+  *out = from(body[key], &error, std::string(key) + ": ");
+  if (!*out) return Error(req, http::status::bad_request, error);
+  if (Status s = check(**out); !s.ok()) return Fail(req, s.WithContext(key));
+  return std::nullopt;
+}
+
+// The preview input of a POST /preview body; an error response when bad.
+std::optional<Response> PreviewFrom(const Request& req, const json& body, EditsBackend* backend,
+                                    PreviewInput* in) {
+  std::string at, error;
+  if (!StringField(body, "text", &in->text, &error) ||
+      !StringField(body, "municipality", &in->municipality, &error) ||
+      !StringField(body, "at", &at, &error))
+    return Error(req, http::status::bad_request, error);
+  if (!at.empty()) {
+    auto ms = ParseIsoInstant(at);
+    if (!ms) return Error(req, http::status::bad_request, "at: ISO-8601 instant expected");
+    in->at_ms = *ms;
+  }
+  auto check_faq = [backend](const store::FaqContent& c) { return backend->CheckFaq(c); };
+  if (auto bad = ReadDraft(req, body, "draft_faq", FaqFrom, check_faq, &in->draft_faq)) return bad;
+  if (body.contains("draft_faq_id") && !body["draft_faq_id"].is_null()) {
+    if (!body["draft_faq_id"].is_number_integer())
+      return Error(req, http::status::bad_request, "draft_faq_id: integer expected");
+    in->draft_faq_id = body["draft_faq_id"].get<int64_t>();
+  }
+  auto check_example = [backend](const store::ExampleInput& e) { return backend->CheckExample(e); };
+  return ReadDraft(req, body, "draft_example", ExampleFrom, check_example, &in->draft_example);
+}
+
+json PreviewJson(const PreviewOutput& r) {
+  return json{{"texts", r.texts},  {"quick_replies", r.quick_replies}, {"intent", r.intent},
+              {"flow", r.flow},    {"answered", r.answered},           {"fallback", r.fallback},
+              {"crisis", r.crisis}};
+}
+
 }  // namespace
 
 EditsApi::EditsApi(EditsBackend* backend, store::AdminStore* admin, std::function<int64_t()> clock)
-    : backend_(backend), admin_(admin), clock_(std::move(clock)) {}
+    : backend_(backend),
+      admin_(admin),
+      clock_(std::move(clock)),
+      own_(std::make_unique<Endpoints>(nullptr)) {
+  AddRoutes(*own_, "");
+}
+
+EditsApi::~EditsApi() = default;
+
+void EditsApi::AddRoutes(Endpoints& e, const std::string& prefix) {
+  using P = store::Permission;
+  const auto get = http::verb::get, post = http::verb::post;
+  // Every endpoint needs the backend; the examples and FAQs its store too.
+  auto bind = [this](Response (EditsApi::*fn)(const ApiCall&), bool needs_store) {
+    return [this, run = Method(this, fn), needs_store](const ApiCall& c) {
+      if (!backend_ || (needs_store && !backend_->store())) return Unavailable(c.req);
+      return run(c);
+    };
+  };
+  e.Add(get, prefix + "/targets", P::kRead, bind(&EditsApi::Targets, false));
+  e.Add(post, prefix + "/preview", P::kRead, bind(&EditsApi::Preview, false));
+  e.Add(get, prefix + "/examples", P::kRead, bind(&EditsApi::ListExamples, true));
+  e.Add(post, prefix + "/examples", P::kEdit, bind(&EditsApi::AddExample, true));
+  e.Add(post, prefix + "/examples/{id}/rollback", P::kEdit, bind(&EditsApi::RollbackExample, true));
+  e.Add(get, prefix + "/faqs", P::kRead, bind(&EditsApi::ListFaqs, true));
+  e.Add(post, prefix + "/faqs", P::kEdit, bind(&EditsApi::SaveFaq, true));
+  e.Add(get, prefix + "/faqs/{id}", P::kRead, bind(&EditsApi::GetFaq, true));
+  e.Add(post, prefix + "/faqs/{id}/rollback", P::kEdit, bind(&EditsApi::RollbackFaq, true));
+}
 
 Response EditsApi::Handle(std::string_view path, const Request& req, const std::string& actor,
                           bool can_write, const std::string& remote) {
-  try {
-    const size_t q = path.find('?');
-    if (q != std::string_view::npos) path = path.substr(0, q);
-    while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-    const bool get = req.method() == http::verb::get;
-    const bool post = req.method() == http::verb::post;
-    if (!backend_) return Error(req, http::status::service_unavailable, "edits unavailable");
-    store::EditsStore* st = backend_->store();
-    const int64_t now = clock_ ? clock_() : 0;
+  path = path.substr(0, path.find('?'));
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  Caller caller;
+  caller.actor = actor;
+  caller.role = can_write ? store::Role::kEditor : store::Role::kViewer;
+  const std::string_view target(req.target().data(), req.target().size());
+  const size_t q = target.find('?');
+  const Query query = ParseQuery(q == std::string_view::npos ? "" : target.substr(q + 1));
+  return own_->DispatchAs(caller, path, req, RequestContext{remote}, query);
+}
 
-    auto audit = [&](const std::string& action, const std::string& target,
-                     const std::string& detail) {
-      if (!admin_) return;
-      store::AuditEntry e;
-      e.at_ms = now;
-      e.actor = actor;
-      e.action = action;
-      e.target = target;
-      e.detail = detail;
-      e.remote = remote;
-      if (Status s = admin_->AppendAudit(e); !s.ok())
-        std::fprintf(stderr, "yorisoi admin edits: audit: %s\n", s.message().c_str());
-    };
-    auto labels = [&] {
-      std::map<std::string, std::string> out;
-      for (const EditTargetInfo& t : backend_->Targets()) out[t.kind + ":" + t.id] = t.label;
-      return out;
-    };
-    auto forbidden = [&] {
-      return Error(req, http::status::forbidden, "forbidden: the editor or admin role is needed");
-    };
-    std::string error;
+std::map<std::string, std::string> EditsApi::Labels() const {
+  std::map<std::string, std::string> out;
+  for (const EditTargetInfo& t : backend_->Targets()) out[t.kind + ":" + t.id] = t.label;
+  return out;
+}
 
-    if (path == "/targets") {
-      if (!get) return MethodNotAllowed(req, "GET");
-      json intents = json::array(), programs = json::array();
-      for (const EditTargetInfo& t : backend_->Targets())
-        (t.kind == "intent" ? intents : programs).push_back({{"id", t.id}, {"label", t.label}});
-      return Json(req, http::status::ok, json{{"intents", intents}, {"programs", programs}});
-    }
+Response EditsApi::Targets(const ApiCall& call) {
+  json intents = json::array(), programs = json::array();
+  for (const EditTargetInfo& t : backend_->Targets())
+    (t.kind == "intent" ? intents : programs).push_back({{"id", t.id}, {"label", t.label}});
+  return JsonReply(call.req, http::status::ok, json{{"intents", intents}, {"programs", programs}});
+}
 
-    if (path == "/preview") {
-      if (!post) return MethodNotAllowed(req, "POST");
-      auto body = Body(req, &error);
-      if (!body) return Error(req, http::status::bad_request, error);
-      // A draft is an edit in the making (and a draft example trains a
-      // model): editors only. Everyone may ask what the bot answers now.
-      const auto has = [&](const char* k) { return body->contains(k) && !(*body)[k].is_null(); };
-      if ((has("draft_faq") || has("draft_example")) && !can_write) return forbidden();
-      PreviewInput in;
-      std::string at;
-      if (!StringField(*body, "text", &in.text, &error) ||
-          !StringField(*body, "municipality", &in.municipality, &error) ||
-          !StringField(*body, "at", &at, &error))
-        return Error(req, http::status::bad_request, error);
-      if (!at.empty()) {
-        auto ms = ParseIsoInstant(at);
-        if (!ms) return Error(req, http::status::bad_request, "at: ISO-8601 instant expected");
-        in.at_ms = *ms;
-      }
-      if (body->contains("draft_faq") && !(*body)["draft_faq"].is_null()) {
-        if (!(*body)["draft_faq"].is_object())
-          return Error(req, http::status::bad_request, "draft_faq: object expected");
-        in.draft_faq = FaqFrom((*body)["draft_faq"], &error, "draft_faq: ");
-        if (!in.draft_faq) return Error(req, http::status::bad_request, error);
-        if (Status s = backend_->CheckFaq(*in.draft_faq); !s.ok())
-          return Fail(req, s.WithContext("draft_faq"));
-      }
-      if (body->contains("draft_faq_id") && !(*body)["draft_faq_id"].is_null()) {
-        if (!(*body)["draft_faq_id"].is_number_integer())
-          return Error(req, http::status::bad_request, "draft_faq_id: integer expected");
-        in.draft_faq_id = (*body)["draft_faq_id"].get<int64_t>();
-      }
-      if (body->contains("draft_example") && !(*body)["draft_example"].is_null()) {
-        if (!(*body)["draft_example"].is_object())
-          return Error(req, http::status::bad_request, "draft_example: object expected");
-        in.draft_example = ExampleFrom((*body)["draft_example"], &error, "draft_example: ");
-        if (!in.draft_example) return Error(req, http::status::bad_request, error);
-        if (Status s = backend_->CheckExample(*in.draft_example); !s.ok())
-          return Fail(req, s.WithContext("draft_example"));
-      }
-      auto r = backend_->Preview(in);
-      if (!r.ok()) return Fail(req, r.status());
-      return Json(req, http::status::ok,
-                  json{{"texts", r->texts},
-                       {"quick_replies", r->quick_replies},
-                       {"intent", r->intent},
-                       {"flow", r->flow},
-                       {"answered", r->answered},
-                       {"fallback", r->fallback},
-                       {"crisis", r->crisis}});
-    }
+Response EditsApi::Preview(const ApiCall& call) {
+  std::string error;
+  auto body = Body(call.req, &error);
+  if (!body) return Error(call.req, http::status::bad_request, error);
+  // A draft is an edit in the making (and a draft example trains a model):
+  // editors only. Everyone may ask what the bot answers now.
+  const auto has = [&](const char* k) { return body->contains(k) && !(*body)[k].is_null(); };
+  if ((has("draft_faq") || has("draft_example")) &&
+      !store::Allows(call.caller.role, store::Permission::kEdit))
+    return Error(call.req, http::status::forbidden, ForbiddenMessage(store::Permission::kEdit));
+  PreviewInput in;
+  if (auto bad = PreviewFrom(call.req, *body, backend_, &in)) return *bad;
+  auto r = backend_->Preview(in);
+  if (!r.ok()) return Fail(call.req, r.status());
+  return JsonReply(call.req, http::status::ok, PreviewJson(*r));
+}
 
-    if (path == "/examples" || path.substr(0, 10) == "/examples/" || path == "/faqs" ||
-        path.substr(0, 6) == "/faqs/") {
-      if (!st) return Error(req, http::status::service_unavailable, "edits unavailable");
-    }
+Response EditsApi::ListExamples(const ApiCall& call) {
+  auto list = backend_->store()->ListExamples(QueryFlag(call.query, "all"));
+  if (!list.ok()) return Fail(call.req, list.status());
+  const auto labels = Labels();
+  json items = json::array();
+  for (const store::Example& e : *list) items.push_back(ExampleJson(e, labels));
+  return JsonReply(call.req, http::status::ok, json{{"items", items}});
+}
 
-    if (path == "/examples") {
-      if (get) {
-        auto list = st->ListExamples(QueryFlag(req, "all"));
-        if (!list.ok()) return Fail(req, list.status());
-        const auto l = labels();
-        json items = json::array();
-        for (const store::Example& e : *list) items.push_back(ExampleJson(e, l));
-        return Json(req, http::status::ok, json{{"items", items}});
-      }
-      if (!post) return MethodNotAllowed(req, "GET, POST");
-      if (!can_write) return forbidden();
-      auto body = Body(req, &error);
-      if (!body) return Error(req, http::status::bad_request, error);
-      auto in = ExampleFrom(*body, &error);
-      if (!in) return Error(req, http::status::bad_request, error);
-      if (Status s = backend_->CheckExample(*in); !s.ok()) return Fail(req, s);
-      auto ex = st->AddExample(*in, actor, now);
-      if (!ex.ok()) return Fail(req, ex.status());
-      audit("add_example", "example:" + std::to_string(ex->id), in->target_kind + " " + in->target);
-      backend_->Reload();
-      return Json(req, http::status::created, ExampleJson(*ex, labels()));
-    }
+Response EditsApi::AddExample(const ApiCall& call) {
+  std::string error;
+  auto body = Body(call.req, &error);
+  if (!body) return Error(call.req, http::status::bad_request, error);
+  auto in = ExampleFrom(*body, &error);
+  if (!in) return Error(call.req, http::status::bad_request, error);
+  if (Status s = backend_->CheckExample(*in); !s.ok()) return Fail(call.req, s);
+  auto ex = backend_->store()->AddExample(*in, call.caller.actor, Now());
+  if (!ex.ok()) return Fail(call.req, ex.status());
+  if (admin_)
+    Audit(*admin_, Now(), call, "add_example", "example:" + std::to_string(ex->id),
+          in->target_kind + " " + in->target);
+  backend_->Reload();
+  return JsonReply(call.req, http::status::created, ExampleJson(*ex, Labels()));
+}
 
-    if (path.substr(0, 10) == "/examples/") {
-      std::string_view rest = path.substr(10);
-      const size_t slash = rest.find('/');
-      auto id = ParseId(rest.substr(0, slash));
-      if (!id || slash == std::string_view::npos || rest.substr(slash) != "/rollback")
-        return Error(req, http::status::not_found, "not found");
-      if (!post) return MethodNotAllowed(req, "POST");
-      if (!can_write) return forbidden();
-      auto ex = st->RemoveExample(*id, actor, now);
-      if (!ex.ok()) return Fail(req, ex.status());
-      audit("rollback_example", "example:" + std::to_string(*id), "removed");
-      backend_->Reload();
-      return Json(req, http::status::ok, ExampleJson(*ex, labels()));
-    }
+Response EditsApi::RollbackExample(const ApiCall& call) {
+  auto id = ParseId(call.Param("id"));
+  if (!id) return Error(call.req, http::status::not_found, "not found");
+  auto ex = backend_->store()->RemoveExample(*id, call.caller.actor, Now());
+  if (!ex.ok()) return Fail(call.req, ex.status());
+  if (admin_)
+    Audit(*admin_, Now(), call, "rollback_example", "example:" + std::to_string(*id), "removed");
+  backend_->Reload();
+  return JsonReply(call.req, http::status::ok, ExampleJson(*ex, Labels()));
+}
 
-    if (path == "/faqs") {
-      if (get) {
-        auto list = st->ListFaqs(QueryFlag(req, "all"));
-        if (!list.ok()) return Fail(req, list.status());
-        json items = json::array();
-        for (const store::Faq& f : *list) items.push_back(FaqJson(f, false));
-        return Json(req, http::status::ok, json{{"items", items}});
-      }
-      if (!post) return MethodNotAllowed(req, "GET, POST");
-      if (!can_write) return forbidden();
-      auto body = Body(req, &error);
-      if (!body) return Error(req, http::status::bad_request, error);
-      int64_t id = 0;
-      if (body->contains("id") && !(*body)["id"].is_null()) {
-        if (!(*body)["id"].is_number_integer() || (*body)["id"].get<int64_t>() < 0)
-          return Error(req, http::status::bad_request, "id: integer expected");
-        id = (*body)["id"].get<int64_t>();
-      }
-      auto content = FaqFrom(*body, &error);
-      if (!content) return Error(req, http::status::bad_request, error);
-      if (Status s = backend_->CheckFaq(*content); !s.ok()) return Fail(req, s);
-      auto f = st->SaveFaq(id, *content, actor, now);
-      if (!f.ok()) return Fail(req, f.status());
-      audit("save_faq", "faq:" + std::to_string(f->id),
-            "version " + std::to_string(f->active_version));
-      backend_->Reload();
-      return Json(req, http::status::created, FaqJson(*f, true));
-    }
+Response EditsApi::ListFaqs(const ApiCall& call) {
+  auto list = backend_->store()->ListFaqs(QueryFlag(call.query, "all"));
+  if (!list.ok()) return Fail(call.req, list.status());
+  json items = json::array();
+  for (const store::Faq& f : *list) items.push_back(FaqJson(f, false));
+  return JsonReply(call.req, http::status::ok, json{{"items", items}});
+}
 
-    if (path.substr(0, 6) == "/faqs/") {
-      std::string_view rest = path.substr(6);
-      const size_t slash = rest.find('/');
-      auto id = ParseId(rest.substr(0, slash));
-      if (!id) return Error(req, http::status::not_found, "not found");
-      if (slash == std::string_view::npos) {
-        if (!get) return MethodNotAllowed(req, "GET");
-        auto f = st->GetFaq(*id);
-        if (!f.ok()) return Fail(req, f.status());
-        if (!f->has_value()) return Error(req, http::status::not_found, "not found");
-        return Json(req, http::status::ok, FaqJson(**f, true));
-      }
-      if (rest.substr(slash) != "/rollback")
-        return Error(req, http::status::not_found, "not found");
-      if (!post) return MethodNotAllowed(req, "POST");
-      if (!can_write) return forbidden();
-      auto f = st->RollbackFaq(*id, actor, now);
-      if (!f.ok()) return Fail(req, f.status());
-      audit(f->active_version == 0 ? "remove_faq" : "rollback_faq", "faq:" + std::to_string(*id),
-            "version " + std::to_string(f->active_version));
-      backend_->Reload();
-      return Json(req, http::status::ok, FaqJson(*f, true));
-    }
-
-    return Error(req, http::status::not_found, "not found");
-  } catch (const std::exception& e) {
-    return Fail(req, Status::IOError(std::string("edits api: ") + e.what()));
+Response EditsApi::SaveFaq(const ApiCall& call) {
+  std::string error;
+  auto body = Body(call.req, &error);
+  if (!body) return Error(call.req, http::status::bad_request, error);
+  int64_t id = 0;
+  if (body->contains("id") && !(*body)["id"].is_null()) {
+    if (!(*body)["id"].is_number_integer() || (*body)["id"].get<int64_t>() < 0)
+      return Error(call.req, http::status::bad_request, "id: integer expected");
+    id = (*body)["id"].get<int64_t>();
   }
+  auto content = FaqFrom(*body, &error);
+  if (!content) return Error(call.req, http::status::bad_request, error);
+  if (Status s = backend_->CheckFaq(*content); !s.ok()) return Fail(call.req, s);
+  auto f = backend_->store()->SaveFaq(id, *content, call.caller.actor, Now());
+  if (!f.ok()) return Fail(call.req, f.status());
+  if (admin_)
+    Audit(*admin_, Now(), call, "save_faq", "faq:" + std::to_string(f->id),
+          "version " + std::to_string(f->active_version));
+  backend_->Reload();
+  return JsonReply(call.req, http::status::created, FaqJson(*f, true));
+}
+
+Response EditsApi::GetFaq(const ApiCall& call) {
+  auto id = ParseId(call.Param("id"));
+  if (!id) return Error(call.req, http::status::not_found, "not found");
+  auto f = backend_->store()->GetFaq(*id);
+  if (!f.ok()) return Fail(call.req, f.status());
+  if (!f->has_value()) return Error(call.req, http::status::not_found, "not found");
+  return JsonReply(call.req, http::status::ok, FaqJson(**f, true));
+}
+
+Response EditsApi::RollbackFaq(const ApiCall& call) {
+  auto id = ParseId(call.Param("id"));
+  if (!id) return Error(call.req, http::status::not_found, "not found");
+  auto f = backend_->store()->RollbackFaq(*id, call.caller.actor, Now());
+  if (!f.ok()) return Fail(call.req, f.status());
+  if (admin_)
+    Audit(*admin_, Now(), call, f->active_version == 0 ? "remove_faq" : "rollback_faq",
+          "faq:" + std::to_string(*id), "version " + std::to_string(f->active_version));
+  backend_->Reload();
+  return JsonReply(call.req, http::status::ok, FaqJson(*f, true));
 }
 
 }  // namespace yorisoi::adapters::admin

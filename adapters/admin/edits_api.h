@@ -1,10 +1,12 @@
 // Staff console: improving the bot from the review queue (issue 17) — the
 // JSON API under /admin/api/edits.
 //
-// The console mounts Handle() for every path under "/admin/api/edits" after
-// it has authenticated the caller and checked CSRF; `actor` is the staff
-// name, `can_write` is true for the editor and admin roles (a write without
-// it is refused with 403), `remote` the client address for the audit.
+// The console registers these endpoints on its Endpoints table under
+// "/api/edits" (AddRoutes; endpoints.h authenticates, checks CSRF and
+// roles: writes need store::Permission::kEdit, i.e. editor or admin —
+// 403 otherwise). Handle() serves the same endpoints for a caller
+// authenticated elsewhere: `actor` is the staff name, `can_write` whether
+// it may write, `remote` the client address for the audit.
 //
 // Endpoints (JSON bodies and answers; errors {"error": "<field>: <what>"}):
 //   GET  /targets                    {"intents":[{id,label}],"programs":[{id,label}]}
@@ -23,22 +25,32 @@
 //                                     "draft_faq"? (as POST /faqs), "draft_faq_id"?,
 //                                     "draft_example"? (as POST /examples)}
 //                                    → {"texts":[…],"quick_replies":[…],"intent","flow",…}
+//                                    (a draft needs the editor or admin role, 403
+//                                    otherwise: the one permission that depends on
+//                                    the body, so the handler checks it)
 // Every write is appended to the admin audit (actor, action, "example:ID" /
 // "faq:ID", a detail without personal data) and makes the runtime reload
 // its edits (EditsBackend::Reload), so the bot uses them without a restart.
 // Example texts are masked (store::MaskPersonalData) before they are kept.
 // Unknown paths 404, wrong methods 405 with Allow, like the console.
 //
-// Thread-safety: Handle() may be called concurrently; it never throws.
+// Without a backend every endpoint answers 503, without its store the
+// examples and FAQ endpoints do.
+//
+// Thread-safety: Handle() and the handlers may run concurrently; they never
+// throw.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "adapters/admin/endpoints.h"
 #include "adapters/http_types.h"
 #include "core/status.h"
 #include "store/admin_store.h"
@@ -89,16 +101,35 @@ class EditsApi {
  public:
   // Borrows all three; `clock` gives epoch ms (the app's clock).
   EditsApi(EditsBackend* backend, store::AdminStore* admin, std::function<int64_t()> clock);
+  ~EditsApi();
 
-  // `path` is the part after "/admin/api/edits" ("" or "/examples", …),
-  // without the query string; the query is read from req.target().
+  // Registers the endpoints above with `prefix` before each path
+  // ("/api/edits" → "/api/edits/faqs/{id}").
+  void AddRoutes(Endpoints& endpoints, const std::string& prefix);
+
+  // `path` is the part after "/admin/api/edits" ("" or "/examples", …;
+  // a query string and trailing slashes are ignored); the query is read
+  // from req.target().
   Response Handle(std::string_view path, const Request& req, const std::string& actor,
                   bool can_write, const std::string& remote);
 
  private:
+  int64_t Now() const { return clock_ ? clock_() : 0; }
+  std::map<std::string, std::string> Labels() const;
+  Response Targets(const ApiCall& call);
+  Response Preview(const ApiCall& call);
+  Response ListExamples(const ApiCall& call);
+  Response AddExample(const ApiCall& call);
+  Response RollbackExample(const ApiCall& call);
+  Response ListFaqs(const ApiCall& call);
+  Response SaveFaq(const ApiCall& call);
+  Response GetFaq(const ApiCall& call);
+  Response RollbackFaq(const ApiCall& call);
+
   EditsBackend* backend_;
   store::AdminStore* admin_;
   std::function<int64_t()> clock_;
+  std::unique_ptr<Endpoints> own_;  // for Handle()
 };
 
 }  // namespace yorisoi::adapters::admin

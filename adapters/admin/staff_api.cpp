@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "adapters/admin/audit.h"
+#include "adapters/admin/csv.h"
+#include "adapters/admin/request.h"
 #include "adapters/admin/responses.h"
 #include "adapters/pseudonym.h"
 #include "core/time.h"
@@ -16,7 +19,6 @@ namespace yorisoi::adapters::admin {
 namespace {
 
 using nlohmann::json;
-using Query = std::unordered_map<std::string, std::string>;
 
 constexpr size_t kMaxReplyChars = 2000;  // LINE allows 5,000; a phone screen far less
 constexpr const char* kStaffLabel = "【担当者より】\n";
@@ -28,60 +30,6 @@ constexpr const char* kReleaseText =
     "「人と話したい」と送ってください。";
 
 std::string Iso(int64_t ms) { return ms > 0 ? FormatJstIso(ms) : std::string(); }
-
-const char* PermissionName(store::Permission p) {
-  switch (p) {
-    case store::Permission::kRead:
-      return "read";
-    case store::Permission::kTag:
-      return "tag";
-    case store::Permission::kConverse:
-      return "staff or admin";
-    case store::Permission::kEdit:
-      return "editor or admin";
-    case store::Permission::kManage:
-      return "admin";
-  }
-  return "admin";
-}
-
-// "YYYY-MM-DD" or ISO instants; the default is the last 28 JST days.
-bool ParseRange(const Query& q, int64_t now, int64_t* from, int64_t* to, std::string* error) {
-  const Date today = ToJst(now).date;
-  *from = FromJst(today.AddDays(-27), 0);
-  *to = FromJst(today.AddDays(1), 0) - 1;
-  if (auto it = q.find("from"); it != q.end() && !it->second.empty()) {
-    if (auto d = Date::Parse(it->second)) {
-      *from = FromJst(*d, 0);
-    } else if (auto t = ParseIsoInstant(it->second)) {
-      *from = *t;
-    } else {
-      *error = "bad from (YYYY-MM-DD)";
-      return false;
-    }
-  }
-  if (auto it = q.find("to"); it != q.end() && !it->second.empty()) {
-    if (auto d = Date::Parse(it->second)) {
-      *to = FromJst(d->AddDays(1), 0) - 1;
-    } else if (auto t = ParseIsoInstant(it->second)) {
-      *to = *t;
-    } else {
-      *error = "bad to (YYYY-MM-DD)";
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 }  // namespace
 
@@ -95,28 +43,13 @@ struct StaffApi::Impl {
 
   int64_t Now() const { return opt.clock(); }
 
-  static Response Forbidden(const Request& req, store::Permission p) {
-    return ErrorReply(req, http::status::forbidden,
-                      std::string("forbidden: needs the ") + PermissionName(p) + " role");
-  }
   static Response Fail(const Request& req, const Status& s) {
     return FailReply(req, s, "yorisoi admin");
   }
-  static Response MethodNotAllowed(const Request& req, const char* allow) {
-    return MethodNotAllowedReply(req, allow);
-  }
 
-  void Audit(const StaffActor& a, const std::string& action, const std::string& target,
-             const std::string& detail) {
-    store::AuditEntry e;
-    e.at_ms = Now();
-    e.actor = a.name;
-    e.action = action;
-    e.target = target;
-    e.detail = detail;
-    e.remote = a.remote;
-    if (Status s = admin->AppendAudit(e); !s.ok())
-      std::fprintf(stderr, "yorisoi admin: audit: %s\n", s.message().c_str());
+  void AuditCall(const ApiCall& call, const std::string& action, const std::string& target,
+                 const std::string& detail) {
+    Audit(*admin, Now(), call, action, target, detail);
   }
 
   // A staff line in the transcript (masked like a parent's message).
@@ -164,15 +97,15 @@ struct StaffApi::Impl {
 
   // ---- the handoff queue and one conversation's parent
 
-  Response ListHandoffs(const Request& req, const Query& q) {
-    if (!handoffs) return NoStaffChat(req);
-    const auto it = q.find("state");
-    auto list = handoffs->List(it == q.end() ? "" : it->second, 200);
-    if (!list.ok()) return Fail(req, list.status());
+  Response ListHandoffs(const ApiCall& call) {
+    if (!handoffs) return NoStaffChat(call.req);
+    const auto it = call.query.find("state");
+    auto list = handoffs->List(it == call.query.end() ? "" : it->second, 200);
+    if (!list.ok()) return Fail(call.req, list.status());
     json items = json::array();
     for (const store::Handoff& h : *list) items.push_back(HandoffJson(h));
     auto waiting = handoffs->CountWaiting();
-    return JsonReply(req, http::status::ok,
+    return JsonReply(call.req, http::status::ok,
                      json{{"items", items}, {"waiting", waiting.ok() ? *waiting : 0}});
   }
 
@@ -181,26 +114,34 @@ struct StaffApi::Impl {
                       "staff chat is not configured (LINE channel and staff_chat)");
   }
 
-  // The conversation's user and municipality, or an error response.
-  std::optional<Response> Parent(const Request& req, int64_t id, store::ConversationSummary* out) {
-    auto conv = query->GetConversation(id);
-    if (!conv.ok()) return Fail(req, conv.status());
-    if (!conv->has_value()) return ErrorReply(req, http::status::not_found, "not found");
+  // The user and municipality of the conversation {id}, or an error
+  // response (503 without staff chat, 404).
+  std::optional<Response> Parent(const ApiCall& call, store::ConversationSummary* out) {
+    auto id = ParseId(call.Param("id"));
+    if (!id) return ErrorReply(call.req, http::status::not_found, "not found");
+    if (!handoffs) return NoStaffChat(call.req);
+    auto conv = query->GetConversation(*id);
+    if (!conv.ok()) return Fail(call.req, conv.status());
+    if (!conv->has_value()) return ErrorReply(call.req, http::status::not_found, "not found");
     *out = (*conv)->summary;
     return std::nullopt;
   }
 
-  Response CurrentHandoff(const Request& req, int64_t id) {
-    if (!handoffs) return NoStaffChat(req);
+  Response CurrentHandoff(const ApiCall& call) {
     store::ConversationSummary c;
-    if (auto bad = Parent(req, id, &c)) return *bad;
+    if (auto bad = Parent(call, &c)) return *bad;
     auto h = handoffs->Find(c.user, Now());
-    if (!h.ok()) return Fail(req, h.status());
+    if (!h.ok()) return Fail(call.req, h.status());
     auto contact = handoffs->Contact(c.user);
     json j{{"handoff", h->handoff && h->handoff->state != "released" ? HandoffJson(*h->handoff)
                                                                      : json(nullptr)},
            {"reachable", contact.ok() && contact->has_value()}};
-    return JsonReply(req, http::status::ok, j);
+    return JsonReply(call.req, http::status::ok, j);
+  }
+
+  // The conversation id of the path, as audited ("42").
+  static std::string IdText(const ApiCall& call) {
+    return std::to_string(ParseId(call.Param("id")).value_or(0));
   }
 
   // Pushes to the parent; the reason when it failed.
@@ -216,79 +157,95 @@ struct StaffApi::Impl {
     return std::nullopt;
   }
 
-  Response Reply(const Request& req, const StaffActor& a, int64_t id) {
-    if (!handoffs) return NoStaffChat(req);
+  // Tells the parent a fixed `text` and logs it (as 【未送信】 with the
+  // reason when it could not be delivered); the reason.
+  std::optional<std::string> Tell(const store::ConversationSummary& c, const char* text) {
+    const std::optional<std::string> failed = Deliver(c.user, {text});
+    LogStaff(c.user, c.municipality,
+             failed ? "【未送信】" + std::string(text) + "（理由: " + *failed + "）" : text,
+             failed ? "staff_undelivered" : "staff");
+    return failed;
+  }
+
+  // The answer to a takeover or release: the handoff and whether the
+  // parent was told.
+  Response HandoffChanged(const ApiCall& call, const store::Handoff& h,
+                          const std::optional<std::string>& failed) {
+    json j{{"handoff", HandoffJson(h)}, {"parent_told", !failed}};
+    if (failed) j["warning"] = "the parent was not told: " + *failed;
+    return JsonReply(call.req, http::status::ok, j);
+  }
+
+  // The text of a reply body, or the 400 message.
+  static std::optional<std::string> ReplyText(const Request& req, std::string* text) {
     json body = json::parse(req.body(), nullptr, false);
     if (!body.is_object() || !body.contains("text") || !body["text"].is_string())
-      return ErrorReply(req, http::status::bad_request, "text: a string is required");
-    std::string text = body["text"].get<std::string>();
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
-    if (text.empty()) return ErrorReply(req, http::status::bad_request, "text: empty");
-    if (utf8::CodePointCount(text) > kMaxReplyChars)
-      return ErrorReply(req, http::status::bad_request,
-                        "text: at most " + std::to_string(kMaxReplyChars) + " characters");
+      return "text: a string is required";
+    *text = body["text"].get<std::string>();
+    while (!text->empty() && (text->back() == ' ' || text->back() == '\n')) text->pop_back();
+    if (text->empty()) return "text: empty";
+    if (utf8::CodePointCount(*text) > kMaxReplyChars)
+      return "text: at most " + std::to_string(kMaxReplyChars) + " characters";
+    return std::nullopt;
+  }
+
+  Response Reply(const ApiCall& call) {
+    if (!ParseId(call.Param("id")))
+      return ErrorReply(call.req, http::status::not_found, "not found");
+    if (!handoffs) return NoStaffChat(call.req);
+    std::string text;
+    if (auto bad = ReplyText(call.req, &text))
+      return ErrorReply(call.req, http::status::bad_request, *bad);
     store::ConversationSummary c;
-    if (auto bad = Parent(req, id, &c)) return *bad;
+    if (auto bad = Parent(call, &c)) return *bad;
+    const std::string id = IdText(call);
     const std::string sent = kStaffLabel + text;
     if (auto failed = Deliver(c.user, {sent})) {
       LogStaff(c.user, c.municipality,
                "【未送信】担当者の返信を届けられませんでした（理由: " + *failed + "）\n" + sent,
                "staff_undelivered");
-      Audit(a, "staff_reply_failed", std::to_string(id), *failed);
-      return ErrorReply(req, http::status::bad_gateway, "not delivered: " + *failed);
+      AuditCall(call, "staff_reply_failed", id, *failed);
+      return ErrorReply(call.req, http::status::bad_gateway, "not delivered: " + *failed);
     }
     LogStaff(c.user, c.municipality, sent, "staff");
     (void)handoffs->RecordStaffReply(c.user, Now());
-    Audit(a, "staff_reply", std::to_string(id),
-          std::to_string(utf8::CodePointCount(text)) + " characters");
-    return JsonReply(req, http::status::ok, json{{"ok", true}, {"delivered", true}});
+    AuditCall(call, "staff_reply", id, std::to_string(utf8::CodePointCount(text)) + " characters");
+    return JsonReply(call.req, http::status::ok, json{{"ok", true}, {"delivered", true}});
   }
 
-  Response TakeOver(const Request& req, const StaffActor& a, int64_t id) {
-    if (!handoffs) return NoStaffChat(req);
+  Response TakeOver(const ApiCall& call) {
     store::ConversationSummary c;
-    if (auto bad = Parent(req, id, &c)) return *bad;
-    auto h = handoffs->TakeOver(c.user, a.name, Now(),
+    if (auto bad = Parent(call, &c)) return *bad;
+    auto h = handoffs->TakeOver(c.user, call.caller.actor, Now(),
                                 static_cast<int64_t>(opt.takeover_minutes) * 60 * 1000);
-    if (!h.ok()) return Fail(req, h.status());
-    const std::optional<std::string> failed = Deliver(c.user, {kTakeoverText});
-    LogStaff(c.user, c.municipality,
-             failed ? "【未送信】" + std::string(kTakeoverText) + "（理由: " + *failed + "）"
-                    : kTakeoverText,
-             failed ? "staff_undelivered" : "staff");
-    Audit(a, "takeover", std::to_string(id), failed ? "parent not told: " + *failed : "");
-    json j{{"handoff", HandoffJson(*h)}, {"parent_told", !failed}};
-    if (failed) j["warning"] = "the parent was not told: " + *failed;
-    return JsonReply(req, http::status::ok, j);
+    if (!h.ok()) return Fail(call.req, h.status());
+    const std::optional<std::string> failed = Tell(c, kTakeoverText);
+    AuditCall(call, "takeover", IdText(call), failed ? "parent not told: " + *failed : "");
+    return HandoffChanged(call, *h, failed);
   }
 
-  Response Release(const Request& req, const StaffActor& a, int64_t id) {
-    if (!handoffs) return NoStaffChat(req);
+  Response Release(const ApiCall& call) {
     store::ConversationSummary c;
-    if (auto bad = Parent(req, id, &c)) return *bad;
-    auto h = handoffs->Release(c.user, a.name, Now());
-    if (!h.ok()) return Fail(req, h.status());
+    if (auto bad = Parent(call, &c)) return *bad;
+    auto h = handoffs->Release(c.user, call.caller.actor, Now());
+    if (!h.ok()) return Fail(call.req, h.status());
     std::optional<std::string> failed;
-    if (h->taken_ms > 0) {  // a parent only waiting was never told a person took over
-      failed = Deliver(c.user, {kReleaseText});
-      LogStaff(c.user, c.municipality,
-               failed ? "【未送信】" + std::string(kReleaseText) + "（理由: " + *failed + "）"
-                      : kReleaseText,
-               failed ? "staff_undelivered" : "staff");
-    }
-    Audit(a, "release", std::to_string(id), failed ? "parent not told: " + *failed : "");
-    json j{{"handoff", HandoffJson(*h)}, {"parent_told", !failed}};
-    if (failed) j["warning"] = "the parent was not told: " + *failed;
-    return JsonReply(req, http::status::ok, j);
+    // A parent only waiting was never told a person took over.
+    if (h->taken_ms > 0) failed = Tell(c, kReleaseText);
+    AuditCall(call, "release", IdText(call), failed ? "parent not told: " + *failed : "");
+    return HandoffChanged(call, *h, failed);
   }
 
   // ---- statistics
 
   Result<json> InsightsJson(const Query& q, std::string* bad) {
-    int64_t from = 0, to = 0;
-    if (!ParseRange(q, Now(), &from, &to, bad)) return Status::InvalidArgument(*bad);
-    const auto mit = q.find("municipality");
-    const std::string muni = mit == q.end() ? "" : mit->second;
+    const Date today = ToJst(Now()).date;  // default: the last 28 JST days
+    int64_t from = FromJst(today.AddDays(-27), 0), to = FromJst(today.AddDays(1), 0) - 1;
+    if (auto error = ParseRange(q, &from, &to)) {
+      *bad = *error;
+      return Status::InvalidArgument(*bad);
+    }
+    const std::string muni = QueryValue(q, "municipality");
     auto in = query->ComputeInsights(from, to, muni);
     if (!in.ok()) return in.status();
     auto days = query->Stats(from, to, muni);
@@ -314,16 +271,25 @@ struct StaffApi::Impl {
     } else {
       j["handoffs"] = nullptr;
     }
+    j["days"] = InsightDays(*days);
+    j["topics"] = TopicsJson(in->topics);
+    return j;
+  }
+
+  static json InsightDays(const std::vector<store::DayStats>& days) {
     json series = json::array();
-    for (const store::DayStats& d : *days)
+    for (const store::DayStats& d : days)
       series.push_back({{"date", d.date},
                         {"inbound", d.inbound},
                         {"fallbacks", d.fallbacks},
                         {"handoffs", d.handoffs},
                         {"conversations", d.conversations}});
-    j["days"] = series;
+    return series;
+  }
+
+  json TopicsJson(const std::vector<store::Insights::Topic>& in) const {
     json topics = json::array();
-    for (const store::Insights::Topic& t : in->topics) {
+    for (const store::Insights::Topic& t : in) {
       json row{{"week", t.week},
                {"municipality", t.municipality},
                {"review", t.review},
@@ -333,43 +299,48 @@ struct StaffApi::Impl {
         row["municipality_name"] = it->second;
       topics.push_back(row);
     }
-    j["topics"] = topics;
-    return j;
+    return topics;
   }
 
-  Response Insights(const Request& req, const Query& q, bool csv) {
-    std::string bad;
-    auto j = InsightsJson(q, &bad);
-    if (!j.ok())
-      return bad.empty() ? Fail(req, j.status()) : ErrorReply(req, http::status::bad_request, bad);
-    if (!csv) return JsonReply(req, http::status::ok, *j);
+  // The insights as CSV rows: section,date_or_week,municipality,metric,value,sample.
+  static std::string InsightsCsv(const json& j) {
     std::ostringstream out;
-    out << "\xEF\xBB\xBF"
-        << "section,date_or_week,municipality,metric,value,sample\r\n";
+    out << kCsvBom << "section,date_or_week,municipality,metric,value,sample\r\n";
     auto num = [](const json& v) { return v.is_null() ? std::string() : v.dump(); };
     for (const char* k :
          {"conversations", "with_handoff", "containment", "inbound", "fallbacks", "fallback_rate"})
-      out << "summary,,," << k << "," << num((*j)[k]) << ",\r\n";
-    if ((*j)["handoffs"].is_object())
-      for (auto& [k, v] : (*j)["handoffs"].items())
+      out << "summary,,," << k << "," << num(j[k]) << ",\r\n";
+    if (j["handoffs"].is_object())
+      for (auto& [k, v] : j["handoffs"].items())
         out << "summary,,,handoffs_" << k << "," << num(v) << ",\r\n";
-    for (const json& d : (*j)["days"])
+    for (const json& d : j["days"])
       for (const char* k : {"conversations", "inbound", "fallbacks", "handoffs"})
         out << "day," << d["date"].get<std::string>() << ",," << k << "," << num(d[k]) << ",\r\n";
-    for (const json& t : (*j)["topics"])
+    for (const json& t : j["topics"])
       out << "unanswered," << t["week"].get<std::string>() << ","
-          << CsvField(t["municipality"].get<std::string>()) << ",count," << num(t["count"]) << ","
-          << CsvField(t["sample"].get<std::string>()) << "\r\n";
-    Response res = MakeResponse(req, http::status::ok, "text/csv; charset=utf-8", out.str());
+          << CsvQuote(t["municipality"].get<std::string>()) << ",count," << num(t["count"]) << ","
+          << CsvQuote(t["sample"].get<std::string>()) << "\r\n";
+    return out.str();
+  }
+
+  Response Insights(const ApiCall& call, bool csv) {
+    std::string bad;
+    auto j = InsightsJson(call.query, &bad);
+    if (!j.ok())
+      return bad.empty() ? Fail(call.req, j.status())
+                         : ErrorReply(call.req, http::status::bad_request, bad);
+    if (!csv) return JsonReply(call.req, http::status::ok, *j);
+    Response res =
+        MakeResponse(call.req, http::status::ok, "text/csv; charset=utf-8", InsightsCsv(*j));
     res.set(http::field::content_disposition, "attachment; filename=\"yorisoi-insights.csv\"");
     return res;
   }
 
   // ---- staff accounts
 
-  Response ListUsers(const Request& req) {
+  Response ListUsers(const ApiCall& call) {
     auto users = admin->ListUsers();
-    if (!users.ok()) return Fail(req, users.status());
+    if (!users.ok()) return Fail(call.req, users.status());
     json items = json::array();
     for (const store::StaffUser& u : *users)
       items.push_back({{"name", u.name},
@@ -377,7 +348,7 @@ struct StaffApi::Impl {
                        {"created_at", Iso(u.created_ms)},
                        {"last_login_at", Iso(u.last_login_ms)},
                        {"failed_logins", u.failed_logins}});
-    return JsonReply(req, http::status::ok, json{{"items", items}});
+    return JsonReply(call.req, http::status::ok, json{{"items", items}});
   }
 
   static std::optional<store::Role> RoleField(const json& body, std::string* error) {
@@ -388,7 +359,8 @@ struct StaffApi::Impl {
     return std::nullopt;
   }
 
-  Response AddUser(const Request& req, const StaffActor& a) {
+  Response AddUser(const ApiCall& call) {
+    const Request& req = call.req;
     json body = json::parse(req.body(), nullptr, false);
     if (!body.is_object()) return ErrorReply(req, http::status::bad_request, "body: a JSON object");
     for (const char* k : {"name", "password"})
@@ -402,27 +374,31 @@ struct StaffApi::Impl {
     const std::string name = body["name"].get<std::string>();
     Status s = admin->AddUser(name, body["password"].get<std::string>(), *role, Now());
     if (!s.ok()) return Fail(req, s);
-    Audit(a, "add_user", name, std::string("role ") + store::RoleName(*role));
+    AuditCall(call, "add_user", name, std::string("role ") + store::RoleName(*role));
     return JsonReply(req, http::status::created,
                      json{{"name", name}, {"role", store::RoleName(*role)}});
   }
 
-  Response ChangeUser(const Request& req, const StaffActor& a, const std::string& name,
-                      std::string_view action) {
-    if (action == "remove") {
-      if (name == a.name)
-        return ErrorReply(req, http::status::conflict, "you cannot remove your own account");
-      if (Status s = admin->RemoveUser(name); !s.ok()) return Fail(req, s);
-      Audit(a, "remove_user", name, "sessions ended");
-      return JsonReply(req, http::status::ok, json{{"ok", true}});
-    }
-    if (action == "revoke") {
-      auto n = admin->RevokeSessions(name);
-      if (!n.ok()) return Fail(req, n.status());
-      Audit(a, "revoke_sessions", name, std::to_string(*n) + " session(s) ended");
-      return JsonReply(req, http::status::ok, json{{"ended", *n}});
-    }
-    if (!action.empty()) return ErrorReply(req, http::status::not_found, "not found");
+  Response RemoveUser(const ApiCall& call) {
+    const std::string name(call.Param("name"));
+    if (name == call.caller.actor)
+      return ErrorReply(call.req, http::status::conflict, "you cannot remove your own account");
+    if (Status s = admin->RemoveUser(name); !s.ok()) return Fail(call.req, s);
+    AuditCall(call, "remove_user", name, "sessions ended");
+    return JsonReply(call.req, http::status::ok, json{{"ok", true}});
+  }
+
+  Response RevokeSessions(const ApiCall& call) {
+    const std::string name(call.Param("name"));
+    auto n = admin->RevokeSessions(name);
+    if (!n.ok()) return Fail(call.req, n.status());
+    AuditCall(call, "revoke_sessions", name, std::to_string(*n) + " session(s) ended");
+    return JsonReply(call.req, http::status::ok, json{{"ended", *n}});
+  }
+
+  Response ChangeUser(const ApiCall& call) {
+    const Request& req = call.req;
+    const std::string name(call.Param("name"));
     json body = json::parse(req.body(), nullptr, false);
     if (!body.is_object()) return ErrorReply(req, http::status::bad_request, "body: a JSON object");
     std::string error;
@@ -433,17 +409,17 @@ struct StaffApi::Impl {
       return ErrorReply(req, http::status::bad_request, "password: a string");
     if (!role && !has_password)
       return ErrorReply(req, http::status::bad_request, "role or password: nothing to change");
-    if (role && name == a.name && *role != store::Role::kAdmin)
+    if (role && name == call.caller.actor && *role != store::Role::kAdmin)
       return ErrorReply(req, http::status::conflict,
                         "you cannot take the admin role from yourself");
     if (role) {
       if (Status s = admin->SetRole(name, *role); !s.ok()) return Fail(req, s);
-      Audit(a, "set_role", name, store::RoleName(*role));
+      AuditCall(call, "set_role", name, store::RoleName(*role));
     }
     if (has_password) {
       if (Status s = admin->SetPassword(name, body["password"].get<std::string>()); !s.ok())
         return Fail(req, s);
-      Audit(a, "set_password", name, "sessions ended");
+      AuditCall(call, "set_password", name, "sessions ended");
     }
     return JsonReply(req, http::status::ok, json{{"ok", true}});
   }
@@ -454,64 +430,23 @@ StaffApi::StaffApi(StaffApiOptions options, store::AdminStore* admin, store::Log
     : impl_(new Impl{std::move(options), admin, logs, query, handoffs, std::move(push)}) {}
 StaffApi::~StaffApi() = default;
 
-std::optional<Response> StaffApi::Handle(std::string_view path, const Query& q, const Request& req,
-                                         const StaffActor& actor) {
-  Impl& im = *impl_;
-  const bool get = req.method() == http::verb::get;
-  const bool post = req.method() == http::verb::post;
-  auto needs = [&](store::Permission p) -> std::optional<Response> {
-    if (store::Allows(actor.role, p)) return std::nullopt;
-    return Impl::Forbidden(req, p);
-  };
-  try {
-    if (path == "handoffs") {
-      if (!get) return Impl::MethodNotAllowed(req, "GET");
-      return im.ListHandoffs(req, q);
-    }
-    if (path == "insights" || path == "insights.csv") {
-      if (!get) return Impl::MethodNotAllowed(req, "GET");
-      return im.Insights(req, q, path == "insights.csv");
-    }
-    if (path == "users") {
-      if (auto no = needs(store::Permission::kManage)) return no;
-      if (get) return im.ListUsers(req);
-      if (post) return im.AddUser(req, actor);
-      return Impl::MethodNotAllowed(req, "GET, POST");
-    }
-    if (path.substr(0, 6) == "users/") {
-      if (auto no = needs(store::Permission::kManage)) return no;
-      if (!post) return Impl::MethodNotAllowed(req, "POST");
-      std::string_view rest = path.substr(6);
-      const size_t slash = rest.find('/');
-      const std::string name(rest.substr(0, slash));
-      if (name.empty()) return ErrorReply(req, http::status::not_found, "not found");
-      return im.ChangeUser(req, actor, name,
-                           slash == std::string_view::npos ? "" : rest.substr(slash + 1));
-    }
-    if (path.substr(0, 14) == "conversations/") {
-      std::string_view rest = path.substr(14);
-      const size_t slash = rest.find('/');
-      if (slash == std::string_view::npos) return std::nullopt;
-      const std::string_view action = rest.substr(slash + 1);
-      if (action != "handoff" && action != "reply" && action != "takeover" && action != "release")
-        return std::nullopt;
-      auto id = ParseId(rest.substr(0, slash));
-      if (!id) return ErrorReply(req, http::status::not_found, "not found");
-      if (action == "handoff") {
-        if (!get) return Impl::MethodNotAllowed(req, "GET");
-        return im.CurrentHandoff(req, *id);
-      }
-      if (!post) return Impl::MethodNotAllowed(req, "POST");
-      if (auto no = needs(store::Permission::kConverse)) return no;
-      if (action == "reply") return im.Reply(req, actor, *id);
-      if (action == "takeover") return im.TakeOver(req, actor, *id);
-      return im.Release(req, actor, *id);
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "yorisoi admin: %s\n", e.what());
-    return ErrorReply(req, http::status::internal_server_error, "internal error");
-  }
-  return std::nullopt;
+void StaffApi::AddRoutes(Endpoints& e) {
+  using P = store::Permission;
+  const auto get = http::verb::get, post = http::verb::post;
+  Impl* im = impl_.get();
+  e.Add(get, "/api/handoffs", P::kRead, Method(im, &Impl::ListHandoffs));
+  e.Add(get, "/api/conversations/{id}/handoff", P::kRead, Method(im, &Impl::CurrentHandoff));
+  e.Add(post, "/api/conversations/{id}/reply", P::kConverse, Method(im, &Impl::Reply));
+  e.Add(post, "/api/conversations/{id}/takeover", P::kConverse, Method(im, &Impl::TakeOver));
+  e.Add(post, "/api/conversations/{id}/release", P::kConverse, Method(im, &Impl::Release));
+  e.Add(get, "/api/insights", P::kRead, [im](const ApiCall& c) { return im->Insights(c, false); });
+  e.Add(get, "/api/insights.csv", P::kRead,
+        [im](const ApiCall& c) { return im->Insights(c, true); });
+  e.Add(get, "/api/users", P::kManage, Method(im, &Impl::ListUsers));
+  e.Add(post, "/api/users", P::kManage, Method(im, &Impl::AddUser));
+  e.Add(post, "/api/users/{name}", P::kManage, Method(im, &Impl::ChangeUser));
+  e.Add(post, "/api/users/{name}/remove", P::kManage, Method(im, &Impl::RemoveUser));
+  e.Add(post, "/api/users/{name}/revoke", P::kManage, Method(im, &Impl::RevokeSessions));
 }
 
 }  // namespace yorisoi::adapters::admin

@@ -1,5 +1,6 @@
 // The staff console's endpoints for answering parents and running the
-// console (issue 17), mounted by Console under /admin/api/:
+// console (issue 17), registered by Console under /admin/api/
+// (endpoints.h: one handler each, with the permission it needs):
 //
 //   GET  handoffs?state=waiting|active|released     the 対応待ち queue (default: open ones)
 //   GET  conversations/{id}/handoff                 the parent's handoff now (or null)
@@ -15,27 +16,24 @@
 //   POST users/{name}     {"role"} and/or {"password"}                 (admin)
 //   POST users/{name}/remove, POST users/{name}/revoke                 (admin)
 //
-// The console has authenticated the caller and checked CSRF/content type of
-// every POST before calling Handle(). Each endpoint checks the caller's
-// role (store::Allows) and answers 403 {"error":"forbidden: needs …"}
-// otherwise. Staff replies go to the parent by LINE push with a retry key;
+// Endpoints authenticates the caller, checks CSRF/content type of every
+// POST and the caller's role (store::Allows; 403 {"error":"forbidden:
+// needs …"}) before a handler runs. Staff replies go to the parent by LINE push with a retry key;
 // they are logged as 「担当者」 (flow "staff", personal data masked like a
 // parent's) and audited with the staff member's name; a failed delivery is
 // logged as 【未送信】 and answered 502 with the reason.
 //
-// Thread-safety: Handle() may be called concurrently; it never throws.
+// Thread-safety: the handlers may run concurrently.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
-#include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "adapters/admin/endpoints.h"
 #include "adapters/http_types.h"
 #include "core/status.h"
 #include "store/admin_store.h"
@@ -52,12 +50,6 @@ using PushFn =
     std::function<Status(const std::string& line_id, const std::vector<std::string>& texts,
                          const std::string& retry_key)>;
 
-struct StaffActor {
-  std::string name;
-  store::Role role = store::Role::kViewer;
-  std::string remote;  // client address, for the audit log
-};
-
 struct StaffApiOptions {
   std::function<int64_t()> clock;                         // epoch ms (required)
   int takeover_minutes = 24 * 60;                         // a takeover ends by itself after this
@@ -72,12 +64,8 @@ class StaffApi {
            store::LogQuery* query, store::HandoffStore* handoffs, PushFn push);
   ~StaffApi();
 
-  // `path` is relative to /admin/api/ ("handoffs", "users/sato/role", …)
-  // and `query` its decoded parameters; nullopt when the path is not one
-  // of this API's.
-  std::optional<Response> Handle(std::string_view path,
-                                 const std::unordered_map<std::string, std::string>& query,
-                                 const Request& req, const StaffActor& actor);
+  // Registers the endpoints above under "/api/".
+  void AddRoutes(Endpoints& endpoints);
 
  private:
   struct Impl;
