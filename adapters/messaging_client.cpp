@@ -127,7 +127,8 @@ struct Connection {
 };
 
 struct Job {
-  enum class Method { kReply, kPush };
+  // kLoading: POST /v2/bot/chat/loading/start, best effort (one attempt).
+  enum class Method { kReply, kPush, kLoading };
   SendRequest req;
   std::function<void(SendResult)> done;
   Method method = Method::kReply;
@@ -139,7 +140,29 @@ struct Job {
   std::unique_ptr<net::steady_timer> timer;
 };
 
-const char* MethodName(Job::Method m) { return m == Job::Method::kReply ? "reply" : "push"; }
+const char* MethodName(Job::Method m) {
+  switch (m) {
+    case Job::Method::kReply:
+      return "reply";
+    case Job::Method::kPush:
+      return "push";
+    case Job::Method::kLoading:
+      return "loading";
+  }
+  return "?";
+}
+
+const char* PathOf(Job::Method m) {
+  switch (m) {
+    case Job::Method::kReply:
+      return "/v2/bot/message/reply";
+    case Job::Method::kPush:
+      return "/v2/bot/message/push";
+    case Job::Method::kLoading:
+      return "/v2/bot/chat/loading/start";
+  }
+  return "";
+}
 
 // Retry-After as delta-seconds ("120"); 0 when absent or an HTTP date.
 std::chrono::milliseconds RetryAfter(beast::string_view value) {
@@ -204,6 +227,7 @@ struct MessagingClient::Impl : std::enable_shared_from_this<MessagingClient::Imp
 
 void MessagingClient::Impl::Begin(const std::shared_ptr<Job>& job) {
   job->timer = std::make_unique<net::steady_timer>(ioc);
+  if (job->method == Job::Method::kLoading) return Attempt(job);
   if (!job->req.reply_token.empty() && !TokenTooOld(*job)) {
     job->method = Job::Method::kReply;
     job->maybe_delivered = job->req.resumed;
@@ -279,16 +303,24 @@ void MessagingClient::Impl::Write(const std::shared_ptr<Job>& job,
                                   const std::shared_ptr<Connection>& conn) {
   const bool reply = job->method == Job::Method::kReply;
   auto req = std::make_shared<http::request<http::string_body>>(
-      http::verb::post, base.prefix + (reply ? "/v2/bot/message/reply" : "/v2/bot/message/push"),
-      11);
+      http::verb::post, base.prefix + PathOf(job->method), 11);
   req->set(http::field::host, base.host_header);
   req->set(http::field::authorization, "Bearer " + options.access_token);
   req->set(http::field::content_type, "application/json");
   req->set(http::field::user_agent, "yorisoi/" YORISOI_VERSION);
-  nlohmann::json target = reply ? job->req.reply_token : job->req.push_to;
-  std::string body = std::string(reply ? R"({"replyToken":)" : R"({"to":)") + target.dump() +
-                     R"(,"messages":)" + job->req.messages + "}";
-  if (!reply && !job->req.retry_key.empty()) req->set("X-Line-Retry-Key", job->req.retry_key);
+  std::string body;
+  if (job->method == Job::Method::kLoading) {
+    // req.messages holds the number of seconds (see StartLoading).
+    body = nlohmann::json{{"chatId", job->req.push_to},
+                          {"loadingSeconds", std::stoi(job->req.messages)}}
+               .dump();
+  } else {
+    nlohmann::json target = reply ? job->req.reply_token : job->req.push_to;
+    body = std::string(reply ? R"({"replyToken":)" : R"({"to":)") + target.dump() +
+           R"(,"messages":)" + job->req.messages + "}";
+  }
+  if (job->method == Job::Method::kPush && !job->req.retry_key.empty())
+    req->set("X-Line-Retry-Key", job->req.retry_key);
   req->body() = std::move(body);
   req->keep_alive(true);
   req->prepare_payload();
@@ -351,12 +383,19 @@ void MessagingClient::Impl::OnResponse(
     }
     if (wrote && job->method == Job::Method::kReply) job->maybe_delivered = true;
     job->last_status = 0;
+    if (job->method == Job::Method::kLoading)
+      return Finish(job, {SendResult::Outcome::kFailed, 0, ec.message()});
     return Retry(job, std::string(method) + ": " + ec.message());
   }
   const int status = res->get().result_int();
   const std::string& body = res->get().body();
   job->last_status = status;
   Release(conn, res->get().keep_alive());
+  if (job->method == Job::Method::kLoading) {
+    const bool ok = status >= 200 && status < 300;
+    return Finish(job, {ok ? SendResult::Outcome::kReplied : SendResult::Outcome::kFailed, status,
+                        ok ? "" : "client_error"});
+  }
   if (status >= 200 && status < 300) {
     if (metrics) metrics->ReplySent(method);
     return Finish(job, {job->method == Job::Method::kReply ? SendResult::Outcome::kReplied
@@ -507,6 +546,27 @@ void MessagingClient::Send(SendRequest request, std::function<void(SendResult)> 
     if (self->stopping) {
       return self->Finish(job, {SendResult::Outcome::kAborted, 0, "aborted"});
     }
+    self->Begin(job);
+  });
+}
+
+void MessagingClient::StartLoading(const std::string& chat_id, int seconds,
+                                   std::function<void(SendResult)> done) {
+  auto& impl = *impl_;
+  if (impl.shut || impl.outstanding.fetch_add(1) >= impl.options.queue_capacity) {
+    if (!impl.shut) impl.outstanding.fetch_sub(1);
+    if (done) done({SendResult::Outcome::kFailed, 0, impl.shut ? "aborted" : "queue_full"});
+    return;
+  }
+  auto job = std::make_shared<Job>();
+  job->method = Job::Method::kLoading;
+  job->req.push_to = chat_id;
+  job->req.messages = std::to_string(seconds);
+  job->done = std::move(done);
+  auto self = impl_;
+  net::post(impl.ioc, [self, job] {
+    self->jobs.insert(job);
+    if (self->stopping) return self->Finish(job, {SendResult::Outcome::kAborted, 0, "aborted"});
     self->Begin(job);
   });
 }

@@ -90,6 +90,13 @@ class MessagingClient final : public ReplySender {
 
   void Send(SendRequest request, std::function<void(SendResult)> done) override;
 
+  // POST /v2/bot/chat/loading/start {"chatId", "loadingSeconds"} on the same
+  // pooled keep-alive connections, without blocking: best effort, one
+  // attempt, not counted as a reply. `done` (may be empty) gets kReplied on
+  // 2xx, else kFailed with the status or transport error; kAborted at
+  // shutdown.
+  void StartLoading(const std::string& chat_id, int seconds, std::function<void(SendResult)> done);
+
   // Aborts unfinished sends (done(kAborted)), closes connections and joins
   // the I/O thread. Idempotent.
   void Shutdown();

@@ -311,12 +311,18 @@ Step OpenLineClients(const Config& cfg, Wiring& w) {
       ad::LineApi::Create(ad::LineApiOptionsFor(cfg.line_api_base, cfg.line_channel_access_token));
   if (!api.ok()) return StartError{2, api.error()};
   w.line_api = std::move(api).value();
+  // Through the Messaging API client's pooled connections, not blocking the
+  // indicator's timer thread.
   w.loading = std::make_unique<ad::LoadingIndicator>(
-      std::chrono::milliseconds(1000), [api = w.line_api.get()](const std::string& user) {
-        ad::ApiResponse r = api->StartLoading(user, 20);
-        if (!r.ok())
-          ad::Log(ad::LogLevel::kWarn, "line",
-                  "loading indicator: " + (r.error.empty() ? std::to_string(r.status) : r.error));
+      std::chrono::milliseconds(1000), [client = w.client.get()](const std::string& user) {
+        client->StartLoading(user, 20, [](const ad::SendResult& r) {
+          if (r.outcome != ad::SendResult::Outcome::kReplied &&
+              r.outcome != ad::SendResult::Outcome::kAborted)
+            ad::LogLimited(ad::LogLevel::kWarn, "line", "loading",
+                           "loading indicator: " +
+                               (r.status != 0 ? "HTTP " + std::to_string(r.status) : r.reason),
+                           WallClock().NowMillis());
+        });
       });
   return std::nullopt;
 }

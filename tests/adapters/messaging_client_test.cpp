@@ -183,6 +183,38 @@ TEST(MessagingClient, ReusesKeepAliveConnections) {
   EXPECT_EQ(api.connections(), 1u);
 }
 
+// The loading animation goes over the same pooled connection as the replies,
+// once (no retries: it is only a courtesy), never counted as a reply.
+TEST(MessagingClient, StartLoadingSharesTheConnectionsAndIsTriedOnce) {
+  FakeHttpServer api;
+  auto client = MessagingClient::Create(Options(api.base()), nullptr);
+  ASSERT_TRUE(client.ok());
+  auto loading = [&](const std::string& chat) {
+    auto p = std::make_shared<std::promise<SendResult>>();
+    auto f = p->get_future();
+    (*client)->StartLoading(chat, 20, [p](SendResult r) { p->set_value(std::move(r)); });
+    EXPECT_EQ(f.wait_for(kWait), std::future_status::ready);
+    return f.get();
+  };
+  EXPECT_EQ(SendAndWait(**client, Req()).outcome, O::kReplied);
+  EXPECT_EQ(loading("U0123456789abcdef0123456789abcdef").outcome, O::kReplied);
+  std::vector<RecordedRequest> got = api.requests();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1].target, "/v2/bot/chat/loading/start");
+  EXPECT_EQ(json::parse(got[1].body),
+            (json{{"chatId", "U0123456789abcdef0123456789abcdef"}, {"loadingSeconds", 20}}));
+  EXPECT_EQ(got[1].authorization, "Bearer test-access-token");
+  EXPECT_EQ(api.connections(), 1u);
+  // A 500 is not retried: one request, reported as failed.
+  api.SetResponder([](const RecordedRequest&) { return FakeResponse{500, "{}", false}; });
+  const SendResult failed = loading("Uother");
+  EXPECT_EQ(failed.outcome, O::kFailed);
+  EXPECT_EQ(failed.status, 500);
+  EXPECT_EQ(api.requests().size(), 3u);
+  (*client)->Shutdown();
+  EXPECT_EQ(loading("Ulate").outcome, O::kFailed) << "after shutdown";
+}
+
 TEST(MessagingClient, ServerClosingKeepAliveIsNotAFailure) {
   FakeHttpServer api;
   api.SetResponder([](const RecordedRequest&) { return FakeResponse{200, "{}", true}; });
