@@ -132,6 +132,7 @@ struct Job {
   SendRequest req;
   std::function<void(SendResult)> done;
   Method method = Method::kReply;
+  int loading_seconds = 0;        // kLoading
   int attempts = 0;               // of the current method
   bool maybe_delivered = false;   // an earlier reply attempt may have reached LINE
   bool stale_retry_used = false;  // one free retry after a dead keep-alive connection
@@ -205,6 +206,10 @@ struct MessagingClient::Impl : std::enable_shared_from_this<MessagingClient::Imp
   void Finish(const std::shared_ptr<Job>& job, SendResult result);
   void Release(const std::shared_ptr<Connection>& conn, bool keep);
   void AbortAll();
+  // Admits a job from any thread: aborted after Shutdown, "queue_full" at
+  // queue_capacity (the caller keeps the answer and sends it again later),
+  // else started on the I/O thread.
+  static void Submit(const std::shared_ptr<Impl>& impl, std::shared_ptr<Job> job);
 
   MessagingOptions options;
   Metrics* metrics;
@@ -310,9 +315,7 @@ void MessagingClient::Impl::Write(const std::shared_ptr<Job>& job,
   req->set(http::field::user_agent, "yorisoi/" YORISOI_VERSION);
   std::string body;
   if (job->method == Job::Method::kLoading) {
-    // req.messages holds the number of seconds (see StartLoading).
-    body = nlohmann::json{{"chatId", job->req.push_to},
-                          {"loadingSeconds", std::stoi(job->req.messages)}}
+    body = nlohmann::json{{"chatId", job->req.push_to}, {"loadingSeconds", job->loading_seconds}}
                .dump();
   } else {
     nlohmann::json target = reply ? job->req.reply_token : job->req.push_to;
@@ -525,50 +528,37 @@ Result<std::unique_ptr<MessagingClient>> MessagingClient::Create(MessagingOption
   return std::unique_ptr<MessagingClient>(new MessagingClient(impl));
 }
 
+void MessagingClient::Impl::Submit(const std::shared_ptr<Impl>& impl, std::shared_ptr<Job> job) {
+  auto fail = [&job](SendResult r) {
+    if (job->done) job->done(std::move(r));
+  };
+  if (impl->shut) return fail({SendResult::Outcome::kAborted, 0, "aborted"});
+  if (impl->outstanding.fetch_add(1) >= impl->options.queue_capacity) {
+    impl->outstanding.fetch_sub(1);
+    return fail({SendResult::Outcome::kFailed, 0, "queue_full"});
+  }
+  net::post(impl->ioc, [impl, job = std::move(job)] {
+    impl->jobs.insert(job);
+    if (impl->stopping) return impl->Finish(job, {SendResult::Outcome::kAborted, 0, "aborted"});
+    impl->Begin(job);
+  });
+}
+
 void MessagingClient::Send(SendRequest request, std::function<void(SendResult)> done) {
-  auto& impl = *impl_;
-  if (impl.shut) {
-    done({SendResult::Outcome::kAborted, 0, "aborted"});
-    return;
-  }
-  if (impl.outstanding.fetch_add(1) >= impl.options.queue_capacity) {
-    impl.outstanding.fetch_sub(1);
-    // The caller keeps the answer (in the inbox) and sends it again later.
-    done({SendResult::Outcome::kFailed, 0, "queue_full"});
-    return;
-  }
   auto job = std::make_shared<Job>();
   job->req = std::move(request);
   job->done = std::move(done);
-  auto self = impl_;
-  net::post(impl.ioc, [self, job] {
-    self->jobs.insert(job);
-    if (self->stopping) {
-      return self->Finish(job, {SendResult::Outcome::kAborted, 0, "aborted"});
-    }
-    self->Begin(job);
-  });
+  Impl::Submit(impl_, std::move(job));
 }
 
 void MessagingClient::StartLoading(const std::string& chat_id, int seconds,
                                    std::function<void(SendResult)> done) {
-  auto& impl = *impl_;
-  if (impl.shut || impl.outstanding.fetch_add(1) >= impl.options.queue_capacity) {
-    if (!impl.shut) impl.outstanding.fetch_sub(1);
-    if (done) done({SendResult::Outcome::kFailed, 0, impl.shut ? "aborted" : "queue_full"});
-    return;
-  }
   auto job = std::make_shared<Job>();
   job->method = Job::Method::kLoading;
+  job->loading_seconds = seconds;
   job->req.push_to = chat_id;
-  job->req.messages = std::to_string(seconds);
   job->done = std::move(done);
-  auto self = impl_;
-  net::post(impl.ioc, [self, job] {
-    self->jobs.insert(job);
-    if (self->stopping) return self->Finish(job, {SendResult::Outcome::kAborted, 0, "aborted"});
-    self->Begin(job);
-  });
+  Impl::Submit(impl_, std::move(job));
 }
 
 void MessagingClient::Shutdown() {

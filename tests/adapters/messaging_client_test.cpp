@@ -212,7 +212,7 @@ TEST(MessagingClient, StartLoadingSharesTheConnectionsAndIsTriedOnce) {
   EXPECT_EQ(failed.status, 500);
   EXPECT_EQ(api.requests().size(), 3u);
   (*client)->Shutdown();
-  EXPECT_EQ(loading("Ulate").outcome, O::kFailed) << "after shutdown";
+  EXPECT_EQ(loading("Ulate").outcome, O::kAborted) << "after shutdown (as the header says)";
 }
 
 TEST(MessagingClient, ServerClosingKeepAliveIsNotAFailure) {
