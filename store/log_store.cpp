@@ -280,16 +280,17 @@ void MigrateSchema(SQLite::Database& db) {
   if (!db.tableExists("conv_fts")) return;
   SQLite::Transaction tx(db);
   db.exec(
-      "ALTER TABLE messages ADD COLUMN ord INTEGER NOT NULL DEFAULT 0;"
-      "UPDATE messages SET ord = n.ord FROM (SELECT id, row_number() OVER "
-      "  (PARTITION BY conv ORDER BY at_ms, id) - 1 AS ord FROM messages) AS n "
-      "  WHERE messages.id = n.id;"
-      "DROP TABLE conv_fts_vocab; DROP TABLE conv_fts;"
-      "CREATE VIRTUAL TABLE msg_fts USING fts5(text, content='', tokenize='trigram');"
-      "CREATE VIRTUAL TABLE msg_fts_vocab USING fts5vocab(msg_fts, row);"
-      "INSERT INTO msg_fts(rowid, text) SELECT (conv << 20) | ord, text || char(10) "
-      "  FROM messages;"
-      "UPDATE meta SET value = '2' WHERE key = 'schema';");
+      std::string("ALTER TABLE messages ADD COLUMN ord INTEGER NOT NULL DEFAULT 0;"
+                  "UPDATE messages SET ord = n.ord FROM (SELECT id, row_number() OVER "
+                  "  (PARTITION BY conv ORDER BY at_ms, id) - 1 AS ord FROM messages) AS n "
+                  "  WHERE messages.id = n.id;"
+                  "DROP TABLE conv_fts_vocab; DROP TABLE conv_fts;"
+                  "CREATE VIRTUAL TABLE msg_fts USING fts5(text, content='', tokenize='trigram');"
+                  "CREATE VIRTUAL TABLE msg_fts_vocab USING fts5vocab(msg_fts, row);") +
+      "INSERT INTO msg_fts(rowid, text) SELECT (conv << " + std::to_string(kOrdBits) +
+      ") | ord, text || char(10) FROM messages;"
+      "UPDATE meta SET value = '" +
+      std::to_string(kSchemaVersion) + "' WHERE key = 'schema';");
   tx.commit();
 }
 
