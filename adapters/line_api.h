@@ -38,9 +38,9 @@ struct LineApiOptions {
 LineApiOptions LineApiOptionsFor(const std::string& api_base, const std::string& access_token);
 
 struct ApiResponse {
-  int status = 0;      // 0: no HTTP answer (see error)
+  int status = 0;  // 0: no HTTP answer (see error)
   std::string body;
-  std::string error;   // transport error, "" when an answer came
+  std::string error;  // transport error, "" when an answer came
   bool ok() const { return status >= 200 && status < 300; }
 };
 

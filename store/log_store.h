@@ -22,11 +22,11 @@
 namespace yorisoi::store {
 
 struct LogEntry {
-  int64_t at_ms = 0;              // event time (UTC epoch ms)
-  std::string user;               // pseudonymous id
-  std::string direction;          // "in" | "out"
-  std::string text;               // raw text; masked by the store before writing
-  std::string municipality;       // id or ""
+  int64_t at_ms = 0;         // event time (UTC epoch ms)
+  std::string user;          // pseudonymous id
+  std::string direction;     // "in" | "out"
+  std::string text;          // raw text; masked by the store before writing
+  std::string municipality;  // id or ""
   std::string intent;
   double confidence = 0;
   std::string flow;
@@ -51,8 +51,8 @@ struct LogEntry {
 std::string MaskPersonalData(const std::string& text);
 
 // Masks what a bot reply may never contain: マイナンバー (12 digits with a
-// valid check digit) and card numbers (Luhn). Public window phone numbers, postal codes and addresses from
-// the knowledge base stay readable.
+// valid check digit) and card numbers (Luhn). Public window phone numbers, postal codes and
+// addresses from the knowledge base stay readable.
 std::string MaskBotReply(const std::string& text);
 
 class LogStore {

@@ -247,7 +247,8 @@ TEST(ReasonsTest, JsonHasSentencesAndCodesInStep) {
     ASSERT_NE(pr, nullptr) << program;
     for (size_t i = 0; i < pr->reasons.size(); ++i) {
       EXPECT_EQ(p["reasons"][i], ReasonText(pr->reasons[i])) << program << " " << i;
-      EXPECT_EQ(p["reason_codes"][i], std::string(ReasonCodeName(pr->reasons[i].code))) << program << " " << i;
+      EXPECT_EQ(p["reason_codes"][i], std::string(ReasonCodeName(pr->reasons[i].code)))
+          << program << " " << i;
     }
   }
 }
