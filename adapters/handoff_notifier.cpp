@@ -6,6 +6,7 @@
 #include "adapters/line_api.h"
 #include "adapters/line_signature.h"
 #include "adapters/log.h"
+#include "adapters/service_url.h"
 #include "core/thread_name.h"
 #include "core/time.h"
 
@@ -14,13 +15,10 @@ namespace yorisoi::adapters {
 Result<std::unique_ptr<HandoffNotifier>> HandoffNotifier::Create(HandoffNotifierOptions options) {
   if (options.secret.empty())
     return Status::InvalidArgument("handoff_notify_secret: required to sign the notification");
-  const std::string& url = options.url;
-  const size_t scheme = url.find("://");
-  if (scheme == std::string::npos)
-    return Status::InvalidArgument("handoff_notify_url: must start with https:// or http://");
-  const size_t slash = url.find('/', scheme + 3);
-  const std::string base = slash == std::string::npos ? url : url.substr(0, slash);
-  std::string path = slash == std::string::npos ? "/" : url.substr(slash);
+  auto url = ParseServiceUrl(options.url, "handoff_notify_url");
+  if (!url.ok()) return url.status();
+  const std::string base = url->origin;
+  std::string path = url->path.empty() ? "/" : url->path;
   LineApiOptions lo;
   lo.api_base = base;
   lo.data_base = base;

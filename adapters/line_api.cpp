@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "adapters/service_url.h"
+
 namespace yorisoi::adapters {
 
 namespace net = boost::asio;
@@ -17,55 +19,6 @@ namespace ssl = net::ssl;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
-
-namespace {
-
-struct Base {
-  bool tls = true;
-  std::string host, port, host_header, prefix;
-};
-
-bool Loopback(const std::string& host) {
-  if (host == "localhost" || host == "::1") return true;
-  beast::error_code ec;
-  auto a = net::ip::make_address(host, ec);
-  return !ec && a.is_loopback();
-}
-
-Result<Base> ParseBase(const std::string& url, const char* what) {
-  using R = Result<Base>;
-  Base b;
-  std::string rest;
-  if (url.rfind("https://", 0) == 0) {
-    rest = url.substr(8);
-  } else if (url.rfind("http://", 0) == 0) {
-    b.tls = false;
-    rest = url.substr(7);
-  } else {
-    return Status::InvalidArgument(std::string(what) + ": must start with https:// or http://");
-  }
-  const auto slash = rest.find('/');
-  const std::string authority = rest.substr(0, slash);
-  b.prefix = slash == std::string::npos ? "" : rest.substr(slash);
-  while (!b.prefix.empty() && b.prefix.back() == '/') b.prefix.pop_back();
-  if (authority.empty()) return Status::InvalidArgument(std::string(what) + ": missing host");
-  b.host_header = authority;
-  const auto colon = authority.rfind(':');
-  if (colon != std::string::npos && authority.find(']') == std::string::npos) {
-    b.host = authority.substr(0, colon);
-    b.port = authority.substr(colon + 1);
-  } else {
-    b.host = authority;
-    b.port = b.tls ? "443" : "80";
-  }
-  if (!b.host.empty() && b.host.front() == '[') b.host = b.host.substr(1, b.host.size() - 2);
-  if (!b.tls && !Loopback(b.host))
-    return Status::InvalidArgument(std::string(what) +
-                                   ": plain http is only allowed for loopback hosts");
-  return b;
-}
-
-}  // namespace
 
 LineApiOptions LineApiOptionsFor(const std::string& api_base, const std::string& access_token) {
   LineApiOptions o;
@@ -79,7 +32,7 @@ LineApiOptions LineApiOptionsFor(const std::string& api_base, const std::string&
 
 struct LineApi::Impl {
   LineApiOptions options;
-  Base api, data;
+  ServiceUrl api, data;
   // The TLS client context, built once: loading the system trust store
   // costs milliseconds of CPU (it used to be loaded for every call, also for
   // plain http). Only read after Create, so shared by concurrent calls.
@@ -91,9 +44,9 @@ LineApi::~LineApi() = default;
 
 Result<std::unique_ptr<LineApi>> LineApi::Create(LineApiOptions options) {
   using R = Result<std::unique_ptr<LineApi>>;
-  auto api = ParseBase(options.api_base, "line_api_base");
+  auto api = ParseServiceUrl(options.api_base, "line_api_base");
   if (!api.ok()) return api.status();
-  auto data = ParseBase(options.data_base, "line_data_base");
+  auto data = ParseServiceUrl(options.data_base, "line_data_base");
   if (!data.ok()) return data.status();
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
@@ -114,7 +67,7 @@ Result<std::unique_ptr<LineApi>> LineApi::Create(LineApiOptions options) {
 ApiResponse LineApi::Call(const std::string& method, const std::string& path, std::string body,
                           const std::string& content_type, bool use_data,
                           const std::vector<std::pair<std::string, std::string>>& headers) const {
-  const Base& b = use_data ? impl_->data : impl_->api;
+  const ServiceUrl& b = use_data ? impl_->data : impl_->api;
   ApiResponse out;
   http::request<http::string_body> req(http::string_to_verb(method), b.prefix + path, 11);
   req.set(http::field::host, b.host_header);

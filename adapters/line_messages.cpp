@@ -1,29 +1,25 @@
 // Reply → LINE message objects within the platform limits (adapters/line_messages.h).
 #include "adapters/line_messages.h"
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
 #include <vector>
+
+#include "core/utf8.h"
 
 namespace yorisoi::adapters {
 namespace {
 
 using nlohmann::json;
 
-// Length in bytes of the UTF-8 sequence starting with `lead` (1 for
-// invalid lead bytes, so malformed input still advances).
-std::size_t SeqLen(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if (lead >= 0xF0 && lead <= 0xF4) return 4;
-  if (lead >= 0xE0) return lead <= 0xEF ? 3 : 1;
-  if (lead >= 0xC2) return 2;
-  return 1;
-}
-
 bool UsableUri(const std::string& uri) {
   if (uri.empty() || uri.size() > kMaxUri) return false;
-  for (const char* scheme : {"https://", "http://", "tel:", "line://"}) {
-    if (uri.rfind(scheme, 0) == 0) return true;
-  }
-  return false;
+  // LINE accepts http, https, line and tel URIs in actions.
+  const auto parsed = boost::urls::parse_uri(uri);
+  if (!parsed) return false;
+  const std::string_view scheme(parsed->scheme().data(), parsed->scheme().size());
+  if (scheme == "tel") return !parsed->encoded_path().empty();
+  return (scheme == "https" || scheme == "http" || scheme == "line") && parsed->has_authority();
 }
 
 std::string Label(const std::string& label, const std::string& fallback) {
@@ -135,7 +131,7 @@ json Bubble(const Card& card) {
   if (!card.subtitle.empty()) body.push_back(FlexText(card.subtitle, "xs", kGrey));
   if (card.kind == Card::Kind::kWindow && card.open != Open::kNone) {
     const char* color = card.open == Open::kOpen || card.open == Open::kAlways ? kGreen
-                        : card.open == Open::kClosed                          ? kRed
+                        : card.open == Open::kClosed                           ? kRed
                                                                                : kGrey;
     body.push_back(FlexText(card.open_text, "sm", color, true));
   }
@@ -248,29 +244,22 @@ std::vector<json> Render(const Message& m, bool compact) {
 
 std::size_t Utf16Length(std::string_view s) {
   std::size_t units = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t n = SeqLen(static_cast<unsigned char>(s[i]));
-    if (i + n > s.size()) n = 1;
-    units += (n == 4) ? 2 : 1;
-    i += n;
-  }
+  for (const utf8::CodePointAt& cp : utf8::Decode(s)) units += cp.c > 0xFFFF ? 2 : 1;
   return units;
 }
 
 std::string TruncateUtf16(std::string_view s, std::size_t max_units, bool ellipsis) {
   if (Utf16Length(s) <= max_units) return std::string(s);
   static constexpr std::string_view kEllipsis = "…";  // one UTF-16 unit
-  std::size_t budget = (ellipsis && max_units > 0) ? max_units - 1 : max_units;
-  std::size_t units = 0, i = 0;
-  while (i < s.size()) {
-    std::size_t n = SeqLen(static_cast<unsigned char>(s[i]));
-    if (i + n > s.size()) n = 1;
-    std::size_t u = (n == 4) ? 2 : 1;
+  const std::size_t budget = (ellipsis && max_units > 0) ? max_units - 1 : max_units;
+  std::size_t units = 0, end = 0;
+  for (const utf8::CodePointAt& cp : utf8::Decode(s)) {
+    const std::size_t u = cp.c > 0xFFFF ? 2 : 1;
     if (units + u > budget) break;
     units += u;
-    i += n;
+    end = cp.pos + cp.len;
   }
-  std::string out(s.substr(0, i));
+  std::string out(s.substr(0, end));
   if (ellipsis && max_units > 0) out += kEllipsis;
   return out;
 }

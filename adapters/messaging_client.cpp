@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "adapters/log.h"
+#include "adapters/service_url.h"
 #include "core/thread_name.h"
 #include "core/time.h"
 
@@ -43,64 +44,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto kPoolIdleMax = std::chrono::seconds(20);
 constexpr std::size_t kResponseLimit = 1 << 20;
-
-struct BaseUrl {
-  bool tls = true;
-  std::string host;  // for DNS, SNI and certificate checks
-  std::string port;
-  std::string host_header;  // "api.line.me" or "127.0.0.1:8081"
-  std::string prefix;       // path before /v2/…, usually ""
-};
-
-bool IsLoopbackHost(const std::string& host) {
-  if (host == "localhost" || host == "::1") return true;
-  error_code ec;
-  auto a = net::ip::make_address(host, ec);
-  return !ec && a.is_loopback();
-}
-
-Result<BaseUrl> ParseBase(const std::string& url) {
-  using R = Result<BaseUrl>;
-  BaseUrl b;
-  std::string rest;
-  if (url.rfind("https://", 0) == 0) {
-    b.tls = true;
-    rest = url.substr(8);
-  } else if (url.rfind("http://", 0) == 0) {
-    b.tls = false;
-    rest = url.substr(7);
-  } else {
-    return Status::InvalidArgument("line_api_base: must start with https:// or http://");
-  }
-  auto slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  b.prefix = slash == std::string::npos ? "" : rest.substr(slash);
-  while (!b.prefix.empty() && b.prefix.back() == '/') b.prefix.pop_back();
-  if (authority.empty()) return Status::InvalidArgument("line_api_base: missing host");
-  b.host_header = authority;
-  if (authority.front() == '[') {  // [::1]:8080
-    auto close = authority.find(']');
-    if (close == std::string::npos) return Status::InvalidArgument("line_api_base: bad IPv6 host");
-    b.host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return Status::InvalidArgument("line_api_base: bad port");
-      b.port = authority.substr(close + 2);
-    }
-  } else {
-    auto colon = authority.rfind(':');
-    b.host = authority.substr(0, colon);
-    if (colon != std::string::npos) b.port = authority.substr(colon + 1);
-  }
-  if (b.host.empty()) return Status::InvalidArgument("line_api_base: missing host");
-  if (b.port.empty()) b.port = b.tls ? "443" : "80";
-  for (char c : b.port) {
-    if (c < '0' || c > '9') return Status::InvalidArgument("line_api_base: bad port");
-  }
-  if (!b.tls && !IsLoopbackHost(b.host))
-    return Status::InvalidArgument(
-        "line_api_base: plain http is only allowed for loopback hosts; use https://");
-  return b;
-}
 
 struct Connection {
   Connection(net::io_context& ioc, ssl::context* tls_ctx) : resolver(ioc) {
@@ -179,7 +122,7 @@ std::chrono::milliseconds RetryAfter(beast::string_view value) {
 }  // namespace
 
 struct MessagingClient::Impl : std::enable_shared_from_this<MessagingClient::Impl> {
-  Impl(MessagingOptions o, Metrics* m, BaseUrl b)
+  Impl(MessagingOptions o, Metrics* m, ServiceUrl b)
       : options(std::move(o)),
         metrics(m),
         base(std::move(b)),
@@ -213,7 +156,7 @@ struct MessagingClient::Impl : std::enable_shared_from_this<MessagingClient::Imp
 
   MessagingOptions options;
   Metrics* metrics;
-  BaseUrl base;
+  ServiceUrl base;
   net::io_context ioc;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::unique_ptr<ssl::context> tls_ctx;
@@ -508,7 +451,7 @@ MessagingClient::~MessagingClient() { Shutdown(); }
 Result<std::unique_ptr<MessagingClient>> MessagingClient::Create(MessagingOptions options,
                                                                  Metrics* metrics) {
   using R = Result<std::unique_ptr<MessagingClient>>;
-  Result<BaseUrl> base = ParseBase(options.api_base);
+  Result<ServiceUrl> base = ParseServiceUrl(options.api_base, "line_api_base");
   if (!base.ok()) return R(base.status());
   if (!options.now_ms) return Status::InvalidArgument("messaging client: no clock (now_ms) given");
   auto impl = std::make_shared<Impl>(std::move(options), metrics, std::move(base).value());

@@ -22,7 +22,7 @@ done
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libboost-dev libboost-system-dev nlohmann-json3-dev
+  libboost1.81-dev libboost-system1.81-dev libboost-url1.81-dev nlohmann-json3-dev
   libsqlitecpp-dev libsqlite3-dev libicu-dev libssl-dev liblinear-dev libmecab-dev mecab-ipadic-utf8
   libgtest-dev libgmock-dev libbenchmark-dev ca-certificates
   libyaml-cpp-dev libcairo2-dev libpango1.0-dev fonts-ipafont-gothic libcli11-dev

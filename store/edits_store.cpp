@@ -1,9 +1,10 @@
 // SQLite implementation of store/edits_store.h.
 #include "store/edits_store.h"
-#include "store/database.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -11,12 +12,23 @@
 
 #include "core/time.h"
 #include "core/utf8.h"
+#include "store/database.h"
 
 namespace yorisoi::store {
 namespace {
 
 using nlohmann::json;
 using nlohmann::ordered_json;
+
+// An absolute http(s) URL (RFC 3986, read with Boost.URL): no spaces or
+// control characters, a host.
+bool IsWebUrl(const std::string& s) {
+  const auto url = boost::urls::parse_absolute_uri(s);
+  return url &&
+         (url->scheme_id() == boost::urls::scheme::https ||
+          url->scheme_id() == boost::urls::scheme::http) &&
+         url->has_authority() && !url->encoded_host().empty();
+}
 
 bool HasControl(const std::string& s, bool allow_newline) {
   for (unsigned char c : s) {
@@ -72,10 +84,7 @@ Status ValidateFaq(const FaqContent& c) {
       c.municipality.find(' ') != std::string::npos)
     return Status::InvalidArgument("municipality: an id or \"\"");
   if (Status s = CheckText("source_name", c.source_name, 200, false); !s.ok()) return s;
-  if (!c.source_url.empty() &&
-      ((c.source_url.rfind("https://", 0) != 0 && c.source_url.rfind("http://", 0) != 0) ||
-       c.source_url.size() > 1000 || HasControl(c.source_url, false) ||
-       c.source_url.find(' ') != std::string::npos))
+  if (!c.source_url.empty() && (!IsWebUrl(c.source_url) || c.source_url.size() > 1000))
     return Status::InvalidArgument("source_url: an http(s) URL or \"\"");
   if (!IsDay(c.valid_from)) return Status::InvalidArgument("valid_from: YYYY-MM-DD required");
   if (!c.valid_to.empty()) {
@@ -89,8 +98,7 @@ namespace {
 
 class SqliteEditsStore final : public EditsStore {
  public:
-  explicit SqliteEditsStore(const std::string& path)
-      : db_(path, OpenFlags()) {
+  explicit SqliteEditsStore(const std::string& path) : db_(path, OpenFlags()) {
     // FULL: an editor's save must stay saved.
     ConfigureDatabase(db_, path, {DatabaseOptions::Sync::kFull, false});
     db_.exec(

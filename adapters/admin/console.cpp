@@ -116,17 +116,16 @@ struct Console::Impl {
 
   // `target` with or without the "/admin" prefix.
   Response Handle(const Request& req, const RequestContext& ctx) {
-    const std::string_view target(req.target().data(), req.target().size());
-    const size_t qmark = target.find('?');
-    std::string_view path = target.substr(0, qmark);
+    auto target = ParseTarget(std::string_view(req.target().data(), req.target().size()));
+    if (!target) return ErrorReply(req, http::status::bad_request, "bad request target");
+    std::string_view path = target->path;
     if (path.substr(0, 6) == "/admin") path.remove_prefix(6);
     if (path.empty()) return RedirectToConsole(req);
     if (path.substr(0, 5) != "/api/") return ServeStaticFile(opt.ui_dir, req, path);
     // The edits API has always ignored trailing slashes.
     if (path.substr(0, 11) == "/api/edits/")
       while (path.back() == '/' && path.size() > 11) path.remove_suffix(1);
-    const Query query = ParseQuery(qmark == std::string_view::npos ? "" : target.substr(qmark + 1));
-    return endpoints.Dispatch(path, req, ctx, query);
+    return endpoints.Dispatch(path, req, ctx, target->query);
   }
 };
 

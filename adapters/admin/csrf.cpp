@@ -1,6 +1,8 @@
 // CSRF checks (adapters/admin/csrf.h).
 #include "adapters/admin/csrf.h"
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
 #include <string>
 
 #include "adapters/admin/responses.h"
@@ -10,8 +12,10 @@ namespace yorisoi::adapters::admin {
 bool SameOrigin(const Request& req) {
   const std::string origin = HeaderValue(req, "Origin");
   if (!origin.empty()) {
-    const size_t scheme = origin.find("://");
-    const std::string host = scheme == std::string::npos ? "" : origin.substr(scheme + 3);
+    // An Origin is "scheme://host[:port]" (RFC 6454); "null" and anything
+    // else that is no absolute URL has no host and fails.
+    const auto url = boost::urls::parse_absolute_uri(origin);
+    const std::string host = url ? std::string(url->encoded_host_and_port()) : std::string();
     const std::string req_host = HeaderValue(req, "Host");
     const std::string fwd_host = HeaderValue(req, "X-Forwarded-Host");
     if (host.empty() || (host != req_host && host != fwd_host)) return false;

@@ -239,10 +239,9 @@ Response EditsApi::Handle(std::string_view path, const Request& req, const std::
   Caller caller;
   caller.actor = actor;
   caller.role = can_write ? store::Role::kEditor : store::Role::kViewer;
-  const std::string_view target(req.target().data(), req.target().size());
-  const size_t q = target.find('?');
-  const Query query = ParseQuery(q == std::string_view::npos ? "" : target.substr(q + 1));
-  return own_->DispatchAs(caller, path, req, RequestContext{remote}, query);
+  auto target = ParseTarget(std::string_view(req.target().data(), req.target().size()));
+  if (!target) return ErrorReply(req, http::status::bad_request, "bad request target");
+  return own_->DispatchAs(caller, path, req, RequestContext{remote}, target->query);
 }
 
 std::map<std::string, std::string> EditsApi::Labels() const {

@@ -1,35 +1,14 @@
 // Reading console requests (adapters/admin/request.h).
 #include "adapters/admin/request.h"
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
 #include "adapters/admin/responses.h"
 #include "core/time.h"
 
 namespace yorisoi::adapters::admin {
 namespace {
-
-int FromHex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && FromHex(s[i + 1]) >= 0 &&
-               FromHex(s[i + 2]) >= 0) {
-      out += static_cast<char>(FromHex(s[i + 1]) * 16 + FromHex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 
 // "YYYY-MM-DD" (JST day start) or an ISO instant.
 std::optional<int64_t> ParseFrom(const std::string& s) {
@@ -44,17 +23,16 @@ std::optional<int64_t> ParseTo(const std::string& s) {
 
 }  // namespace
 
-Query ParseQuery(std::string_view q) {
-  Query out;
-  while (!q.empty()) {
-    const size_t amp = q.find('&');
-    const std::string_view part = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
-    if (part.empty()) continue;
-    const size_t eq = part.find('=');
-    std::string key = PercentDecode(part.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? "" : PercentDecode(part.substr(eq + 1));
-    out.emplace(std::move(key), std::move(value));
+std::optional<Target> ParseTarget(std::string_view target) {
+  const auto parsed = boost::urls::parse_origin_form(target);
+  if (!parsed) return std::nullopt;
+  Target out;
+  out.path = std::string_view(parsed->encoded_path().data(), parsed->encoded_path().size());
+  boost::urls::encoding_opts opt;
+  opt.space_as_plus = true;
+  for (const boost::urls::param& p : parsed->params(opt)) {
+    if (p.key.empty() && !p.has_value) continue;  // "a&&b", a bare "?"
+    out.query.emplace(p.key, p.value);
   }
   return out;
 }

@@ -15,7 +15,16 @@ namespace yorisoi::adapters::admin {
 // Query parameters, percent-decoded ('+' is a space); the first of
 // repeated keys wins.
 using Query = std::unordered_map<std::string, std::string>;
-Query ParseQuery(std::string_view query_string);
+
+// A request target ("/admin/api/x?q=a+b") read with Boost.URL as RFC 3986
+// origin-form: `path` (still percent-encoded, a view into the target) and
+// the decoded query. nullopt when the target is not a valid origin-form
+// (e.g. a bad percent escape): the caller answers 400.
+struct Target {
+  std::string_view path;
+  Query query;
+};
+std::optional<Target> ParseTarget(std::string_view target);
 
 // A decimal number in [lo, hi]; nullopt otherwise.
 std::optional<int> ParseSmallInt(const std::string& s, int lo, int hi);
