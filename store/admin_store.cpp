@@ -1,6 +1,5 @@
 // SQLite staff accounts, sessions and audit log (store/admin_store.h).
 #include "store/admin_store.h"
-#include "store/database.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <openssl/crypto.h>
@@ -13,6 +12,7 @@
 #include <stdexcept>
 
 #include "core/utf8.h"
+#include "store/database.h"
 
 namespace yorisoi::store {
 namespace {
@@ -81,7 +81,8 @@ bool ValidName(const std::string& name) {
 }
 
 Status CheckNewPassword(const std::string& password) {
-  if (utf8::CodePointCount(password) < 8) return Status::InvalidArgument("password must have at least 8 characters");
+  if (utf8::CodePointCount(password) < 8)
+    return Status::InvalidArgument("password must have at least 8 characters");
   if (password.size() > 1024) return Status::InvalidArgument("password too long");
   return Status::Ok();
 }
@@ -132,7 +133,8 @@ class SqliteAdminStore final : public AdminStore {
 
   Status AddUser(const std::string& name, const std::string& password, Role role,
                  int64_t now_ms) override {
-    if (!ValidName(name)) return Status::InvalidArgument("invalid user name (1-64 bytes, no spaces)");
+    if (!ValidName(name))
+      return Status::InvalidArgument("invalid user name (1-64 bytes, no spaces)");
     if (Status s = CheckNewPassword(password); !s.ok()) return s;
     const std::string hash = HashPassword(password, iterations_);
     return Guard([&] {
@@ -349,10 +351,11 @@ class SqliteAdminStore final : public AdminStore {
     std::optional<Session> out;
     if (token.empty() || token.size() > 128) return out;
     Status s = Guard([&] {
-      SQLite::Statement st(db_,
-                           "SELECT s.user, s.csrf, s.created_ms, s.expires_ms, u.role FROM sessions s "
-                           "JOIN users u ON u.name = s.user "
-                           "WHERE s.token_sha256 = :h AND s.expires_ms > :t");
+      SQLite::Statement st(
+          db_,
+          "SELECT s.user, s.csrf, s.created_ms, s.expires_ms, u.role FROM sessions s "
+          "JOIN users u ON u.name = s.user "
+          "WHERE s.token_sha256 = :h AND s.expires_ms > :t");
       st.bind(":h", Sha256Hex(token));
       st.bind(":t", now_ms);
       if (st.executeStep())
@@ -419,12 +422,7 @@ class SqliteAdminStore final : public AdminStore {
  private:
   template <typename F>
   Status Guard(F&& fn) {
-    std::lock_guard lk(mu_);
-    try {
-      return fn();
-    } catch (const std::exception& e) {
-      return Status::IOError(std::string("admin store: ") + e.what());
-    }
+    return Guarded(mu_, "admin store", std::forward<F>(fn));
   }
 
   std::mutex mu_;
@@ -467,10 +465,14 @@ bool VerifyPassword(const std::string& password, const std::string& encoded) {
 
 const char* RoleName(Role role) {
   switch (role) {
-    case Role::kViewer: return "viewer";
-    case Role::kStaff: return "staff";
-    case Role::kEditor: return "editor";
-    case Role::kAdmin: return "admin";
+    case Role::kViewer:
+      return "viewer";
+    case Role::kStaff:
+      return "staff";
+    case Role::kEditor:
+      return "editor";
+    case Role::kAdmin:
+      return "admin";
   }
   return "viewer";
 }
@@ -483,11 +485,16 @@ std::optional<Role> ParseRole(std::string_view name) {
 
 bool Allows(Role role, Permission permission) {
   switch (permission) {
-    case Permission::kRead: return true;
-    case Permission::kTag: return role != Role::kViewer;
-    case Permission::kConverse: return role == Role::kStaff || role == Role::kAdmin;
-    case Permission::kEdit: return role == Role::kEditor || role == Role::kAdmin;
-    case Permission::kManage: return role == Role::kAdmin;
+    case Permission::kRead:
+      return true;
+    case Permission::kTag:
+      return role != Role::kViewer;
+    case Permission::kConverse:
+      return role == Role::kStaff || role == Role::kAdmin;
+    case Permission::kEdit:
+      return role == Role::kEditor || role == Role::kAdmin;
+    case Permission::kManage:
+      return role == Role::kAdmin;
   }
   return false;
 }

@@ -12,9 +12,14 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sys/stat.h>
 
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+
+#include "core/status.h"
 
 namespace yorisoi::store {
 
@@ -95,5 +100,19 @@ class StatementCache {
  private:
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
 };
+
+// A store's boundary: runs `fn` (returning a Status or a Result<T>) holding
+// `mu`, and turns what SQLiteCpp (or the standard library) throws into
+// kIOError "<where>: <what>". Every store call goes through one of these, so
+// no exception leaves store/.
+template <typename F>
+auto Guarded(std::mutex& mu, std::string_view where, F&& fn) -> decltype(fn()) {
+  std::lock_guard<std::mutex> lock(mu);
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return Status::IOError(std::string(where) + ": " + e.what());
+  }
+}
 
 }  // namespace yorisoi::store

@@ -325,13 +325,10 @@ class SqliteEditsStore final : public EditsStore {
 
   template <typename F>
   Status Do(const char* what, F&& f) {
-    std::lock_guard<std::mutex> lock(mu_);
-    try {
+    return Guarded(mu_, std::string("edits store: ") + what, [&] {
       f();
       return Status::Ok();
-    } catch (const std::exception& e) {
-      return Status::IOError(std::string("edits store: ") + what + ": " + e.what());
-    }
+    });
   }
 
   static Example ExampleRow(SQLite::Statement& st) {

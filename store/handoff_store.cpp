@@ -359,12 +359,7 @@ class SqliteHandoffStore final : public HandoffStore {
  private:
   template <typename T, typename F>
   Result<T> Locked(F&& f) {
-    std::lock_guard<std::mutex> lock(mu_);
-    try {
-      return f();
-    } catch (const std::exception& e) {
-      return Status::IOError(path_ + ": " + e.what());
-    }
+    return Guarded(mu_, path_, std::forward<F>(f));
   }
 
   std::optional<Handoff> OpenOf(const std::string& user) {

@@ -1,11 +1,12 @@
 // SQLite implementation of store/reminder_store.h.
 #include "store/reminder_store.h"
-#include "store/database.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <mutex>
 #include <nlohmann/json.hpp>
+
+#include "store/database.h"
 
 namespace yorisoi::store {
 namespace {
@@ -44,8 +45,7 @@ std::vector<std::string> StringList(const std::string& text) {
 
 class SqliteReminderStore final : public ReminderStore {
  public:
-  explicit SqliteReminderStore(const std::string& path)
-      : db_(path, OpenFlags()) {
+  explicit SqliteReminderStore(const std::string& path) : db_(path, OpenFlags()) {
     // FULL: a sent reminder must stay recorded.
     ConfigureDatabase(db_, path, {DatabaseOptions::Sync::kFull, false});
     db_.exec(
@@ -218,13 +218,10 @@ class SqliteReminderStore final : public ReminderStore {
  private:
   template <typename F>
   Status Do(const char* what, F&& f) {
-    std::lock_guard<std::mutex> lock(mu_);
-    try {
+    return Guarded(mu_, std::string("reminder store: ") + what, [&] {
       f();
       return Status::Ok();
-    } catch (const std::exception& e) {
-      return Status::IOError(std::string("reminder store: ") + what + ": " + e.what());
-    }
+    });
   }
 
   static Subscription Row(SQLite::Statement& st) {
