@@ -9,10 +9,11 @@
 namespace yorisoi {
 namespace {
 
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-int DaysInMonth(int y, int m) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+namespace chr = std::chrono;
+
+chr::year_month_day Ymd(const Date& d) {
+  return chr::year{d.year} / chr::month{static_cast<unsigned>(d.month)} /
+         chr::day{static_cast<unsigned>(d.day)};
 }
 
 bool ParseInt(std::string_view s, size_t pos, size_t len, int* out) {
@@ -44,8 +45,6 @@ int64_t TokyoOffsetMs(int64_t epoch_ms) {
   return static_cast<int64_t>(raw) + dst;
 }
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 }  // namespace
 
 std::string Date::ToString() const {
@@ -54,52 +53,41 @@ std::string Date::ToString() const {
   return buf;
 }
 
+std::optional<Date> Date::Make(int year, int month, int day) {
+  const Date d{year, month, day};
+  if (month < 1 || month > 12 || day < 1 || day > 31 || !Ymd(d).ok()) return std::nullopt;
+  return d;
+}
+
 std::optional<Date> Date::Parse(std::string_view s) {
-  Date d;
+  int y = 0, m = 0, d = 0;
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  if (!ParseInt(s, 0, 4, &d.year) || !ParseInt(s, 5, 2, &d.month) || !ParseInt(s, 8, 2, &d.day))
+  if (!ParseInt(s, 0, 4, &y) || !ParseInt(s, 5, 2, &m) || !ParseInt(s, 8, 2, &d))
     return std::nullopt;
-  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > DaysInMonth(d.year, d.month))
-    return std::nullopt;
-  return d;
+  return Make(y, m, d);
 }
 
-// Howard Hinnant's days_from_civil.
+// The civil calendar is C++20's (std::chrono::year_month_day, sys_days).
 int64_t Date::DaysSinceEpoch() const {
-  int64_t y = year - (month <= 2 ? 1 : 0);
-  const int64_t era = FloorDiv(y, 400);
-  const int64_t yoe = y - era * 400;
-  const int64_t mp = (month + 9) % 12;
-  const int64_t doy = (153 * mp + 2) / 5 + day - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+  return chr::sys_days(Ymd(*this)).time_since_epoch().count();
 }
 
-Date Date::FromDaysSinceEpoch(int64_t z) {
-  z += 719468;
-  const int64_t era = FloorDiv(z, 146097);
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  Date d;
-  d.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  d.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  d.year = static_cast<int>(yoe + era * 400 + (d.month <= 2 ? 1 : 0));
-  return d;
+Date Date::FromDaysSinceEpoch(int64_t days) {
+  const chr::year_month_day ymd{chr::sys_days(chr::days(days))};
+  return Date{static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+              static_cast<int>(static_cast<unsigned>(ymd.day()))};
 }
 
 int Date::Weekday() const {
-  const int64_t days = DaysSinceEpoch();  // 1970-01-01 was a Thursday (4)
-  return static_cast<int>(((days % 7) + 7 + 4) % 7);
+  return static_cast<int>(chr::weekday(chr::sys_days(Ymd(*this))).c_encoding());
 }
 
 JstTime ToJst(int64_t epoch_ms) {
-  const int64_t local = epoch_ms + TokyoOffsetMs(epoch_ms);
-  const int64_t day = FloorDiv(local, 86400000LL);
+  const chr::milliseconds local(epoch_ms + TokyoOffsetMs(epoch_ms));
+  const chr::days day = chr::floor<chr::days>(local);
   JstTime t;
-  t.date = Date::FromDaysSinceEpoch(day);
-  t.minute_of_day = static_cast<int>((local - day * 86400000LL) / 60000);
+  t.date = Date::FromDaysSinceEpoch(day.count());
+  t.minute_of_day = static_cast<int>(chr::floor<chr::minutes>(local - day).count());
   t.epoch_ms = epoch_ms;
   return t;
 }
@@ -160,7 +148,8 @@ std::optional<int64_t> ParseIsoInstant(std::string_view s) {
 std::string FormatJstIso(int64_t epoch_ms) {
   const JstTime t = ToJst(epoch_ms);
   const int64_t off_min = TokyoOffsetMs(epoch_ms) / 60000;
-  const int64_t sec = FloorDiv(epoch_ms, 1000) % 60;
+  const int64_t sec =
+      (chr::floor<chr::seconds>(chr::milliseconds(epoch_ms)) % chr::minutes(1)).count();
   char buf[48];
   std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d%c%02d:%02d", t.date.ToString().c_str(),
                 t.minute_of_day / 60, t.minute_of_day % 60, static_cast<int>((sec + 60) % 60),

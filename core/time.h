@@ -13,7 +13,8 @@
 
 namespace yorisoi {
 
-// A civil date (proleptic Gregorian).
+// A civil date (proleptic Gregorian), computed with C++20 std::chrono
+// calendar types.
 struct Date {
   int year = 1970;
   int month = 1;  // 1..12
@@ -23,6 +24,8 @@ struct Date {
   std::string ToString() const;
   // Accepts "YYYY-MM-DD"; nullopt if malformed or not a real date.
   static std::optional<Date> Parse(std::string_view s);
+  // The date, or nullopt when it does not exist (2026-02-30, month 13).
+  static std::optional<Date> Make(int year, int month, int day);
   // Days since 1970-01-01.
   int64_t DaysSinceEpoch() const;
   static Date FromDaysSinceEpoch(int64_t days);

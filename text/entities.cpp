@@ -398,47 +398,6 @@ bool KanaWordAt(u32string_view text, size_t pos, u32string_view word) {
   return false;
 }
 
-// Civil date arithmetic (H. Hinnant's algorithms), kept here so that text
-// understanding needs no compiled part of the knowledge library.
-int64_t DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-Date CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  const int y = static_cast<int>(yoe + era * 400 + (m <= 2));
-  return Date{y, m, d};
-}
-
-Date AddDays(const Date& date, int64_t n) {
-  return CivilFromDays(DaysFromCivil(date.year, date.month, date.day) + n);
-}
-
-// 0 = Sunday … 6 = Saturday.
-int WeekdayOf(const Date& date) {
-  int64_t days = DaysFromCivil(date.year, date.month, date.day);
-  return static_cast<int>(days >= -4 ? (days + 4) % 7 : (days + 5) % 7 + 6);
-}
-
-std::optional<Date> ValidDate(int y, int m, int d) {
-  if (m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
-  Date date = CivilFromDays(DaysFromCivil(y, m, d));
-  if (date.year != y || date.month != m || date.day != d) return std::nullopt;
-  return date;
-}
-
 int WeekdayIndex(char32_t c) {
   static constexpr std::u32string_view kDays = U"日月火水木金土";
   size_t p = kDays.find(c);
@@ -446,7 +405,7 @@ int WeekdayIndex(char32_t c) {
 }
 
 // Days from `today` to the next `weekday` (0 = today when it matches).
-int DaysUntil(const Date& today, int weekday) { return (weekday - WeekdayOf(today) + 7) % 7; }
+int DaysUntil(const Date& today, int weekday) { return (weekday - today.Weekday() + 7) % 7; }
 
 // A date found in the text, at code point `pos` (the first one wins).
 struct DateHit {
@@ -477,7 +436,7 @@ void FindRelativeDays(u32string_view text, const Date& today, std::vector<DateHi
           (StartsWith(text, p, U"こんばんは") || StartsWith(text, p, U"こんばんわ"))) {
         continue;
       }
-      hits.push_back({p, AddDays(today, r.days)});
+      hits.push_back({p, today.AddDays(r.days)});
       break;
     }
   }
@@ -502,16 +461,16 @@ void FindWeekdays(u32string_view text, const Date& today, std::vector<DateHit>& 
     if (wd < 0) continue;
     if (EndsWithAt(text, p, U"毎") || EndsWithAt(text, p, U"毎週")) continue;  // 毎週土曜
     int days = DaysUntil(today, wd);
-    if (StartsWith(text, p, U"週末") && WeekdayOf(today) == 0) days = 0;
+    if (StartsWith(text, p, U"週末") && today.Weekday() == 0) days = 0;
     bool next_week = EndsWithAt(text, p, U"来週") || EndsWithAt(text, p, U"来週の");
     bool this_week = EndsWithAt(text, p, U"今週") || EndsWithAt(text, p, U"今週の");
     size_t prefix = EndsWithAt(text, p, U"の") ? 3 : 2;
     // Weeks run Monday..Sunday.
-    int monday_offset = (WeekdayOf(today) + 6) % 7;  // days since this week's Monday
+    int monday_offset = (today.Weekday() + 6) % 7;  // days since this week's Monday
     int target_offset = (wd + 6) % 7;
     if (next_week) days = 7 - monday_offset + target_offset;
     if (this_week) days = target_offset - monday_offset;
-    hits.push_back({next_week || this_week ? p - prefix : p, AddDays(today, days)});
+    hits.push_back({next_week || this_week ? p - prefix : p, today.AddDays(days)});
     p += len - 1;
   }
 }
@@ -532,10 +491,10 @@ void FindExplicitDates(u32string_view text, const Date& today, std::vector<Numbe
     if (slash_form && d.end < text.size() && (utf8::IsDigit(text[d.end]) || text[d.end] == U'/')) {
       continue;
     }
-    auto valid = ValidDate(today.year, static_cast<int>(t.value), static_cast<int>(d.value));
+    auto valid = Date::Make(today.year, static_cast<int>(t.value), static_cast<int>(d.value));
     if (!valid) continue;
-    if (*valid < AddDays(today, -7)) {
-      auto next_year = ValidDate(today.year + 1, valid->month, valid->day);
+    if (*valid < today.AddDays(-7)) {
+      auto next_year = Date::Make(today.year + 1, valid->month, valid->day);
       if (next_year) valid = next_year;
     }
     t.consumed = d.consumed = true;

@@ -50,6 +50,35 @@ TEST(TimeTest, DateArithmeticAndWeekday) {
   EXPECT_EQ((Date{2026, 12, 31}.AddDays(1)), (Date{2027, 1, 1}));
   EXPECT_FALSE(Date::Parse("2025-02-29"));
   EXPECT_TRUE(Date::Parse("2024-02-29"));
+  EXPECT_FALSE(Date::Parse("1900-02-29"));
+  EXPECT_TRUE(Date::Parse("2000-02-29"));
+}
+
+TEST(TimeTest, MakeRefusesDatesThatDoNotExist) {
+  struct Case {
+    int y, m, d;
+    bool ok;
+  } cases[] = {{2026, 2, 28, true},  {2026, 2, 29, false}, {2028, 2, 29, true},
+               {2026, 4, 31, false}, {2026, 12, 31, true}, {2026, 13, 1, false},
+               {2026, 0, 1, false},  {2026, 1, 0, false},  {2026, 1, 32, false},
+               {2026, -1, 1, false}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(testing::Message() << c.y << "-" << c.m << "-" << c.d);
+    const auto d = Date::Make(c.y, c.m, c.d);
+    EXPECT_EQ(d.has_value(), c.ok);
+    if (d) EXPECT_EQ(*d, (Date{c.y, c.m, c.d}));
+  }
+}
+
+TEST(TimeTest, JstDayAndMinuteBeforeTheEpoch) {
+  // 1969-12-31T14:59:00Z is 23:59 JST; a minute later it is 1970-01-01 00:00.
+  const int64_t t = -(9 * 60 + 1) * 60000LL;
+  EXPECT_EQ(ToJst(t).date, (Date{1969, 12, 31}));
+  EXPECT_EQ(ToJst(t).minute_of_day, 23 * 60 + 59);
+  EXPECT_EQ(ToJst(t + 60000).date, (Date{1970, 1, 1}));
+  EXPECT_EQ(ToJst(t + 60000).minute_of_day, 0);
+  EXPECT_EQ(FormatJstIso(-1), "1970-01-01T08:59:59+09:00");
+  EXPECT_EQ(FromJst({1969, 12, 31}, 23 * 60 + 59), t);
 }
 
 TEST(TimeTest, FormatsJst) {
