@@ -10,6 +10,7 @@
 
 #include "adapters/http_types.h"
 #include "adapters/pseudonym.h"
+#include "core/utf8.h"
 
 namespace yorisoi::adapters {
 namespace {
@@ -59,15 +60,11 @@ bool Bool(const json& obj, const char* key) {
 // index and length count UTF-16 units); s.size() when past the end.
 std::size_t ByteAtUnit(const std::string& s, int64_t unit) {
   int64_t units = 0;
-  std::size_t i = 0;
-  while (i < s.size() && units < unit) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    if (i + n > s.size()) n = 1;
-    units += n == 4 ? 2 : 1;
-    i += n;
+  for (const utf8::CodePointAt& at : utf8::Decode(s)) {
+    if (units >= unit) return at.pos;
+    units += at.c > 0xFFFF ? 2 : 1;
   }
-  return i;
+  return s.size();
 }
 
 std::string Trim(const std::string& s) {
@@ -102,7 +99,8 @@ void ReadMentions(const json& m, WebhookEvent& ev) {
     if (index < 0 || length <= 0) continue;
     cuts.emplace_back(ByteAtUnit(ev.text, index), ByteAtUnit(ev.text, index + length));
   }
-  std::sort(cuts.begin(), cuts.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::sort(cuts.begin(), cuts.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
   std::string out = ev.text;
   std::size_t limit = out.size();
   for (const auto& [b, e] : cuts) {  // from the end, so earlier offsets stay valid

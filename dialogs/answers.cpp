@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/time.h"
+#include "core/utf8.h"
 #include "dialogs/flows.h"
 #include "dialogs/reminders.h"
 #include "knowledge/calc/calc.h"
@@ -275,12 +276,8 @@ std::string CutLabel(const std::string& s, size_t max_chars) {
   // Whole string when it fits; else cut before an opening bracket or after
   // a separator, never inside a bracket; at worst a plain cut outside one.
   std::vector<std::pair<size_t, std::string>> chars;  // byte offset, char
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char ch = static_cast<unsigned char>(s[i]);
-    const size_t len = ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
-    chars.push_back({i, s.substr(i, len)});
-    i += len;
-  }
+  for (const utf8::CodePointAt& at : utf8::Decode(s))
+    chars.push_back({at.pos, s.substr(at.pos, at.len)});
   if (chars.size() <= max_chars) return s;
   static const std::vector<std::string> kOpen = {"（", "(", "「", "【", "〔", "［", "["};
   static const std::vector<std::string> kClose = {"）", ")", "」", "】", "〕", "］", "]"};

@@ -2,8 +2,9 @@
 #include <cstdio>
 #include <optional>
 
-#include "dialogs/flows.h"
 #include "core/time.h"
+#include "core/utf8.h"
+#include "dialogs/flows.h"
 
 namespace yorisoi::dialogs::internal {
 
@@ -127,15 +128,8 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
 }
 
 std::string Truncate(const std::string& s, size_t max_chars) {
-  size_t chars = 0, i = 0;
-  while (i < s.size()) {
-    const unsigned char ch = static_cast<unsigned char>(s[i]);
-    const size_t len = ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
-    if (chars + 1 > max_chars) return s.substr(0, i);
-    i += len;
-    ++chars;
-  }
-  return s;
+  const std::vector<utf8::CodePointAt> chars = utf8::Decode(s);
+  return chars.size() <= max_chars ? s : s.substr(0, chars[max_chars].pos);
 }
 
 std::string MunicipalityName(const kb::KnowledgeBase& kb, const std::string& id) {

@@ -2,6 +2,7 @@
 // non-text messages, out-of-scope questions and the fallback.
 #include <cctype>
 
+#include "core/utf8.h"
 #include "dialogs/flows.h"
 
 namespace yorisoi::dialogs::internal {
@@ -21,24 +22,17 @@ std::string SearchTerms(const std::string& normalized) {
     cur.clear();
     cur_chars = 0;
   };
-  for (size_t i = 0; i < normalized.size();) {
-    const unsigned char b = static_cast<unsigned char>(normalized[i]);
-    const size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    const std::string ch = normalized.substr(i, len);
-    char32_t cp = 0;
-    if (len == 3)
-      cp = ((b & 0x0F) << 12) | ((normalized[i + 1] & 0x3F) << 6) | (normalized[i + 2] & 0x3F);
-    const bool hiragana = cp >= 0x3041 && cp <= 0x309F;
+  for (const utf8::CodePointAt& at : utf8::Decode(normalized)) {
+    const char32_t cp = at.c;
+    const bool ascii_alnum = cp < 0x80 && std::isalnum(static_cast<unsigned char>(cp));
     const bool han = cp >= 0x4E00 && cp <= 0x9FFF;
-    const bool keep = (len == 1 && std::isalnum(b)) || han || cp == 0x30FC /* ー */ ||
-                      (len == 3 && !hiragana && cp >= 0x30A0 && cp <= 0x30FF);
+    const bool keep = ascii_alnum || han || cp == 0x30FC /* ー */ || utf8::IsKatakana(cp);
     if (keep) {
-      cur += ch;
+      cur.append(normalized, at.pos, at.len);
       ++cur_chars;
     } else {
       flush();
     }
-    i += len;
   }
   flush();
   return Join(terms, " ");
