@@ -2,8 +2,8 @@
 #include <cstdio>
 #include <optional>
 
-#include "dialogs/flows.h"
 #include "core/time.h"
+#include "dialogs/flows.h"
 
 namespace yorisoi::dialogs::internal {
 
@@ -124,6 +124,12 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
     s += parts[i];
   }
   return s;
+}
+
+bool Asked(const Ctx& c, std::initializer_list<const char*> words) {
+  for (const char* w : words)
+    if (c.canon.find(c.nlu.Canonical(w)) != std::string::npos) return true;
+  return false;
 }
 
 std::string Truncate(const std::string& s, size_t max_chars) {
