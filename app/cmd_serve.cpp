@@ -359,8 +359,8 @@ ad::DispatcherOptions DispatcherOptionsFor(const Config& cfg, Wiring& w) {
   dopt.max_in_flight = static_cast<std::size_t>(cfg.line_send_queue);
   // An answer given up for good is in the conversation log as 「未送信」
   // with the reason, where staff see it next to the question.
-  if (store::LogStore* log = w.runtime->log_store()) {
-    dopt.on_undelivered = [log](const ad::Undelivered& u) {
+  if (store::LogStore* logs = w.runtime->log_store()) {
+    dopt.on_undelivered = [log = &logs->writer()](const ad::Undelivered& u) {
       store::LogEntry e;
       e.at_ms = WallClock().NowMillis();
       e.user = u.user;

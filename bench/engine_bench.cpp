@@ -104,7 +104,7 @@ void BM_RuntimeHandle(benchmark::State& state) {
     ++k;
   }
   // After the timed loop: write the batched log and close the stores.
-  if (store::LogStore* log = rt->log_store()) (void)log->Flush();
+  if (store::LogStore* log = rt->log_store()) (void)log->writer().Flush();
   rt.reset();
   if (ns.empty()) return;
   std::sort(ns.begin(), ns.end());

@@ -572,7 +572,7 @@ class Dataset {
     auto s = store::OpenSqliteLogStore(db_, 0, clock_);
     if (!s.ok()) Die(s.status().message());
     store_ = std::move(s).value();
-    query_ = store::AsLogQuery(store_.get());
+    query_ = &store_->query();
     if (query_ == nullptr) Die("the SQLite log store has no query interface");
 
     // Conversation sizes first (so that the last one ends exactly at
@@ -597,11 +597,11 @@ class Dataset {
     for (size_t i = 0; i < sizes.size(); ++i) {
       batch.clear();
       gen.Conversation(starts[i], sizes[i], batch);
-      for (LogEntry& e : batch) store_->Append(std::move(e));
+      for (LogEntry& e : batch) store_->writer().Append(std::move(e));
       messages_ += static_cast<int64_t>(batch.size());
       since_flush += batch.size();
       if (since_flush >= kFlushEvery || i + 1 == sizes.size()) {
-        Status st = store_->Flush();
+        Status st = store_->writer().Flush();
         if (!st.ok()) Die(st.message());
         since_flush = 0;
       }
@@ -628,7 +628,7 @@ class Dataset {
     fs::remove_all(dir_, ec);
   }
 
-  store::LogStore& Store() { return *store_; }
+  store::LogWriter& Writer() { return store_->writer(); }
   store::LogQuery& Query() { return *query_; }
   int64_t Messages() const { return messages_; }
   int64_t BeginMs() const { return begin_ms_; }
@@ -837,8 +837,8 @@ void BM_Append(benchmark::State& state) {
     state.PauseTiming();
     std::vector<LogEntry> batch = d.NewMessages(kBatch);
     state.ResumeTiming();
-    for (LogEntry& e : batch) d.Store().Append(std::move(e));
-    Status st = d.Store().Flush();
+    for (LogEntry& e : batch) d.Writer().Append(std::move(e));
+    Status st = d.Writer().Flush();
     if (!st.ok()) Die(st.message());
     appended += kBatch;
   }

@@ -146,6 +146,17 @@ struct Runtime::Impl {
   }
   Status ReloadNow();
   void ReloadLoop();
+
+  // The steps of Runtime::Open, in order. The stores degrade (a note in
+  // `degraded`) instead of failing, except the knowledge base and the
+  // understanding.
+  Status PrepareDirectories();
+  Status OpenKnowledge();
+  Status OpenState();
+  void OpenLog();
+  void OpenReminders();
+  void OpenHandoffs();
+  Status OpenEditsAndTrain();
 };
 
 bool Runtime::Impl::KnownTarget(const std::string& kind, const std::string& id) const {
@@ -241,22 +252,16 @@ Runtime::~Runtime() {
   }
   impl_->reload_cv.notify_all();
   if (impl_->reloader.joinable()) impl_->reloader.join();
-  if (impl_->log) (void)impl_->log->Flush();
+  if (impl_->log) (void)impl_->log->writer().Flush();
 }
 
-Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
-  using R = Result<std::unique_ptr<Runtime>>;
-  std::unique_ptr<Runtime> rt(new Runtime());
-  Impl& im = *rt->impl_;
-  im.options = options;
-  RuntimeOptions& o = im.options;
-  if (o.clock == nullptr) return Status::InvalidArgument("runtime: no clock given");
+Status Runtime::Impl::PrepareDirectories() {
+  RuntimeOptions& o = options;
 #ifdef YORISOI_SOURCE_DIR
   if (o.knowledge_source_dir.empty()) o.knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
   if (o.lexicon_dir.empty()) o.lexicon_dir = YORISOI_SOURCE_DIR "/text/data";
 #endif
   if (o.kb_path.empty()) o.kb_path = o.data_dir + "/knowledge.sqlite";
-
   std::error_code ec;
   fs::create_directories(
       fs::path(o.kb_path).parent_path().empty() ? fs::path(".") : fs::path(o.kb_path).parent_path(),
@@ -265,77 +270,106 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
     fs::create_directories(o.data_dir, ec);
     if (ec) return Status::IOError(o.data_dir + ": cannot create data directory: " + ec.message());
   }
+  return Status::Ok();
+}
 
-  auto kb = kb::KnowledgeBase::OpenOrBuild(o.knowledge_source_dir, o.kb_path);
-  if (!kb.ok()) return kb.status();
-  im.kb = std::move(kb).value();
-  if (Status s = calc::CheckCalculators(*im.kb); !s.ok())
-    return s.WithContext(o.knowledge_source_dir);
+Status Runtime::Impl::OpenKnowledge() {
+  auto opened = kb::KnowledgeBase::OpenOrBuild(options.knowledge_source_dir, options.kb_path);
+  if (!opened.ok()) return opened.status();
+  kb = std::move(opened).value();
+  if (Status s = calc::CheckCalculators(*kb); !s.ok())
+    return s.WithContext(options.knowledge_source_dir);
+  lexicon = dialogs::BuildLexicon(*kb);
+  return Status::Ok();
+}
 
-  im.lexicon = dialogs::BuildLexicon(*im.kb);
-
+Status Runtime::Impl::OpenState() {
+  const RuntimeOptions& o = options;
   const std::string state_path = o.in_memory ? ":memory:" : o.data_dir + "/state.sqlite";
-  auto state = store::OpenSqliteStateStore(state_path, o.state_ttl_minutes);
-  if (!state.ok()) {
+  auto opened = store::OpenSqliteStateStore(state_path, o.state_ttl_minutes);
+  if (!opened.ok()) {
     // Degrade, don't die: answers go on, dialog state lives in memory.
-    im.degraded.push_back("state " + state_path + ": " + state.error() +
-                          " (dialog state kept in memory only)");
-    state = store::OpenSqliteStateStore(":memory:", o.state_ttl_minutes);
-    if (!state.ok()) return state.status();
+    degraded.push_back("state " + state_path + ": " + opened.error() +
+                       " (dialog state kept in memory only)");
+    opened = store::OpenSqliteStateStore(":memory:", o.state_ttl_minutes);
+    if (!opened.ok()) return opened.status();
   }
-  im.state = std::move(state).value();
+  state = std::move(opened).value();
   if (!o.in_memory && o.state_ttl_minutes > 0) {
-    (void)im.state->Purge(o.clock->NowMillis() -
-                          static_cast<int64_t>(o.state_ttl_minutes) * 60 * 1000);
+    (void)state->Purge(o.clock->NowMillis() -
+                       static_cast<int64_t>(o.state_ttl_minutes) * 60 * 1000);
   }
+  return Status::Ok();
+}
 
-  if (!o.in_memory) {
-    const std::string log_path = o.data_dir + "/log.sqlite";
-    auto log = store::OpenSqliteLogStore(log_path, o.log_retention_days, *o.clock);
-    if (log.ok()) {
-      im.log = std::move(log).value();
-    } else {
-      // Degrade, don't die: answers go on without the conversation log.
-      im.degraded.push_back("log " + log_path + ": " + log.error() +
-                            " (conversations are not logged)");
-    }
-  }
-
-  // Reminder subscriptions: their own file, never purged with the state.
-  const std::string reminders_path = o.in_memory ? ":memory:" : o.data_dir + "/reminders.sqlite";
-  if (auto rem = store::ReminderStore::Open(reminders_path); rem.ok()) {
-    im.reminders = std::move(rem).value();
+void Runtime::Impl::OpenLog() {
+  if (options.in_memory) return;
+  const std::string log_path = options.data_dir + "/log.sqlite";
+  auto opened = store::OpenSqliteLogStore(log_path, options.log_retention_days, *options.clock);
+  if (opened.ok()) {
+    log = std::move(opened).value();
   } else {
-    im.degraded.push_back("reminders " + reminders_path + ": " + rem.error() +
-                          " (reminder settings are not kept)");
+    // Degrade, don't die: answers go on without the conversation log.
+    degraded.push_back("log " + log_path + ": " + opened.error() +
+                       " (conversations are not logged)");
   }
+}
 
-  if (o.staff_chat) {
-    const std::string where = o.in_memory ? ":memory:" : o.data_dir;
-    if (auto h = store::OpenHandoffStore(where); h.ok()) {
-      im.handoffs = std::move(h).value();
-      im.staff_chat = true;
-    } else {
-      im.degraded.push_back("handoff " + h.error() +
-                            " (parents are given the window to call instead of staff in LINE)");
-    }
-  }
-
-  // The editors' examples and FAQs: their own file, live at once.
-  const std::string edits_path = o.in_memory ? ":memory:" : store::EditsStorePath(o.data_dir);
-  if (auto ed = store::EditsStore::Open(edits_path); ed.ok()) {
-    im.edits = std::move(ed).value();
+// Reminder subscriptions: their own file, never purged with the state.
+void Runtime::Impl::OpenReminders() {
+  const std::string path = options.in_memory ? ":memory:" : options.data_dir + "/reminders.sqlite";
+  if (auto rem = store::ReminderStore::Open(path); rem.ok()) {
+    reminders = std::move(rem).value();
   } else {
-    im.degraded.push_back("edits " + edits_path + ": " + ed.error() +
-                          " (editors' examples and FAQs are not used)");
+    degraded.push_back("reminders " + path + ": " + rem.error() +
+                       " (reminder settings are not kept)");
   }
-  if (Status s = im.ReloadNow(); !s.ok()) {
-    if (!im.edits) return s;  // the understanding itself failed
-    im.degraded.push_back("edits " + edits_path + ": " + s.message() +
-                          " (answering without the editors' examples and FAQs)");
-    im.edits.reset();
-    if (Status again = im.ReloadNow(); !again.ok()) return again;
+}
+
+void Runtime::Impl::OpenHandoffs() {
+  if (!options.staff_chat) return;
+  const std::string where = options.in_memory ? ":memory:" : options.data_dir;
+  if (auto h = store::OpenHandoffStore(where); h.ok()) {
+    handoffs = std::move(h).value();
+    staff_chat = true;
+  } else {
+    degraded.push_back("handoff " + h.error() +
+                       " (parents are given the window to call instead of staff in LINE)");
   }
+}
+
+// The editors' examples and FAQs: their own file, live at once; then the
+// understanding is trained with them (without them when they fail).
+Status Runtime::Impl::OpenEditsAndTrain() {
+  const std::string path = options.in_memory ? ":memory:" : store::EditsStorePath(options.data_dir);
+  if (auto ed = store::EditsStore::Open(path); ed.ok()) {
+    edits = std::move(ed).value();
+  } else {
+    degraded.push_back("edits " + path + ": " + ed.error() +
+                       " (editors' examples and FAQs are not used)");
+  }
+  if (Status s = ReloadNow(); !s.ok()) {
+    if (!edits) return s;  // the understanding itself failed
+    degraded.push_back("edits " + path + ": " + s.message() +
+                       " (answering without the editors' examples and FAQs)");
+    edits.reset();
+    if (Status again = ReloadNow(); !again.ok()) return again;
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& options) {
+  std::unique_ptr<Runtime> rt(new Runtime());
+  Impl& im = *rt->impl_;
+  im.options = options;
+  if (options.clock == nullptr) return Status::InvalidArgument("runtime: no clock given");
+  if (Status s = im.PrepareDirectories(); !s.ok()) return s;
+  if (Status s = im.OpenKnowledge(); !s.ok()) return s;
+  if (Status s = im.OpenState(); !s.ok()) return s;
+  im.OpenLog();
+  im.OpenReminders();
+  im.OpenHandoffs();
+  if (Status s = im.OpenEditsAndTrain(); !s.ok()) return s;
   Impl* raw = &im;
   im.engine = std::make_unique<LiveEngine>([raw] { return raw->Current(); });
   return rt;
@@ -555,7 +589,7 @@ Reply Runtime::Handle(const Incoming& event) {
         quiet.meta.handoff = true;
         quiet.meta.municipality = current->handoff->municipality;
         if (store::LogStore* log = impl_->log.get())
-          log->Append(Entry(in, quiet.meta, "in", InboundText(in)));
+          log->writer().Append(Entry(in, quiet.meta, "in", InboundText(in)));
         return quiet;
       }
     }
@@ -576,14 +610,14 @@ Reply Runtime::Handle(const Incoming& event) {
     }
   }
   if (store::LogStore* log = impl_->log.get()) {
-    log->Append(Entry(in, reply.meta, "in", InboundText(in)));
+    log->writer().Append(Entry(in, reply.meta, "in", InboundText(in)));
     if (!reply.messages.empty()) {
       std::string text;
       for (const Message& m : reply.messages) {
         if (!text.empty()) text += "\n\n";
         text += m.text;
       }
-      log->Append(Entry(in, reply.meta, "out", std::move(text)));
+      log->writer().Append(Entry(in, reply.meta, "out", std::move(text)));
     }
   }
   return reply;

@@ -416,68 +416,65 @@ void Compute(Ctx& c, bool assumed_support, const std::string& prefix = "") {
     if (pr.eligible) c.out.meta.programs.push_back(pr.program);
 }
 
+// 「【所得額の計算】」: the 所得額 used by 児童扶養手当 (and the programs that
+// share it), step by step.
+std::vector<std::string> IncomeSections(const Computed& k) {
+  std::vector<std::string> sections;
+  for (const calc::ProgramResult& pr : k.result.results) {
+    if (pr.program != "jido_fuyo_teate" || pr.income_steps.empty()) continue;
+    std::vector<std::string> lines;
+    for (const calc::IncomeStep& st : pr.income_steps) lines.push_back(k.Relabel(st.Text()));
+    sections.push_back("【所得額の計算】\n" + Join(lines, "\n"));
+  }
+  return sections;
+}
+
+// One breakdown line: the label and the note, or only the figure when the
+// note names the item again (「第1子（3歳）：48,050円」).
+std::string BreakdownLine(const calc::BreakdownItem& b, const Computed& k) {
+  std::string note = b.headword.empty() ? b.note : b.figure;
+  if (note.empty()) note = kb::FormatYen(b.monthly) + "円";
+  return "・" + k.Relabel(b.label) + "：" + k.Relabel(note);
+}
+
+// How one program's amount or status was found.
+std::string ProgramSection(const calc::ProgramResult& pr, const Computed& k) {
+  std::vector<std::string> lines;
+  std::string head = "【" + pr.name + "】";
+  if (pr.eligible && pr.monthly > 0)
+    head += "月" + kb::FormatYen(pr.monthly) + "円";
+  else
+    head += pr.eligible ? "対象" : StatusText(pr.status);
+  lines.push_back(head);
+  if (pr.program == "jido_ikusei_teate") {
+    // Its own 所得 (other deductions than 児童扶養手当): the steps that change
+    // the 給与所得 the two share.
+    std::vector<std::string> own;
+    for (const calc::IncomeStep& st : pr.income_steps)
+      if (st.kind != calc::IncomeStep::Kind::kNote) own.push_back(st.Text());
+    if (!own.empty()) lines.push_back("給与所得から " + Join(own, " "));
+  }
+  for (const calc::BreakdownItem& b : pr.breakdown) lines.push_back(BreakdownLine(b, k));
+  for (const calc::Reason& reason : pr.reasons)
+    lines.push_back(k.Relabel(calc::ReasonText(reason)));
+  if (pr.program == "kunitachi_jutaku" && pr.eligible && k.assumed_years &&
+      pr.limits.contains("min_years"))
+    lines.push_back("国立市に引き続き" + pr.limits["min_years"].dump() +
+                    "年以上お住まいの場合の金額です。");
+  std::string src = "出典：" + pr.source.title;
+  if (!AsOfText(pr.source).empty()) src += "（" + AsOfText(pr.source) + "）";
+  lines.push_back(src);
+  return Join(lines, "\n");
+}
+
 // 「計算の内訳」: how each amount was found, program by program, in a few
 // short messages.
 void Detail(Ctx& c) {
   const std::optional<Computed> computed = RunForReply(c);
   if (!computed) return;
   const Computed& k = *computed;
-  const auto& rs = k.result.results;
-  std::vector<std::string> sections;
-  // The 所得額 used by 児童扶養手当 (and the programs that share it).
-  for (const calc::ProgramResult& pr : rs) {
-    if (pr.program != "jido_fuyo_teate" || pr.income_steps.empty()) continue;
-    std::vector<std::string> lines;
-    for (const std::string& st : pr.income_steps) lines.push_back(k.Relabel(st));
-    sections.push_back("【所得額の計算】\n" + Join(lines, "\n"));
-  }
-  for (const calc::ProgramResult& pr : rs) {
-    std::vector<std::string> lines;
-    std::string head = "【" + pr.name + "】";
-    if (pr.eligible && pr.monthly > 0)
-      head += "月" + kb::FormatYen(pr.monthly) + "円";
-    else
-      head += pr.eligible ? "対象" : StatusText(pr.status);
-    lines.push_back(head);
-    if (pr.program == "jido_ikusei_teate" && !pr.income_steps.empty()) {
-      // Its own 所得 (other deductions than 児童扶養手当): the steps after the
-      // 給与所得 line the two share.
-      std::vector<std::string> own;
-      for (const std::string& st : pr.income_steps)
-        if (st.rfind("−", 0) == 0 || st.rfind("＋", 0) == 0 || st.rfind("＝", 0) == 0)
-          own.push_back(st);
-      if (!own.empty()) lines.push_back("給与所得から " + Join(own, " "));
-    }
-    for (const calc::BreakdownItem& b : pr.breakdown) {
-      std::string note = b.note;
-      // "第1子: 48,050 − …" under the label "第1子（…）": say 第1子 once.
-      const std::string label = k.Relabel(b.label);
-      const std::string headword = label.substr(0, label.find("（"));
-      if (!headword.empty() && note.rfind(headword + ": ", 0) == 0)
-        note = note.substr(headword.size() + 2);
-      // "第2子加算: 11,350 − …": the kind of addition is in the label already.
-      if (note.rfind("第", 0) == 0 && note.find(": ") != std::string::npos && note.find(": ") < 20)
-        note = note.substr(note.find(": ") + 2);
-      // "全部支給 第1子 48,050円" / "育成手当 13,500円": the label says the rest.
-      const std::string amount = kb::FormatYen(b.monthly) + "円";
-      const bool plain = note.size() >= amount.size() &&
-                         note.compare(note.size() - amount.size(), amount.size(), amount) == 0 &&
-                         (note.rfind("全部支給", 0) == 0 ||
-                          label.rfind(note.substr(0, note.size() - amount.size()), 0) == 0);
-      if (note.empty() || plain) note = amount;
-      lines.push_back("・" + label + "：" + k.Relabel(note));
-    }
-    for (const calc::Reason& reason : pr.reasons)
-      lines.push_back(k.Relabel(calc::ReasonText(reason)));
-    if (pr.program == "kunitachi_jutaku" && pr.eligible && k.assumed_years &&
-        pr.limits.contains("min_years"))
-      lines.push_back("国立市に引き続き" + pr.limits["min_years"].dump() +
-                      "年以上お住まいの場合の金額です。");
-    std::string src = "出典：" + pr.source.title;
-    if (!AsOfText(pr.source).empty()) src += "（" + AsOfText(pr.source) + "）";
-    lines.push_back(src);
-    sections.push_back(Join(lines, "\n"));
-  }
+  std::vector<std::string> sections = IncomeSections(k);
+  for (const calc::ProgramResult& pr : k.result.results) sections.push_back(ProgramSection(pr, k));
   // Pack the sections into at most four messages of a few hundred characters.
   std::vector<std::string> msgs;
   for (const std::string& sec : sections) {
@@ -497,10 +494,7 @@ void Detail(Ctx& c) {
 }
 
 bool WantsDetail(const Ctx& c) {
-  for (const char* w :
-       {"内訳", "計算方法", "計算式", "どうやって計算", "計算の仕方", "計算のしかた"})
-    if (c.canon.find(c.nlu.Canonical(w)) != std::string::npos) return true;
-  return false;
+  return Asked(c, {"内訳", "計算方法", "計算式", "どうやって計算", "計算の仕方", "計算のしかた"});
 }
 
 }  // namespace

@@ -38,8 +38,8 @@ std::string Topic(const std::string& intent) {
 // "1月8日(金)" → "Friday, January 8"; "7月9日" → "July 9".
 std::string EnglishDate(int month, int day, const std::string& weekday) {
   static const std::pair<const char*, const char*> kDays[] = {
-      {"月", "Monday"},   {"火", "Tuesday"}, {"水", "Wednesday"}, {"木", "Thursday"},
-      {"金", "Friday"},   {"土", "Saturday"}, {"日", "Sunday"}};
+      {"月", "Monday"}, {"火", "Tuesday"},  {"水", "Wednesday"}, {"木", "Thursday"},
+      {"金", "Friday"}, {"土", "Saturday"}, {"日", "Sunday"}};
   std::string out;
   for (const auto& [jp, en] : kDays)
     if (weekday == jp) out = std::string(en) + ", ";
@@ -47,74 +47,90 @@ std::string EnglishDate(int month, int day, const std::string& weekday) {
   return out + kMonths[month - 1] + " " + std::to_string(day);
 }
 
-}  // namespace
+// The figures, dates, times and phone numbers read from the answer, each
+// once, in order.
+struct Facts {
+  std::vector<std::string> parts;
+  std::set<std::string> seen;
+  void Add(const std::string& s) {
+    if (!s.empty() && seen.insert(s).second) parts.push_back(s);
+  }
+};
 
-void EnglishLead(Ctx& c) {
-  if (c.u == nullptr || c.u->language != "en" || c.out.messages.empty()) return;
-  if (c.out.meta.crisis) return;
+// Every text of the answer: messages and their cards' hours and phones.
+std::string AnswerText(const Ctx& c) {
   std::string all;
   for (const Message& m : c.out.messages) {
     all += m.text + "\n";
     for (const Card& card : m.cards) all += card.open_text + "\n" + card.phone + "\n";
   }
-  const std::string intent = c.out.meta.intent.empty() ? c.u->intent : c.out.meta.intent;
-  const bool about_time = intent == "program.payment_date" || intent == "program.renewal" ||
-                          intent.rfind("window.", 0) == 0 || intent == "program.window";
-  const bool about_money = intent == "program.amount" || intent == "calc" ||
-                           intent == "program.income_limit" || intent == "program.loan" ||
-                           intent == "program.overview";
-  std::vector<std::string> parts;
-  std::set<std::string> seen;
-  auto add = [&](const std::string& s) {
-    if (!s.empty() && seen.insert(s).second) parts.push_back(s);
-  };
-  // Open now / closed now.
+  return all;
+}
+
+// Open now / closed now.
+void AddOpenState(const std::string& all, Facts& f) {
   if (all.find("受付中") != std::string::npos || all.find("開いています") != std::string::npos)
-    add("open now");
-  else if (all.find("受付時間外") != std::string::npos || all.find("閉まっています") != std::string::npos)
-    add("closed now");
-  // Dates (the first two).
-  if (about_time) {
-    // The first date is the answer (later ones are context: the date a
-    // payment was moved from). The weekday is one multibyte character.
-    // The date of a source (「2016年8月1日時点の情報」) is no answer.
-    static const std::regex kDateW("([0-9]{1,2})月([0-9]{1,2})日(?:\\(([^)]{1,3})\\))?");
-    int n = 0;
-    for (std::sregex_iterator it(all.begin(), all.end(), kDateW), end; it != end && n < 1; ++it) {
-      const std::string after = all.substr(static_cast<size_t>(it->position() + it->length()), 12);
-      if (after.rfind("時点", 0) == 0 || after.rfind("から適用", 0) == 0 ||
-          after.rfind("現在", 0) == 0 || after.rfind("更新", 0) == 0)
-        continue;
-      add(EnglishDate(std::stoi((*it)[1]), std::stoi((*it)[2]), (*it)[3]));
-      ++n;
-    }
+    f.Add("open now");
+  else if (all.find("受付時間外") != std::string::npos ||
+           all.find("閉まっています") != std::string::npos)
+    f.Add("closed now");
+}
+
+// The first date is the answer (later ones are context: the date a payment
+// was moved from). The weekday is one multibyte character. The date of a
+// source (「2016年8月1日時点の情報」) is no answer.
+void AddDate(const std::string& all, Facts& f) {
+  static const std::regex kDateW("([0-9]{1,2})月([0-9]{1,2})日(?:\\(([^)]{1,3})\\))?");
+  for (std::sregex_iterator it(all.begin(), all.end(), kDateW), end; it != end; ++it) {
+    const std::string after = all.substr(static_cast<size_t>(it->position() + it->length()), 12);
+    if (after.rfind("時点", 0) == 0 || after.rfind("から適用", 0) == 0 ||
+        after.rfind("現在", 0) == 0 || after.rfind("更新", 0) == 0)
+      continue;
+    f.Add(EnglishDate(std::stoi((*it)[1]), std::stoi((*it)[2]), (*it)[3]));
+    return;
   }
-  // Time ranges (the first two).
-  if (about_time) {
-    // Alternation, not a bracket: 〜 is three bytes.
-    static const std::regex kRange("([0-9]{1,2}:[0-9]{2})(?:-|〜|～|~)([0-9]{1,2}:[0-9]{2})");
-    int n = 0;
-    for (std::sregex_iterator it(all.begin(), all.end(), kRange), end; it != end && n < 2;
-         ++it, ++n)
-      add((*it)[1].str() + "–" + (*it)[2].str());
+}
+
+// Time ranges (the first two).
+void AddTimes(const std::string& all, Facts& f) {
+  // Alternation, not a bracket: 〜 is three bytes.
+  static const std::regex kRange("([0-9]{1,2}:[0-9]{2})(?:-|〜|～|~)([0-9]{1,2}:[0-9]{2})");
+  int n = 0;
+  for (std::sregex_iterator it(all.begin(), all.end(), kRange), end; it != end && n < 2; ++it, ++n)
+    f.Add((*it)[1].str() + "–" + (*it)[2].str());
+}
+
+// Amounts (the first two).
+void AddAmounts(const std::string& all, Facts& f) {
+  static const std::regex kYen("([0-9][0-9,]*)円");
+  int n = 0;
+  for (std::sregex_iterator it(all.begin(), all.end(), kYen), end; it != end && n < 2; ++it, ++n)
+    f.Add((*it)[1].str() + " yen");
+}
+
+// Phone numbers (the first), with the extension.
+void AddPhone(const std::string& all, Facts& f) {
+  static const std::regex kPhone("(0[0-9]{1,4}-[0-9]{1,4}-[0-9]{3,4})(?:（内線([0-9、,・ ]+)）)?");
+  std::smatch m;
+  if (!std::regex_search(all, m, kPhone)) return;
+  std::string p = "phone " + m[1].str();
+  if (m[2].matched) p += " (ext. " + m[2].str() + ")";
+  f.Add(p);
+}
+
+void Lead(Ctx& c, const std::string& line) {
+  if (c.out.messages.size() < 5) {
+    c.out.messages.insert(c.out.messages.begin(), Message{line, {}, {}, {}});
+  } else {
+    c.out.messages.front().text = line + "\n" + c.out.messages.front().text;
   }
-  // Amounts (the first two).
-  if (about_money) {
-    static const std::regex kYen("([0-9][0-9,]*)円");
-    int n = 0;
-    for (std::sregex_iterator it(all.begin(), all.end(), kYen), end; it != end && n < 2; ++it, ++n)
-      add((*it)[1].str() + " yen");
-  }
-  // Phone numbers (the first), with the extension.
-  {
-    static const std::regex kPhone("(0[0-9]{1,4}-[0-9]{1,4}-[0-9]{3,4})(?:（内線([0-9、,・ ]+)）)?");
-    std::smatch m;
-    if (std::regex_search(all, m, kPhone)) {
-      std::string p = "phone " + m[1].str();
-      if (m[2].matched) p += " (ext. " + m[2].str() + ")";
-      add(p);
-    }
-  }
+}
+
+}  // namespace
+
+void EnglishLead(Ctx& c) {
+  if (c.u == nullptr || c.u->language != "en" || c.out.messages.empty()) return;
+  if (c.out.meta.crisis) return;
   if (c.out.meta.fallback) {
     const std::string line =
         "Sorry, I could not find an answer to that. Please ask about one program or office "
@@ -123,14 +139,22 @@ void EnglishLead(Ctx& c) {
       c.out.messages.insert(c.out.messages.begin(), Message{line, {}, {}, {}});
     return;
   }
+  const std::string all = AnswerText(c);
+  const std::string intent = c.out.meta.intent.empty() ? c.u->intent : c.out.meta.intent;
+  const bool about_time = intent == "program.payment_date" || intent == "program.renewal" ||
+                          intent.rfind("window.", 0) == 0 || intent == "program.window";
+  const bool about_money = intent == "program.amount" || intent == "calc" ||
+                           intent == "program.income_limit" || intent == "program.loan" ||
+                           intent == "program.overview";
+  Facts f;
+  AddOpenState(all, f);
+  if (about_time) AddDate(all, f);
+  if (about_time) AddTimes(all, f);
+  if (about_money) AddAmounts(all, f);
+  AddPhone(all, f);
   std::string line = Topic(intent);
-  if (!parts.empty()) line += ": " + Join(parts, "; ");
-  line += ". Details in Japanese below.";
-  if (c.out.messages.size() < 5) {
-    c.out.messages.insert(c.out.messages.begin(), Message{line, {}, {}, {}});
-  } else {
-    c.out.messages.front().text = line + "\n" + c.out.messages.front().text;
-  }
+  if (!f.parts.empty()) line += ": " + Join(f.parts, "; ");
+  Lead(c, line + ". Details in Japanese below.");
 }
 
 }  // namespace yorisoi::dialogs::internal

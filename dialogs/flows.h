@@ -2,17 +2,18 @@
 // formatting helpers they share.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "text/nlu.h"
 #include "dialogs/dialogs.h"
 #include "dialogs/matcher.h"
 #include "dialogs/reply.h"
 #include "dialogs/tracker.h"
 #include "knowledge/kb.h"
+#include "text/nlu.h"
 
 namespace yorisoi::dialogs::internal {
 
@@ -78,6 +79,8 @@ std::string ShortProgramName(const kb::Program& p);
 std::string RenderText(const Ctx& c, const std::string& text,
                        std::vector<const kb::FactValue*>* used = nullptr,
                        std::vector<std::string>* missing = nullptr);
+// True when the message says one of `words` (compared in canonical form).
+bool Asked(const Ctx& c, std::initializer_list<const char*> words);
 
 // --- Region handling (region.cpp)
 // Applies a municipality/prefecture named in the message to the tracker;
@@ -148,7 +151,7 @@ void AttachProgramCard(Ctx& c, Message& m, const kb::Program& p, bool dated_figu
 void AttachWindowCard(const Ctx& c, Message& m, const kb::Window& w);
 
 // --- Flows
-void Safety(Ctx& c);      // safety.cpp
+void Safety(Ctx& c);  // safety.cpp
 // A short English line before the answer to a message written in English,
 // read from the answer (english.cpp).
 void EnglishLead(Ctx& c);

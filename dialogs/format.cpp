@@ -127,6 +127,12 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return s;
 }
 
+bool Asked(const Ctx& c, std::initializer_list<const char*> words) {
+  for (const char* w : words)
+    if (c.canon.find(c.nlu.Canonical(w)) != std::string::npos) return true;
+  return false;
+}
+
 std::string Truncate(const std::string& s, size_t max_chars) {
   const std::vector<utf8::CodePointAt> chars = utf8::Decode(s);
   return chars.size() <= max_chars ? s : s.substr(0, chars[max_chars].pos);

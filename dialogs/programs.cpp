@@ -98,7 +98,8 @@ std::string FirstSentences(const std::string& text, size_t max_chars) {
     size_t end = text.find(kStop, pos);
     end = end == std::string::npos ? text.size() : end + kStop.size();
     const std::string sentence = text.substr(pos, end - pos);
-    if (!out.empty() && utf8::CodePointCount(out) + utf8::CodePointCount(sentence) > max_chars) break;
+    if (!out.empty() && utf8::CodePointCount(out) + utf8::CodePointCount(sentence) > max_chars)
+      break;
     out += sentence;
     pos = end;
   }
@@ -287,188 +288,227 @@ std::string PhoneSuffix(const Ctx& c, const kb::Program& base) {
 std::string NoWindowLine(const Ctx& c, const kb::Program& p) {
   if (!c.t.other_place.empty())
     return "窓口：" + c.t.other_place + "のひとり親・子育ての担当窓口にお問い合わせください。";
-  if (const kb::Window* w = PrimaryWindow(c); w && !Region(c).empty())
-    return ShortWindowLine(*w);
+  if (const kb::Window* w = PrimaryWindow(c); w && !Region(c).empty()) return ShortWindowLine(*w);
   if (p.scope == "national")
     return "窓口：お住まいの市区町村のひとり親・子育ての担当窓口にお問い合わせください。";
   return "窓口：お住まいの地域の担当窓口にお問い合わせください。";
 }
 
-// Answers one facet of one program. Returns false when it asked a question.
-bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
-  const std::string intent =
-      RefineFacet(c, intent_in.empty() ? "program.overview" : intent_in, base);
-  const std::optional<kb::Program> resolved = c.kb.Resolve(base.id, Region(c));
-  const kb::Program& p = *resolved;
-  const kb::LocalInfo* local = LocalFor(c, p.id);
+// Renders a program's texts for the message's date, keeping the facts used
+// and the figures with no value on that date (for the as-of line).
+struct Renderer {
+  const Ctx& c;
   std::vector<const kb::FactValue*> used;
-  std::vector<std::string> missing;  // figures with no value on the message date
-  auto R = [&](const std::string& s) { return RenderText(c, s, &used, &missing); };
-  auto RL = [&](const std::vector<std::string>& v) {
+  std::vector<std::string> missing;
+  std::string operator()(const std::string& s) { return RenderText(c, s, &used, &missing); }
+  std::vector<std::string> All(const std::vector<std::string>& v) {
     std::vector<std::string> out;
-    for (const auto& s : v) out.push_back(R(s));
+    for (const auto& s : v) out.push_back((*this)(s));
     return out;
-  };
-  const std::vector<const kb::Window*> wins = ProgramWindows(c, p);
-  const bool detailed = c.u && (c.canon.find(c.nlu.Canonical("詳しく")) != std::string::npos ||
-                                c.canon.find(c.nlu.Canonical("くわしく")) != std::string::npos);
-
-  // Where to ask depends on the municipality: asked once (never for a user
-  // who lives outside the knowledge base — NoWindowLine tells them).
-  if (intent == "program.window" && wins.empty() && Region(c).empty() && c.t.prefecture.empty() &&
-      c.t.other_place.empty()) {
-    AskMunicipality(c, intent, p.id);
-    return false;
   }
+  // The text of a section whose figures have no value on this date, said
+  // plainly, once.
+  std::string NoFigures() {
+    std::string note = NoFiguresNote(c.kb, c.today, missing);
+    missing.clear();
+    return note;
+  }
+};
 
-  std::string head = "【" + p.name + "】";
-  if (local || (p.scope != "national" && !RegionName(c).empty()))
-    head += "（" + RegionName(c) + "）";
-  std::string lead;   // the direct answer, before the texts
+// What one facet's answer says.
+struct FacetAnswer {
+  std::string lead;  // the direct answer, before the texts
   std::string body;
   std::string extra;  // a second message
   bool show_window = true;
   std::vector<QuickReply> related_q;
-  auto missing_facet = [&](const std::string& what) { return MissingFacet(c, p, what); };
+};
 
-  if (intent == "program.overview") {
-    body = R(p.summary);
-    // A section whose figures have no value on this date renders empty.
-    if (const std::string b = R(p.benefit); !b.empty())
-      body += "\n内容：" + FirstSentences(b, 200);
-    if (const std::string l = R(p.income_limit); !l.empty())
-      body += "\n所得制限：" + FirstSentences(l, 90);
-    if (!p.how_to_apply.empty()) body += "\n申請：" + FirstSentences(R(p.how_to_apply), 120);
-    std::vector<std::string> rel;
-    for (const std::string& id : p.related) {
-      const kb::Program* r = c.kb.FindProgram(id);
-      if (r && ProgramAvailable(c, *r) && rel.size() < 2) rel.push_back(ShortProgramName(*r));
-    }
-    if (!rel.empty()) body += "\n関連する制度：" + Join(rel, "、");
-  } else if (intent == "program.amount") {
-    if (const auto n = ChildCount(c)) lead = ChildTotalLine(c, p, *n);
-    if (lead.empty()) lead = AgesTotalLine(c, p);
-    const std::string b = R(p.benefit);
-    if (p.benefit.empty()) {
-      body = p.loan.empty() ? missing_facet("金額") : R(p.loan);
-    } else if (b.empty()) {  // no figures for this date: say so plainly, once
-      body = NoFiguresNote(c.kb, c.today, missing);
-      missing.clear();
-    } else {
-      body = "金額・内容：" + b;
-    }
-    std::vector<std::string> notes;
-    if (local) {
-      // A city's own figures, with their date — but not what an old page
-      // used to say: the figures in force are the ones above.
-      for (const std::string& ca : local->cautions)
-        if (HasDigit(ca) && !DescribesOldPage(ca)) notes.push_back(R(ca));
-    }
-    if (notes.empty() && !HasDigit(p.benefit)) {
-      // No figure: say what the user pays, if the texts say so.
-      for (const std::string& ca : p.cautions)
-        if (ca.find("負担") != std::string::npos || ca.find("無料") != std::string::npos)
-          notes.push_back(R(ca));
-      if (notes.empty() && (p.income_limit.find("負担") != std::string::npos))
-        notes.push_back(R(p.income_limit));
-      if (notes.empty() && !p.loan.empty() && !p.benefit.empty()) notes.push_back(R(p.loan));
-    }
-    if (!notes.empty()) extra = "※" + Join(notes, "\n※");
-  } else if (intent == "program.eligibility") {
-    body = p.eligibility.empty() ? R(p.summary) : "対象：\n" + Bullets(RL(p.eligibility), 12);
-    lead = AgesTotalLine(c, p);
-    for (const std::string& t : TargetSentences(R(p.benefit))) body += "\n" + t;
-    if (!p.exclusions.empty()) extra = "対象にならない場合：\n" + Bullets(RL(p.exclusions), 5);
-  } else if (intent == "program.income_limit") {
-    if (const auto n = ChildCount(c)) lead = IncomeLimitLine(c, p, *n);
-    const std::string l = R(p.income_limit);
-    if (p.income_limit.empty()) {
-      body = missing_facet("所得制限");
-    } else if (l.empty()) {  // no figures for this date: say so plainly, once
-      body = NoFiguresNote(c.kb, c.today, missing);
-      missing.clear();
-    } else {
-      body = "所得制限：" + l;
-      // What the limit is for: who gets it and how much.
-      if (const std::string b = R(p.benefit); !b.empty() && HasDigit(p.benefit))
-        body += "\n金額：" + FirstSentences(b, 120);
-      if (!p.summary.empty()) body += "\n" + FirstSentences(R(p.summary), 80);
-    }
-  } else if (intent == "program.apply") {
-    body = FirstSentences(R(p.summary), 80);
-    body += "\n申請・利用の方法：" +
-            (p.how_to_apply.empty() ? missing_facet("申請の方法") : R(p.how_to_apply));
-    if (!p.documents.empty()) extra = "主な必要書類：\n" + Bullets(RL(p.documents), 5);
-  } else if (intent == "program.documents") {
-    body = p.documents.empty() ? missing_facet("必要書類") : "必要書類：\n" + Bullets(RL(p.documents), 8);
-  } else if (intent == "program.payment_date") {
-    lead = PaymentLine(c, p);
-    body = p.payment.empty() ? missing_facet("支給日・支払方法") : "支給日・支払方法：" + R(p.payment);
-    if (!lead.empty() && p.pay_schedule.day == 0 && !p.payment.empty()) {
-      // Only the months are known: the months line says it all.
-    }
-  } else if (intent == "program.renewal") {
-    std::vector<std::string> found;
-    if (!p.renewal.empty()) found.push_back(R(p.renewal));
-    for (const std::string& ca : p.cautions)
-      if (p.renewal.empty() &&
-          (ca.find("現況届") != std::string::npos || ca.find("更新") != std::string::npos))
-        found.push_back(R(ca));
-    body = found.empty() ? missing_facet("現況届・更新の手続き") : "現況届・更新：" + Join(found, "\n");
-  } else if (intent == "program.reduction") {
-    body = p.reduction.empty() ? missing_facet("減額") : "減額について：" + R(p.reduction);
-  } else if (intent == "program.loan") {
-    body = p.loan.empty() ? missing_facet("貸付の限度額・利子・返済") : "貸付の条件：" + R(p.loan);
-  } else if (intent == "program.related") {
-    std::vector<std::string> rows;
-    for (const std::string& id : p.related) {
-      const kb::Program* r = c.kb.FindProgram(id);
-      if (!r || !ProgramAvailable(c, *r)) continue;
-      rows.push_back("・" + ShortProgramName(*r) + "：" + FirstSentences(R(r->summary), 60));
-      if (related_q.size() < 3) related_q.push_back(Q(ShortProgramName(*r), r->name + "について"));
-    }
-    body = rows.empty() ? missing_facet("関連する制度") : "関連する制度：\n" + Join(rows, "\n");
-  } else {  // program.window
-    body = FirstSentences(R(p.summary), 80);
-    if (!p.how_to_apply.empty()) body += "\n" + FirstSentences(R(p.how_to_apply), 150);
-    if (wins.empty() && p.how_to_apply.empty())
-      body += "\nお住まいの市区町村の担当窓口にお問い合わせください。";
-    show_window = false;
+void OverviewFacet(const Ctx& c, const kb::Program& p, Renderer& R, FacetAnswer& a) {
+  a.body = R(p.summary);
+  // A section whose figures have no value on this date renders empty.
+  if (const std::string b = R(p.benefit); !b.empty()) a.body += "\n内容：" + FirstSentences(b, 200);
+  if (const std::string l = R(p.income_limit); !l.empty())
+    a.body += "\n所得制限：" + FirstSentences(l, 90);
+  if (!p.how_to_apply.empty()) a.body += "\n申請：" + FirstSentences(R(p.how_to_apply), 120);
+  std::vector<std::string> rel;
+  for (const std::string& id : p.related) {
+    const kb::Program* r = c.kb.FindProgram(id);
+    if (r && ProgramAvailable(c, *r) && rel.size() < 2) rel.push_back(ShortProgramName(*r));
   }
+  if (!rel.empty()) a.body += "\n関連する制度：" + Join(rel, "、");
+}
 
-  c.t.last_program = p.id;
-  c.out.meta.flow = "program";
-  c.out.meta.answered = true;
-  if (std::find(c.out.meta.programs.begin(), c.out.meta.programs.end(), p.id) ==
-      c.out.meta.programs.end())
-    c.out.meta.programs.insert(c.out.meta.programs.begin(), p.id);
+// The notes under an amount: a city's own figures, or what the user pays.
+std::vector<std::string> AmountNotes(const kb::Program& p, const kb::LocalInfo* local,
+                                     Renderer& R) {
+  std::vector<std::string> notes;
+  if (local) {
+    // A city's own figures, with their date — but not what an old page
+    // used to say: the figures in force are the ones above.
+    for (const std::string& ca : local->cautions)
+      if (HasDigit(ca) && !DescribesOldPage(ca)) notes.push_back(R(ca));
+  }
+  if (notes.empty() && !HasDigit(p.benefit)) {
+    // No figure: say what the user pays, if the texts say so.
+    for (const std::string& ca : p.cautions)
+      if (ca.find("負担") != std::string::npos || ca.find("無料") != std::string::npos)
+        notes.push_back(R(ca));
+    if (notes.empty() && (p.income_limit.find("負担") != std::string::npos))
+      notes.push_back(R(p.income_limit));
+    if (notes.empty() && !p.loan.empty() && !p.benefit.empty()) notes.push_back(R(p.loan));
+  }
+  return notes;
+}
 
-  // A second question in the same message (「いくら？あと振込は何月？」).
-  if (c.u && intent == "program.amount" && !p.payment.empty() &&
-      (c.canon.find(c.nlu.Canonical("何月")) != std::string::npos ||
-       c.canon.find(c.nlu.Canonical("振込")) != std::string::npos ||
-       c.canon.find(c.nlu.Canonical("振り込")) != std::string::npos ||
-       c.canon.find(c.nlu.Canonical("支給日")) != std::string::npos)) {
+void AmountFacet(const Ctx& c, const kb::Program& p, Renderer& R, FacetAnswer& a) {
+  if (const auto n = ChildCount(c)) a.lead = ChildTotalLine(c, p, *n);
+  if (a.lead.empty()) a.lead = AgesTotalLine(c, p);
+  const std::string b = R(p.benefit);
+  if (p.benefit.empty()) {
+    a.body = p.loan.empty() ? MissingFacet(c, p, "金額") : R(p.loan);
+  } else if (b.empty()) {
+    a.body = R.NoFigures();
+  } else {
+    a.body = "金額・内容：" + b;
+  }
+  const std::vector<std::string> notes = AmountNotes(p, LocalFor(c, p.id), R);
+  if (!notes.empty()) a.extra = "※" + Join(notes, "\n※");
+}
+
+void IncomeLimitFacet(const Ctx& c, const kb::Program& p, Renderer& R, FacetAnswer& a) {
+  if (const auto n = ChildCount(c)) a.lead = IncomeLimitLine(c, p, *n);
+  const std::string l = R(p.income_limit);
+  if (p.income_limit.empty()) {
+    a.body = MissingFacet(c, p, "所得制限");
+  } else if (l.empty()) {
+    a.body = R.NoFigures();
+  } else {
+    a.body = "所得制限：" + l;
+    // What the limit is for: who gets it and how much.
+    if (const std::string b = R(p.benefit); !b.empty() && HasDigit(p.benefit))
+      a.body += "\n金額：" + FirstSentences(b, 120);
+    if (!p.summary.empty()) a.body += "\n" + FirstSentences(R(p.summary), 80);
+  }
+}
+
+void RenewalFacet(const Ctx& c, const kb::Program& p, Renderer& R, FacetAnswer& a) {
+  std::vector<std::string> found;
+  if (!p.renewal.empty()) found.push_back(R(p.renewal));
+  for (const std::string& ca : p.cautions)
+    if (p.renewal.empty() &&
+        (ca.find("現況届") != std::string::npos || ca.find("更新") != std::string::npos))
+      found.push_back(R(ca));
+  a.body = found.empty() ? MissingFacet(c, p, "現況届・更新の手続き")
+                         : "現況届・更新：" + Join(found, "\n");
+}
+
+void RelatedFacet(const Ctx& c, const kb::Program& p, Renderer& R, FacetAnswer& a) {
+  std::vector<std::string> rows;
+  for (const std::string& id : p.related) {
+    const kb::Program* r = c.kb.FindProgram(id);
+    if (!r || !ProgramAvailable(c, *r)) continue;
+    rows.push_back("・" + ShortProgramName(*r) + "：" + FirstSentences(R(r->summary), 60));
+    if (a.related_q.size() < 3)
+      a.related_q.push_back(Q(ShortProgramName(*r), r->name + "について"));
+  }
+  a.body =
+      rows.empty() ? MissingFacet(c, p, "関連する制度") : "関連する制度：\n" + Join(rows, "\n");
+}
+
+// The facets that are one text of the program, or a line saying it has none.
+bool SimpleFacet(const Ctx& c, const std::string& intent, const kb::Program& p, Renderer& R,
+                 FacetAnswer& a) {
+  auto missing = [&](const std::string& what) { return MissingFacet(c, p, what); };
+  if (intent == "program.eligibility") {
+    a.body = p.eligibility.empty() ? R(p.summary) : "対象：\n" + Bullets(R.All(p.eligibility), 12);
+    a.lead = AgesTotalLine(c, p);
+    for (const std::string& t : TargetSentences(R(p.benefit))) a.body += "\n" + t;
+    if (!p.exclusions.empty()) a.extra = "対象にならない場合：\n" + Bullets(R.All(p.exclusions), 5);
+  } else if (intent == "program.apply") {
+    a.body = FirstSentences(R(p.summary), 80);
+    a.body += "\n申請・利用の方法：" +
+              (p.how_to_apply.empty() ? missing("申請の方法") : R(p.how_to_apply));
+    if (!p.documents.empty()) a.extra = "主な必要書類：\n" + Bullets(R.All(p.documents), 5);
+  } else if (intent == "program.documents") {
+    a.body =
+        p.documents.empty() ? missing("必要書類") : "必要書類：\n" + Bullets(R.All(p.documents), 8);
+  } else if (intent == "program.payment_date") {
+    a.lead = PaymentLine(c, p);
+    a.body = p.payment.empty() ? missing("支給日・支払方法") : "支給日・支払方法：" + R(p.payment);
+  } else if (intent == "program.reduction") {
+    a.body = p.reduction.empty() ? missing("減額") : "減額について：" + R(p.reduction);
+  } else if (intent == "program.loan") {
+    a.body = p.loan.empty() ? missing("貸付の限度額・利子・返済") : "貸付の条件：" + R(p.loan);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void WindowFacet(const kb::Program& p, const std::vector<const kb::Window*>& wins, Renderer& R,
+                 FacetAnswer& a) {
+  a.body = FirstSentences(R(p.summary), 80);
+  if (!p.how_to_apply.empty()) a.body += "\n" + FirstSentences(R(p.how_to_apply), 150);
+  if (wins.empty() && p.how_to_apply.empty())
+    a.body += "\nお住まいの市区町村の担当窓口にお問い合わせください。";
+  a.show_window = false;
+}
+
+FacetAnswer ComposeFacet(const Ctx& c, const std::string& intent, const kb::Program& p,
+                         const std::vector<const kb::Window*>& wins, Renderer& R) {
+  FacetAnswer a;
+  if (intent == "program.overview") {
+    OverviewFacet(c, p, R, a);
+  } else if (intent == "program.amount") {
+    AmountFacet(c, p, R, a);
+  } else if (intent == "program.income_limit") {
+    IncomeLimitFacet(c, p, R, a);
+  } else if (intent == "program.renewal") {
+    RenewalFacet(c, p, R, a);
+  } else if (intent == "program.related") {
+    RelatedFacet(c, p, R, a);
+  } else if (!SimpleFacet(c, intent, p, R, a)) {  // program.window
+    WindowFacet(p, wins, R, a);
+  }
+  return a;
+}
+
+// A second question in the same message (「いくら？あと振込は何月？」).
+void SecondQuestion(const Ctx& c, const std::string& intent, const kb::Program& p, Renderer& R,
+                    std::string& body) {
+  if (!c.u) return;
+  if (intent == "program.amount" && !p.payment.empty() &&
+      Asked(c, {"何月", "振込", "振り込", "支給日"})) {
     const std::string next = PaymentLine(c, p);
     body += "\n支給日：" + (next.empty() ? "" : next) + FirstSentences(R(p.payment), 100);
-  } else if (c.u && intent == "program.payment_date" && !p.benefit.empty() &&
-             (c.canon.find(c.nlu.Canonical("いくら")) != std::string::npos ||
-              c.canon.find(c.nlu.Canonical("金額")) != std::string::npos)) {
+  } else if (intent == "program.payment_date" && !p.benefit.empty() &&
+             Asked(c, {"いくら", "金額"})) {
     std::string amount = ChildCount(c) ? ChildTotalLine(c, p, *ChildCount(c)) : "";
     body = "金額：" + (amount.empty() ? FirstSentences(R(p.benefit), 150) : amount) + "\n" + body;
   }
-  std::string text = head + "\n" + (lead.empty() ? "" : lead + "\n") + body;
-  bool cut = false;
-  if (!detailed && utf8::CodePointCount(text) > kLongReply) {
-    // Lead with the answer; the rest is one tap away.
-    std::string shortened = head + "\n" + (lead.empty() ? "" : lead + "\n");
-    shortened += FirstSentences(body, kLongReply - std::min<size_t>(utf8::CodePointCount(shortened), 300) - 40);
-    if (utf8::CodePointCount(shortened) > kLongReply) shortened = Truncate(shortened, kLongReply - 10) + "…";
-    text = shortened;
-    cut = true;
-  }
-  c.Say(text);
-  if (!extra.empty() && !cut) c.Say(extra);
+}
+
+// Lead with the answer; the rest is one tap away (「詳しく」). Returns the
+// text, shortened when it is long and not asked for in detail.
+std::string LeadWithAnswer(const std::string& head, const FacetAnswer& a, bool detailed,
+                           bool* cut) {
+  std::string text = head + "\n" + (a.lead.empty() ? "" : a.lead + "\n") + a.body;
+  *cut = false;
+  if (detailed || utf8::CodePointCount(text) <= kLongReply) return text;
+  std::string shortened = head + "\n" + (a.lead.empty() ? "" : a.lead + "\n");
+  shortened += FirstSentences(
+      a.body, kLongReply - std::min<size_t>(utf8::CodePointCount(shortened), 300) - 40);
+  if (utf8::CodePointCount(shortened) > kLongReply)
+    shortened = Truncate(shortened, kLongReply - 10) + "…";
+  *cut = true;
+  return shortened;
+}
+
+// The program's windows: cards for a window question, else one line (or
+// where to ask instead) under the answer.
+void SayWindows(Ctx& c, const std::string& intent, const kb::Program& p,
+                const std::vector<const kb::Window*>& wins, bool show_window) {
   if (intent == "program.window") {
     for (size_t i = 0; i < wins.size() && i < 2; ++i) {
       Message& m = c.Say(WindowCard(c, *wins[i], true));
@@ -485,12 +525,14 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
   } else if (show_window) {
     c.out.messages.back().text += "\n" + NoWindowLine(c, p);
   }
-  AttachProgramCard(c, c.Say(AsOfLine(c.kb, p.source, c.today, used, missing)), p, !used.empty());
+}
+
+void AnswerQuickReplies(Ctx& c, const std::string& intent, const kb::Program& p, bool cut,
+                        std::vector<QuickReply> related_q) {
   std::vector<QuickReply> q;
   if (cut) {
     const std::string what = FacetWord(intent);
-    q.push_back(Q("詳しく", ShortProgramName(p) + (what.empty() ? "" : "の" + what) +
-                                   "を詳しく"));
+    q.push_back(Q("詳しく", ShortProgramName(p) + (what.empty() ? "" : "の" + what) + "を詳しく"));
   }
   for (QuickReply& r : related_q) q.push_back(std::move(r));
   for (QuickReply& r : NextQuestions(c, p, intent)) {
@@ -498,6 +540,45 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     q.push_back(std::move(r));
   }
   c.Quick(std::move(q));
+}
+
+void NoteProgramAnswered(Ctx& c, const kb::Program& p) {
+  c.t.last_program = p.id;
+  c.out.meta.flow = "program";
+  c.out.meta.answered = true;
+  if (std::find(c.out.meta.programs.begin(), c.out.meta.programs.end(), p.id) ==
+      c.out.meta.programs.end())
+    c.out.meta.programs.insert(c.out.meta.programs.begin(), p.id);
+}
+
+// Answers one facet of one program. Returns false when it asked a question.
+bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
+  const std::string intent =
+      RefineFacet(c, intent_in.empty() ? "program.overview" : intent_in, base);
+  const std::optional<kb::Program> resolved = c.kb.Resolve(base.id, Region(c));
+  const kb::Program& p = *resolved;
+  const std::vector<const kb::Window*> wins = ProgramWindows(c, p);
+  // Where to ask depends on the municipality: asked once (never for a user
+  // who lives outside the knowledge base — NoWindowLine tells them).
+  if (intent == "program.window" && wins.empty() && Region(c).empty() && c.t.prefecture.empty() &&
+      c.t.other_place.empty()) {
+    AskMunicipality(c, intent, p.id);
+    return false;
+  }
+  std::string head = "【" + p.name + "】";
+  if (LocalFor(c, p.id) || (p.scope != "national" && !RegionName(c).empty()))
+    head += "（" + RegionName(c) + "）";
+  Renderer R{c, {}, {}};
+  FacetAnswer a = ComposeFacet(c, intent, p, wins, R);
+  NoteProgramAnswered(c, p);
+  SecondQuestion(c, intent, p, R, a.body);
+  bool cut = false;
+  c.Say(LeadWithAnswer(head, a, c.u && Asked(c, {"詳しく", "くわしく"}), &cut));
+  if (!a.extra.empty() && !cut) c.Say(a.extra);
+  SayWindows(c, intent, p, wins, a.show_window);
+  AttachProgramCard(c, c.Say(AsOfLine(c.kb, p.source, c.today, R.used, R.missing)), p,
+                    !R.used.empty());
+  AnswerQuickReplies(c, intent, p, cut, std::move(a.related_q));
   return true;
 }
 
@@ -604,15 +685,58 @@ bool CombinedTotal(Ctx& c, const kb::Program* first) {
   return true;
 }
 
-bool Programs(Ctx& c, const std::string& intent) {
-  const bool facet = !intent.empty() && intent != "program.list";
-  // Lists: by category, or by what the message is about.
-  if (intent == "program.list" && (!c.u || c.u->programs.empty())) {
-    ProgramList(c, !c.forced_category.empty()        ? c.forced_category
-                   : c.u && !c.u->categories.empty() ? c.u->categories.front()
-                                                     : "");
-    return true;
+namespace {
+
+// 「…給付金をもらってる。就職準備金って借りれるの？」: of the programs
+// named, the loan is asked about.
+void PreferAskedLoan(const Ctx& c, ProgramChoice& pc) {
+  if (!c.u || !pc.program || !pc.alternatives.empty() || !pc.program->loan.empty() ||
+      RefineFacet(c, "program.overview", *pc.program) != "program.overview")
+    return;
+  if (!Asked(c, {"借り", "貸付", "貸し", "返済", "利子"})) return;
+  for (const text::Scored& sc : c.u->programs) {
+    const kb::Program* q = c.kb.FindProgram(sc.id);
+    if (q && q != pc.program && !q->loan.empty() && ProgramAvailable(c, *q)) {
+      pc.program = q;
+      return;
+    }
   }
+}
+
+// 「げんきょうとどけっていつ出すの？」: a renewal named without its program —
+// the program whose renewal it is (national first). False when not asked.
+bool AnswerRenewalAsked(Ctx& c) {
+  if (!Asked(c, {"現況届", "げんきょうとどけ", "げんきょう届"})) return false;
+  const kb::Program* best = nullptr;
+  for (const kb::Program& q : c.kb.programs()) {
+    if (q.renewal.empty() || !ProgramAvailable(c, q)) continue;
+    if (!best || (q.scope == "national" && best->scope != "national")) best = &q;
+  }
+  if (!best) return false;
+  Answer(c, "program.renewal", *best);
+  return true;
+}
+
+// A region's own program asked about from elsewhere: whose it is, and that
+// the user's own municipality is where to ask.
+void NotForOtherPlace(Ctx& c, const kb::Program& p) {
+  std::vector<std::string> names;
+  for (const std::string& r : p.regions) names.push_back(MunicipalityName(c.kb, r));
+  c.out.meta.flow = "program";
+  c.out.meta.answered = true;
+  c.t.last_program = p.id;
+  c.Say("【" + p.name + "】\n" + FirstSentences(RenderText(c, p.summary), 120) + "\nこれは" +
+        Join(names, "・") + "の制度のため、" + c.t.other_place +
+        "にお住まいの方は対象になりません。" + c.t.other_place + "に同じような制度があるかは、" +
+        c.t.other_place + "のひとり親（子育て）担当の窓口にお問い合わせください。");
+  c.Say(AsOfLine(c.kb, p.source, c.today, {}, {}));
+  c.Quick({P("国の制度を見る", "cat=手当・給付金"), P("メニュー", "menu=main")});
+}
+
+// The program the message is about: a short question naming none follows
+// up the one talked about last; else ChooseProgram.
+ProgramChoice ProgramAsked(const Ctx& c, const std::string& intent) {
+  const bool facet = !intent.empty() && intent != "program.list";
   // A facet asked alone (「支給日は？」) is about the program talked about
   // last; a category word in it (支給 → 手当・給付金) still fits that program.
   const kb::Program* last = c.t.last_program.empty() ? nullptr : c.kb.FindProgram(c.t.last_program);
@@ -625,75 +749,21 @@ bool Programs(Ctx& c, const std::string& intent) {
   const bool follow_up = facet && c.u && (same_category || short_question) &&
                          c.u->municipalities.empty() && c.u->prefectures.empty();
   ProgramChoice pc = short_question && follow_up && last
-                        ? ProgramChoice{last, {}, false}
-                        : ChooseProgram(c, follow_up, /*allow_topic=*/facet);
-  if (c.u && pc.program && pc.alternatives.empty() && pc.program->loan.empty() &&
-      RefineFacet(c, "program.overview", *pc.program) == "program.overview") {
-    // 「…給付金をもらってる。就職準備金って借りれるの？」: of the programs
-    // named, the loan is asked about.
-    static const char* kLoanWords[] = {"借り", "貸付", "貸し", "返済", "利子"};
-    bool loan_asked = false;
-    for (const char* w : kLoanWords)
-      loan_asked = loan_asked || c.canon.find(c.nlu.Canonical(w)) != std::string::npos;
-    for (const text::Scored& sc : c.u->programs) {
-      const kb::Program* q = c.kb.FindProgram(sc.id);
-      if (loan_asked && q && q != pc.program && !q->loan.empty() && ProgramAvailable(c, *q)) {
-        pc.program = q;
-        break;
-      }
-    }
-  }
-  if (!pc.program && c.u && c.u->programs.empty()) {
-    // 「げんきょうとどけっていつ出すの？」: a renewal named without its
-    // program — the program whose renewal it is (national first).
-    static const char* kRenewalWords[] = {"現況届", "げんきょうとどけ", "げんきょう届"};
-    bool asked = false;
-    for (const char* w : kRenewalWords)
-      asked = asked || c.canon.find(c.nlu.Canonical(w)) != std::string::npos;
-    if (asked) {
-      const kb::Program* best = nullptr;
-      for (const kb::Program& q : c.kb.programs()) {
-        if (q.renewal.empty() || !ProgramAvailable(c, q)) continue;
-        if (!best || (q.scope == "national" && best->scope != "national")) best = &q;
-      }
-      if (best) {
-        Answer(c, "program.renewal", *best);
-        return true;
-      }
-    }
-  }
-  if (pc.program && c.u && c.u->programs.size() >= 2 &&
-      (intent == "program.amount" || intent == "calc") && ChildCount(c) &&
-      CombinedTotal(c, pc.program))
-    return true;
-  if (!pc.program) {
-    if (c.u && !c.u->categories.empty() && (facet || intent.empty())) {
-      ProgramList(c, c.u->categories.front());
-      return true;
-    }
-    return false;
-  }
+                         ? ProgramChoice{last, {}, false}
+                         : ChooseProgram(c, follow_up, /*allow_topic=*/facet);
+  PreferAskedLoan(c, pc);
+  return pc;
+}
+
+// What to do with a program that needs the region, several readings or a
+// list (true when done); else the caller answers the program.
+bool ClarifyProgram(Ctx& c, const std::string& intent, const ProgramChoice& pc) {
   if (pc.needs_region && !c.t.other_place.empty()) {
-    // A region's own program asked about from elsewhere: whose it is, and
-    // that the user's own municipality is where to ask.
-    const kb::Program& p = *pc.program;
-    std::vector<std::string> names;
-    for (const std::string& r : p.regions) names.push_back(MunicipalityName(c.kb, r));
-    c.out.meta.flow = "program";
-    c.out.meta.answered = true;
-    c.t.last_program = p.id;
-    c.Say("【" + p.name + "】\n" + FirstSentences(RenderText(c, p.summary), 120) + "\nこれは" +
-          Join(names, "・") + "の制度のため、" + c.t.other_place +
-          "にお住まいの方は対象になりません。" + c.t.other_place +
-          "に同じような制度があるかは、" + c.t.other_place +
-          "のひとり親（子育て）担当の窓口にお問い合わせください。");
-    c.Say(AsOfLine(c.kb, p.source, c.today, {}, {}));
-    c.Quick({P("国の制度を見る", "cat=手当・給付金"), P("メニュー", "menu=main")});
+    NotForOtherPlace(c, *pc.program);
     return true;
   }
-  if (pc.needs_region && pc.program && pc.program->scope == "prefecture" &&
-      pc.program->regions.size() == 1 && pc.alternatives.empty() && Region(c).empty() &&
-      c.t.prefecture.empty()) {
+  if (pc.needs_region && pc.program->scope == "prefecture" && pc.program->regions.size() == 1 &&
+      pc.alternatives.empty() && Region(c).empty() && c.t.prefecture.empty()) {
     // One prefecture's program, named: it does not depend on the
     // municipality, so answer it as it is (はあと, マザーズハローワーク東京).
     Answer(c, intent == "program.list" ? "program.overview" : intent, *pc.program);
@@ -707,7 +777,34 @@ bool Programs(Ctx& c, const std::string& intent) {
     AskWhichProgram(c, intent, pc.alternatives);
     return true;
   }
-  if (FitsSeveral(c, intent, *pc.program)) return true;
+  return FitsSeveral(c, intent, *pc.program);
+}
+
+}  // namespace
+
+bool Programs(Ctx& c, const std::string& intent) {
+  const bool facet = !intent.empty() && intent != "program.list";
+  // Lists: by category, or by what the message is about.
+  if (intent == "program.list" && (!c.u || c.u->programs.empty())) {
+    ProgramList(c, !c.forced_category.empty()        ? c.forced_category
+                   : c.u && !c.u->categories.empty() ? c.u->categories.front()
+                                                     : "");
+    return true;
+  }
+  const ProgramChoice pc = ProgramAsked(c, intent);
+  if (!pc.program && c.u && c.u->programs.empty() && AnswerRenewalAsked(c)) return true;
+  if (pc.program && c.u && c.u->programs.size() >= 2 &&
+      (intent == "program.amount" || intent == "calc") && ChildCount(c) &&
+      CombinedTotal(c, pc.program))
+    return true;
+  if (!pc.program) {
+    if (c.u && !c.u->categories.empty() && (facet || intent.empty())) {
+      ProgramList(c, c.u->categories.front());
+      return true;
+    }
+    return false;
+  }
+  if (ClarifyProgram(c, intent, pc)) return true;
   if (pc.program->category == "相談" && intent == "program.payment_date") {
     // 「電話相談はいつ？」: a consultation service's "when" is its hours.
     c.forced_program = pc.program->id;
@@ -769,8 +866,8 @@ void ProgramList(Ctx& c, const std::string& category, size_t from) {
   if (from >= ps.size()) from = 0;
   for (size_t i = from; i < ps.size() && i < from + kPage; ++i) {
     // One line per item, with where to call.
-    std::string row = "・" + ShortProgramName(*ps[i]) + "：" +
-                      FirstSentences(RenderText(c, ps[i]->summary), 45);
+    std::string row =
+        "・" + ShortProgramName(*ps[i]) + "：" + FirstSentences(RenderText(c, ps[i]->summary), 45);
     rows.push_back(row + PhoneSuffix(c, *ps[i]));
     if (q.size() < 3) q.push_back(Q(ShortProgramName(*ps[i]), ps[i]->name + "について"));
   }
@@ -788,7 +885,8 @@ void ProgramList(Ctx& c, const std::string& category, size_t from) {
         "国の制度を表示しています。お住まいの市区町村を教えていただくと、地域の制度もご案内できます"
         "。");
   if (from + kPage < ps.size())
-    q.insert(q.begin(), P("もっと見る", "cat=" + category + "&from=" + std::to_string(from + kPage)));
+    q.insert(q.begin(),
+             P("もっと見る", "cat=" + category + "&from=" + std::to_string(from + kPage)));
   q.push_back(P("メニュー", "menu=main"));
   c.Quick(std::move(q));
 }

@@ -4,18 +4,12 @@
 #include <algorithm>
 #include <set>
 
-#include "dialogs/flows.h"
 #include "core/time.h"
+#include "dialogs/flows.h"
 
 namespace yorisoi::dialogs::internal {
 
 namespace {
-
-bool Asked(const Ctx& c, std::initializer_list<const char*> words) {
-  for (const char* w : words)
-    if (c.canon.find(c.nlu.Canonical(w)) != std::string::npos) return true;
-  return false;
-}
 
 std::string PhonesText(const kb::Window& w) {
   std::vector<std::string> parts;
@@ -256,94 +250,118 @@ const kb::Window* ChooseWindow(Ctx& c, bool allow_primary, const kb::Window** al
 
 }  // namespace
 
+namespace {
+
+// Says `text` as the card of `w` (call buttons, the window card).
+Message& SayCard(Ctx& c, const std::string& text, const kb::Window& w) {
+  Message& m = c.Say(text);
+  AddCallButtons(m, w);
+  AttachWindowCard(c, m, w);
+  return m;
+}
+
+// Says which of `now` (the lines open now) to call, with their buttons.
+void SayReachable(Ctx& c, const std::vector<const kb::Window*>& now) {
+  Message& m = c.Say(ReachableText(c, now));
+  for (const kb::Window* x : now) AddCallButtons(m, *x);
+}
+
+// No window found for a window question. True when answered.
+bool NoWindowFound(Ctx& c, const std::string& intent) {
+  if (intent == "window.open_now" && Region(c).empty() && c.t.prefecture.empty()) {
+    // 「今から相談できるところある？」 without a region: the lines open now.
+    const auto now = ReachableNow(c, nullptr, 3);
+    c.out.meta.flow = "windows";
+    c.out.meta.answered = !now.empty();
+    SayReachable(c, now);
+    AskMunicipality(c, intent, "");
+    return true;
+  }
+  if (Region(c).empty() && c.t.prefecture.empty()) {
+    AskMunicipality(c, intent, "");
+    return true;
+  }
+  return false;
+}
+
+void OpenNowAnswer(Ctx& c, const kb::Window& w) {
+  const kb::OpenState st = c.kb.OpenAt(w, c.now_ms);
+  std::string text = "【" + w.name + "】\n" + TimeLine(c, w);
+  if (!w.phones.empty()) text += "\n電話：" + PhonesText(w);
+  text += "\n受付：" + w.hours.text + ReservationLine(w);
+  SayCard(c, text, w);
+  if (st.status != kb::OpenStatus::kClosed) return;
+  const auto now = ReachableNow(c, &w, 3);
+  if (!now.empty()) SayReachable(c, now);
+}
+
+void HoursAnswer(Ctx& c, const kb::Window& w) {
+  std::string text = "【" + w.name + "】\n" + TimeLine(c, w) + "\n受付：" + w.hours.text;
+  text += ReservationLine(w);
+  if (!w.phones.empty()) text += "\n電話：" + PhonesText(w);
+  SayCard(c, text, w);
+}
+
+// A program with several offices that the message does not tell apart
+// (はあと: 飯田橋, 飯田橋 しごとセンター, 立川): every other one's place, so
+// the parent can pick the nearest.
+std::vector<std::string> OtherPlaces(const Ctx& c, const kb::Window& w) {
+  const ProgramChoice pc = ChooseProgram(c, /*allow_last=*/false, /*allow_topic=*/false);
+  std::vector<std::string> others;
+  if (!pc.program) return others;
+  const std::optional<kb::Program> p = c.kb.Resolve(pc.program->id, Region(c));
+  const double mine = c.matcher.WindowAffinity(w.id, c.canon);
+  for (const std::string& id : p ? p->windows : std::vector<std::string>{}) {
+    const kb::Window* x = c.kb.FindWindow(id);
+    if (!x || x == &w || x->address.empty() || !WindowAllowed(c, *x)) continue;
+    if (c.matcher.WindowAffinity(id, c.canon) < mine) continue;
+    std::string row = "・" + x->name + "：" + x->address;
+    if (!x->phones.empty()) row += "（電話 " + PhonesText(*x) + "）";
+    others.push_back(row);
+  }
+  return others;
+}
+
+void PlaceAnswer(Ctx& c, const kb::Window& w) {
+  std::string text = "【" + w.name + "】\n";
+  text += w.address.empty() ? "場所は" + PageName(c, w.source) +
+                                  "のページには載っていません。お電話でご確認ください。"
+                            : "場所：" + w.address;
+  if (!w.phones.empty()) text += "\n電話：" + PhonesText(w);
+  if (!w.fax.empty() && Asked(c, {"fax", "ファクス", "ファックス"})) text += "\nFAX：" + w.fax;
+  text += "\n受付：" + w.hours.text;
+  const std::vector<std::string> others = OtherPlaces(c, w);
+  SayCard(c, text, w);
+  if (!others.empty()) c.Say("ほかの窓口：\n" + Join(others, "\n"));
+}
+
+void CardAnswer(Ctx& c, const std::string& intent, const kb::Window& w, const kb::Window* second) {
+  SayCard(c, WindowCard(c, w, true), w);
+  if (second) {
+    SayCard(c, WindowCard(c, *second, true), *second);
+  } else if (!w.notes.empty() && (intent.empty() || intent == "program.window")) {
+    c.Say(FirstSentences(w.notes, 150));
+  }
+}
+
+}  // namespace
+
 bool Windows(Ctx& c, const std::string& intent) {
   const bool explicit_intent = !intent.empty();
   const kb::Window* second = nullptr;
   const kb::Window* w = ChooseWindow(c, explicit_intent, &second);
-  if (!w) {
-    if (!explicit_intent) return false;
-    if (intent == "window.open_now" && Region(c).empty() && c.t.prefecture.empty()) {
-      // 「今から相談できるところある？」 without a region: the lines open now.
-      const auto now = ReachableNow(c, nullptr, 3);
-      c.out.meta.flow = "windows";
-      c.out.meta.answered = !now.empty();
-      Message& m = c.Say(ReachableText(c, now));
-      for (const kb::Window* x : now) AddCallButtons(m, *x);
-      AskMunicipality(c, intent, "");
-      return true;
-    }
-    if (Region(c).empty() && c.t.prefecture.empty()) {
-      AskMunicipality(c, intent, "");
-      return true;
-    }
-    return false;
-  }
+  if (!w) return explicit_intent && NoWindowFound(c, intent);
   c.t.last_window = w->id;
   c.out.meta.flow = "windows";
   c.out.meta.answered = true;
-  Message* card = nullptr;
   if (intent == "window.open_now") {
-    const kb::OpenState st = c.kb.OpenAt(*w, c.now_ms);
-    std::string text = "【" + w->name + "】\n" + TimeLine(c, *w);
-    if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
-    text += "\n受付：" + w->hours.text + ReservationLine(*w);
-    card = &c.Say(text);
-    AddCallButtons(*card, *w);
-    AttachWindowCard(c, *card, *w);
-    if (st.status == kb::OpenStatus::kClosed) {
-      const auto now = ReachableNow(c, w, 3);
-      if (!now.empty()) {
-        Message& m = c.Say(ReachableText(c, now));
-        for (const kb::Window* x : now) AddCallButtons(m, *x);
-      }
-    }
+    OpenNowAnswer(c, *w);
   } else if (intent == "window.hours") {
-    std::string text = "【" + w->name + "】\n" + TimeLine(c, *w) + "\n受付：" + w->hours.text;
-    text += ReservationLine(*w);
-    if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
-    card = &c.Say(text);
-    AddCallButtons(*card, *w);
-    AttachWindowCard(c, *card, *w);
+    HoursAnswer(c, *w);
   } else if (intent == "window.place") {
-    std::string text = "【" + w->name + "】\n";
-    text += w->address.empty() ? "場所は" + PageName(c, w->source) +
-                                     "のページには載っていません。お電話でご確認ください。"
-                               : "場所：" + w->address;
-    if (!w->phones.empty()) text += "\n電話：" + PhonesText(*w);
-    if (!w->fax.empty() && Asked(c, {"fax", "ファクス", "ファックス"})) text += "\nFAX：" + w->fax;
-    text += "\n受付：" + w->hours.text;
-    // A program with several offices that the message does not tell apart
-    // (はあと: 飯田橋, 飯田橋 しごとセンター, 立川): every one's place, so the
-    // parent can pick the nearest.
-    const ProgramChoice pc = ChooseProgram(c, /*allow_last=*/false, /*allow_topic=*/false);
-    std::vector<std::string> others;
-    if (pc.program) {
-      const std::optional<kb::Program> p = c.kb.Resolve(pc.program->id, Region(c));
-      const double mine = c.matcher.WindowAffinity(w->id, c.canon);
-      for (const std::string& id : p ? p->windows : std::vector<std::string>{}) {
-        const kb::Window* x = c.kb.FindWindow(id);
-        if (!x || x == w || x->address.empty() || !WindowAllowed(c, *x)) continue;
-        if (c.matcher.WindowAffinity(id, c.canon) < mine) continue;
-        std::string row = "・" + x->name + "：" + x->address;
-        if (!x->phones.empty()) row += "（電話 " + PhonesText(*x) + "）";
-        others.push_back(row);
-      }
-    }
-    card = &c.Say(text);
-    AddCallButtons(*card, *w);
-    AttachWindowCard(c, *card, *w);
-    if (!others.empty()) c.Say("ほかの窓口：\n" + Join(others, "\n"));
+    PlaceAnswer(c, *w);
   } else {
-    card = &c.Say(WindowCard(c, *w, true));
-    AddCallButtons(*card, *w);
-    AttachWindowCard(c, *card, *w);
-    if (second) {
-      Message& m2 = c.Say(WindowCard(c, *second, true));
-      AddCallButtons(m2, *second);
-      AttachWindowCard(c, m2, *second);
-    } else if (!w->notes.empty() && (intent.empty() || intent == "program.window")) {
-      c.Say(FirstSentences(w->notes, 150));
-    }
+    CardAnswer(c, intent, *w, second);
   }
   if (auto d = Date::Parse(w->source.as_of)) {
     c.Say("出典：" + w->source.title + "（" + JpDate(*d) + "時点の情報）");
@@ -419,11 +437,12 @@ void HandoffRequest(Ctx& c) {
     c.out.meta.handoff_request = "in_hours";
     c.Say("担当者に伝えました。このLINEで担当者からお返事します（受付 " +
           c.options.staff_hours.text +
-          "）。担当者が対応を始めるときにお知らせします。それまでのご質問には自動応答がお答えします。");
+          "）。担当者が対応を始めるときにお知らせします。それまでのご質問には自動応答がお答えします"
+          "。");
   } else {
     c.out.meta.handoff_request = "after_hours";
-    std::string when = staff.next_open_ms ? FormatJstHuman(*staff.next_open_ms) + "以降に"
-                                          : "次の受付時間に";
+    std::string when =
+        staff.next_open_ms ? FormatJstHuman(*staff.next_open_ms) + "以降に" : "次の受付時間に";
     c.Say("担当者に伝えました。いまは受付時間外（受付 " + c.options.staff_hours.text +
           "）のため、担当者は" + when + "読んでお返事します。");
     const auto now = ReachableNow(c, nullptr, 3);

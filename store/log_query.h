@@ -12,13 +12,16 @@
 // ReviewKey(text) (width/case folded, spaces and trailing punctuation
 // removed). A group is "pending", "resolved" or "ignored" and carries a note.
 //
-// Days are JST calendar days (Japan has no DST: UTC+9). All texts returned
-// here are already masked (see MaskPersonalData).
+// Days are JST calendar days (the Asia/Tokyo zone, core/time.h). All texts
+// returned here are already masked (store/masking.h).
 //
-// Thread-safety: every method may be called from any thread. Writes (tags,
+// Thread-safety: every method may be called from any thread. Reads run on a
+// pool of read-only connections (one per concurrent caller); writes (tags,
 // review status) are executed by the store's writer thread and are visible
-// when the call returns. Errors are returned as Status; their messages never
-// contain logged text.
+// when the call returns. Errors are returned as Status (InvalidArgument for
+// a bad argument, IOError for a database failure, Unavailable after the
+// store is closed); their messages never contain logged text. Ownership:
+// belongs to the LogStore that hands it out (store/log_store.h).
 #pragma once
 
 #include <cstdint>
@@ -30,7 +33,6 @@
 #include <vector>
 
 #include "core/status.h"
-#include "store/log_store.h"
 
 namespace yorisoi::store {
 
@@ -205,9 +207,5 @@ class LogQuery {
   };
   virtual Result<Facets> ListFacets() = 0;
 };
-
-// The query side of a store opened by OpenSqliteLogStore (which implements
-// both interfaces); nullptr for stores without one. Not owning.
-LogQuery* AsLogQuery(LogStore* store);
 
 }  // namespace yorisoi::store

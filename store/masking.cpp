@@ -1,4 +1,4 @@
-// Masking of personal data before it is stored (store/log_store.h).
+// Masking of personal data before it is stored (store/masking.h).
 //
 // Works on code points with a folded view for detection: full-width ASCII
 // → ASCII (ｔａｒｏ＠… is an e-mail, ０９０ a number) and, inside runs of at
@@ -6,6 +6,8 @@
 // phone number; 一人, 二丁目 are not runs). Every rule marks code points to
 // replace; the output keeps everything else byte for byte (invalid UTF-8
 // included).
+#include "store/masking.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -13,16 +15,14 @@
 #include <string_view>
 #include <vector>
 
-
 #include "core/utf8.h"
-#include "store/log_store.h"
 
 namespace yorisoi::store {
 namespace {
 
 struct Cp {
-  char32_t c;    // as written
-  char32_t f;    // folded for detection
+  char32_t c;  // as written
+  char32_t f;  // folded for detection
   size_t pos, len;
 };
 
@@ -44,25 +44,37 @@ std::vector<Cp> Decode(const std::string& s) {
 
 int KanjiDigit(char32_t c) {
   switch (c) {
-    case 0x3007: return 0;  // 〇
-    case 0x96F6: return 0;  // 零
-    case 0x4E00: return 1;  // 一
-    case 0x4E8C: return 2;  // 二
-    case 0x4E09: return 3;  // 三
-    case 0x56DB: return 4;  // 四
-    case 0x4E94: return 5;  // 五
-    case 0x516D: return 6;  // 六
-    case 0x4E03: return 7;  // 七
-    case 0x516B: return 8;  // 八
-    case 0x4E5D: return 9;  // 九
-    default: return -1;
+    case 0x3007:
+      return 0;  // 〇
+    case 0x96F6:
+      return 0;  // 零
+    case 0x4E00:
+      return 1;  // 一
+    case 0x4E8C:
+      return 2;  // 二
+    case 0x4E09:
+      return 3;  // 三
+    case 0x56DB:
+      return 4;  // 四
+    case 0x4E94:
+      return 5;  // 五
+    case 0x516D:
+      return 6;  // 六
+    case 0x4E03:
+      return 7;  // 七
+    case 0x516B:
+      return 8;  // 八
+    case 0x4E5D:
+      return 9;  // 九
+    default:
+      return -1;
   }
 }
 
 bool IsHyphen(const Cp& p) {
   const char32_t c = p.c;
-  return p.f == '-' || c == 0x30FC || c == 0xFF70 || (c >= 0x2010 && c <= 0x2015) ||
-         c == 0x2212 || c == 0xFE63;
+  return p.f == '-' || c == 0x30FC || c == 0xFF70 || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 ||
+         c == 0xFE63;
 }
 bool IsSeparator(const Cp& p) {
   return IsHyphen(p) || p.f == ' ' || p.f == '(' || p.f == ')' || p.f == '.';
@@ -116,7 +128,10 @@ bool LuhnValid(const std::vector<int>& d) {
 class Masker {
  public:
   Masker(const std::string& text, bool bot_reply)
-      : text_(text), bot_(bot_reply), cps_(Decode(text)), mask_(cps_.size(), false),
+      : text_(text),
+        bot_(bot_reply),
+        cps_(Decode(text)),
+        mask_(cps_.size(), false),
         replace_(cps_.size(), -1) {
     FoldKanjiDigitRuns();
   }
@@ -142,7 +157,8 @@ class Masker {
         continue;
       }
       size_t j = i, digits = 0;
-      while (j < cps_.size() && (KanjiDigit(cps_[j].c) >= 0 || IsHyphen(cps_[j]) || cps_[j].f == ' ')) {
+      while (j < cps_.size() &&
+             (KanjiDigit(cps_[j].c) >= 0 || IsHyphen(cps_[j]) || cps_[j].f == ' ')) {
         if (KanjiDigit(cps_[j].c) >= 0) ++digits;
         ++j;
       }
@@ -268,9 +284,9 @@ class Masker {
   // amount or count.
   void KeywordNumbers() {
     static const std::u32string_view kKeywords[] = {
-        U"普通",   U"当座",   U"口座",   U"記号",     U"番号",   U"保険証",
-        U"被保険者", U"受給者", U"受給資格", U"通帳",     U"支店",   U"店番",
-        U"証番号", U"No.",    U"NO.",    U"no.",      U"№",
+        U"普通",     U"当座",   U"口座",     U"記号", U"番号", U"保険証",
+        U"被保険者", U"受給者", U"受給資格", U"通帳", U"支店", U"店番",
+        U"証番号",   U"No.",    U"NO.",      U"no.",  U"№",
     };
     for (size_t i = 0; i < cps_.size(); ++i) {
       for (std::u32string_view kw : kKeywords) {
@@ -278,7 +294,7 @@ class Masker {
         // 電話番号 / FAX番号 are phone numbers: the phone rule keeps their
         // area code and last group readable.
         if (kw == U"番号" && (EndsAt(cps_, i, U"電話") || EndsAt(cps_, i, U"FAX") ||
-                             EndsAt(cps_, i, U"ファクス") || EndsAt(cps_, i, U"携帯")))
+                              EndsAt(cps_, i, U"ファクス") || EndsAt(cps_, i, U"携帯")))
           continue;
         MaskNumberAfter(i + kw.size());
       }
@@ -336,8 +352,9 @@ class Masker {
       } else if (At(cps_, k, U"大正")) {
         era_year_base = 1911;
         k += 2;
-      } else if ((cps_[k].f == 'S' || cps_[k].f == 'H' || cps_[k].f == 'R') && k + 1 < cps_.size() &&
-                 utf8::IsDigit(cps_[k + 1].f) && (k == 0 || !IsAsciiAlnum(cps_[k - 1].f))) {
+      } else if ((cps_[k].f == 'S' || cps_[k].f == 'H' || cps_[k].f == 'R') &&
+                 k + 1 < cps_.size() && utf8::IsDigit(cps_[k + 1].f) &&
+                 (k == 0 || !IsAsciiAlnum(cps_[k - 1].f))) {
         era_year_base = cps_[k].f == 'S' ? 1925 : cps_[k].f == 'H' ? 1988 : 2018;
         ++k;
       } else if (!utf8::IsDigit(cps_[k].f) || (k > 0 && utf8::IsDigit(cps_[k - 1].f))) {
@@ -456,20 +473,24 @@ class Masker {
   // kanji or katakana (山田花子様, 鈴木さん), except common nouns
   // (お客様, 皆さん, 担当者様, 同様, お子さん …).
   void Names() {
-    static const std::u32string_view kHonorifics[] = {U"様", U"さん", U"さま", U"くん",
-                                                      U"ちゃん", U"殿"};
+    static const std::u32string_view kHonorifics[] = {U"様",   U"さん",   U"さま",
+                                                      U"くん", U"ちゃん", U"殿"};
     static const std::u32string_view kNotNames[] = {
-        U"皆",   U"客",   U"神",   U"仏",    U"王",   U"殿",   U"同",   U"多",   U"仕",
-        U"模",   U"異",   U"各",   U"両",    U"子",   U"奥",   U"旦那", U"職員", U"担当",
-        U"担当者", U"店員", U"社長", U"部長",  U"課長", U"係長", U"先生", U"医者", U"大家",
-        U"相手", U"利用者", U"相談者", U"申請者", U"保護者", U"受給者", U"契約者", U"世帯主",
-        U"被保険者", U"窓口", U"市役所", U"役所", U"区役所", U"町役場", U"役場", U"管理人",
-        U"家主", U"業者", U"警察", U"駅員", U"運転手", U"看護師", U"保育士", U"娘", U"息子",
-        U"赤",   U"姉",   U"兄",   U"弟",    U"妹",   U"母",   U"父",   U"祖母", U"祖父",
-        U"親御", U"ママ", U"パパ", U"ヘルパー", U"ケアマネ", U"オーナー", U"スタッフ",
-        U"大工", U"隣",   U"近所", U"友",   U"友達", U"彼", U"彼女", U"嫁", U"婿",
-        U"孫",   U"叔母", U"叔父", U"伯母", U"伯父", U"子供", U"マネージャー", U"ワーカー",
-        U"ドクター", U"ナース", U"ボランティア",
+        U"皆",       U"客",       U"神",     U"仏",           U"王",       U"殿",
+        U"同",       U"多",       U"仕",     U"模",           U"異",       U"各",
+        U"両",       U"子",       U"奥",     U"旦那",         U"職員",     U"担当",
+        U"担当者",   U"店員",     U"社長",   U"部長",         U"課長",     U"係長",
+        U"先生",     U"医者",     U"大家",   U"相手",         U"利用者",   U"相談者",
+        U"申請者",   U"保護者",   U"受給者", U"契約者",       U"世帯主",   U"被保険者",
+        U"窓口",     U"市役所",   U"役所",   U"区役所",       U"町役場",   U"役場",
+        U"管理人",   U"家主",     U"業者",   U"警察",         U"駅員",     U"運転手",
+        U"看護師",   U"保育士",   U"娘",     U"息子",         U"赤",       U"姉",
+        U"兄",       U"弟",       U"妹",     U"母",           U"父",       U"祖母",
+        U"祖父",     U"親御",     U"ママ",   U"パパ",         U"ヘルパー", U"ケアマネ",
+        U"オーナー", U"スタッフ", U"大工",   U"隣",           U"近所",     U"友",
+        U"友達",     U"彼",       U"彼女",   U"嫁",           U"婿",       U"孫",
+        U"叔母",     U"叔父",     U"伯母",   U"伯父",         U"子供",     U"マネージャー",
+        U"ワーカー", U"ドクター", U"ナース", U"ボランティア",
     };
     for (size_t i = 1; i < cps_.size(); ++i) {
       std::u32string_view hit;
@@ -490,7 +511,8 @@ class Masker {
       if (!han && !kata) continue;
       size_t l = i;
       while (l > 0 && i - l < 8 &&
-             (han ? utf8::IsHan(cps_[l - 1].c) : (IsKatakana(cps_[l - 1].c) || cps_[l - 1].c == 0x30FC)))
+             (han ? utf8::IsHan(cps_[l - 1].c)
+                  : (IsKatakana(cps_[l - 1].c) || cps_[l - 1].c == 0x30FC)))
         --l;
       // Cut at a preceding お/ご (お客様, ご主人様).
       if (l > 0 && (cps_[l - 1].c == U'お' || cps_[l - 1].c == U'ご')) continue;
@@ -501,9 +523,9 @@ class Masker {
       bool common = false;
       for (std::u32string_view w : kNotNames) {
         // One-character words only as the whole run (花子 is a name).
-        if (w.size() == 1 ? name == w
-                          : name.size() >= w.size() &&
-                                name.compare(name.size() - w.size(), w.size(), w) == 0)
+        if (w.size() == 1
+                ? name == w
+                : name.size() >= w.size() && name.compare(name.size() - w.size(), w.size(), w) == 0)
           common = true;
       }
       if (common) continue;

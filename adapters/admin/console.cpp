@@ -82,7 +82,7 @@ struct Console::Impl {
   std::unique_ptr<EditsApi> edits;
 
   Impl(const ConsoleOptions& options, std::unique_ptr<store::AdminStore> admin_store,
-       store::LogStore* logs, store::LogQuery* query)
+       store::LogWriter* logs, store::LogQuery* query)
       : opt(options),
         admin(std::move(admin_store)),
         auth(admin.get(), options.admin_token, options.clock),
@@ -134,15 +134,15 @@ Console::~Console() = default;
 
 Result<std::unique_ptr<Console>> Console::Open(const ConsoleOptions& options,
                                                store::LogStore* logs) {
-  store::LogQuery* query = logs ? store::AsLogQuery(logs) : nullptr;
-  if (!query) return Status::InvalidArgument("admin console: no queryable log store");
+  if (!logs) return Status::InvalidArgument("admin console: no log store");
   if (!options.clock) return Status::InvalidArgument("admin console: no clock");
   if (options.ui_dir.empty() || !fs::is_directory(options.ui_dir))
     return Status::InvalidArgument("admin console: ui_dir '" + options.ui_dir +
                                    "' is not a directory");
   auto admin = store::OpenSqliteAdminStore(options.admin_db_path, options.pbkdf2_iterations);
   if (!admin.ok()) return admin.status();
-  auto impl = std::make_unique<Impl>(options, std::move(admin).value(), logs, query);
+  auto impl =
+      std::make_unique<Impl>(options, std::move(admin).value(), &logs->writer(), &logs->query());
   return std::unique_ptr<Console>(new Console(std::move(impl)));
 }
 

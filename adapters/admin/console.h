@@ -111,9 +111,8 @@ std::string ClientAddress(const Request& req, const std::string& peer,
 
 class Console {
  public:
-  // `logs` must outlive the console and be a store with a query side
-  // (OpenSqliteLogStore); error otherwise or when the admin database
-  // cannot be opened.
+  // `logs` (its writer and query side) must outlive the console; error
+  // when it is null or when the admin database cannot be opened.
   static Result<std::unique_ptr<Console>> Open(const ConsoleOptions& options,
                                                store::LogStore* logs);
   ~Console();

@@ -36,7 +36,7 @@ std::string Iso(int64_t ms) { return ms > 0 ? FormatJstIso(ms) : std::string(); 
 struct StaffApi::Impl {
   StaffApiOptions opt;
   store::AdminStore* admin;
-  store::LogStore* logs;
+  store::LogWriter* logs;
   store::LogQuery* query;
   store::HandoffStore* handoffs;
   PushFn push;
@@ -425,7 +425,7 @@ struct StaffApi::Impl {
   }
 };
 
-StaffApi::StaffApi(StaffApiOptions options, store::AdminStore* admin, store::LogStore* logs,
+StaffApi::StaffApi(StaffApiOptions options, store::AdminStore* admin, store::LogWriter* logs,
                    store::LogQuery* query, store::HandoffStore* handoffs, PushFn push)
     : impl_(new Impl{std::move(options), admin, logs, query, handoffs, std::move(push)}) {}
 StaffApi::~StaffApi() = default;

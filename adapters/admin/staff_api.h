@@ -39,7 +39,7 @@
 #include "store/admin_store.h"
 #include "store/handoff_store.h"
 #include "store/log_query.h"
-#include "store/log_store.h"
+#include "store/log_writer.h"
 
 namespace yorisoi::adapters::admin {
 
@@ -60,7 +60,7 @@ class StaffApi {
  public:
   // Borrows everything. `handoffs` or `push` may be null (no staff chat
   // configured): the conversation endpoints then answer 503 saying so.
-  StaffApi(StaffApiOptions options, store::AdminStore* admin, store::LogStore* logs,
+  StaffApi(StaffApiOptions options, store::AdminStore* admin, store::LogWriter* logs,
            store::LogQuery* query, store::HandoffStore* handoffs, PushFn push);
   ~StaffApi();
 

@@ -166,6 +166,11 @@ int SpecificDependents(const Household& h) {
 
 // ---------------------------------------------------------------- income
 
+IncomeStep NoteStep(std::string text) { return {IncomeStep::Kind::kNote, std::move(text)}; }
+IncomeStep AddStep(std::string text) { return {IncomeStep::Kind::kAdd, std::move(text)}; }
+IncomeStep SubtractStep(std::string text) { return {IncomeStep::Kind::kSubtract, std::move(text)}; }
+IncomeStep TotalStep(std::string text) { return {IncomeStep::Kind::kTotal, std::move(text)}; }
+
 struct Salary {
   long long shotoku = 0;  // 給与所得
   long long kojo = 0;
@@ -174,7 +179,7 @@ struct Salary {
 // 給与所得 for the income year used on `f.date()` (所得税法 別表第五 of that
 // year); appends the step and the table row used. The one conversion every
 // program that takes 所得 from a salary uses.
-Salary SalaryShotoku(const Household& h, Figures& f, std::vector<std::string>* steps) {
+Salary SalaryShotoku(const Household& h, Figures& f, std::vector<IncomeStep>* steps) {
   Salary s;
   const long long salary = h.parent.salary_income;
   if (salary <= 0) return s;
@@ -189,10 +194,10 @@ Salary SalaryShotoku(const Household& h, Figures& f, std::vector<std::string>* s
   s.shotoku = k.shotoku;
   s.kojo = k.kojo;
   if (steps) {
-    steps->push_back("給与収入 " + Yen(salary) + " − 給与所得控除 " + Yen(s.kojo) + "（" +
-                     EraYear(year) + "分）= 給与所得 " + Yen(s.shotoku));
-    steps->push_back("（所得税法 別表第五 " + EraYear(year) + "分: " + DescribeShotokuRow(k) +
-                     "）");
+    steps->push_back(NoteStep("給与収入 " + Yen(salary) + " − 給与所得控除 " + Yen(s.kojo) + "（" +
+                              EraYear(year) + "分）= 給与所得 " + Yen(s.shotoku)));
+    steps->push_back(
+        NoteStep("（所得税法 別表第五 " + EraYear(year) + "分: " + DescribeShotokuRow(k) + "）"));
   }
   return s;
 }
@@ -205,7 +210,7 @@ std::string IncomeYearStep(const Date& date) {
 
 struct JfaIncome {
   long long amount = 0;  // 所得額
-  std::vector<std::string> steps;
+  std::vector<IncomeStep> steps;
 };
 
 // 所得額 for 児童扶養手当 (and マル親): 給与所得 + その他 − 調整控除 − 80,000
@@ -214,41 +219,41 @@ JfaIncome ComputeJfaIncome(const Household& h, Figures& f) {
   JfaIncome in;
   if (h.income) {
     in.amount = *h.income;
-    in.steps.push_back("所得額は入力された " + Yen(*h.income) + "を使っています。");
+    in.steps.push_back(NoteStep("所得額は入力された " + Yen(*h.income) + "を使っています。"));
     return in;
   }
-  in.steps.push_back(IncomeYearStep(f.date()));
+  in.steps.push_back(NoteStep(IncomeYearStep(f.date())));
   const Salary s = SalaryShotoku(h, f, &in.steps);
   long long v = s.shotoku;
   if (h.parent.business_income > 0) {
     v += h.parent.business_income;
-    in.steps.push_back("＋ 事業所得など " + Yen(h.parent.business_income));
+    in.steps.push_back(AddStep("事業所得など " + Yen(h.parent.business_income)));
   }
   if (s.shotoku > 0) {
     const long long adj = std::min(s.shotoku, f.Yen("jfa.deduction.salary_adjust"));
     v -= adj;
-    in.steps.push_back("− 給与所得からの調整控除 " + Yen(adj));
+    in.steps.push_back(SubtractStep("給与所得からの調整控除 " + Yen(adj)));
   }
   const long long flat = f.Yen("jfa.deduction.flat");
   v -= flat;
-  in.steps.push_back("− 一律控除（社会保険料相当） " + Yen(flat));
+  in.steps.push_back(SubtractStep("一律控除（社会保険料相当） " + Yen(flat)));
   if (h.parent.child_support > 0) {
     const double rate = f.Num("jfa.child_support_rate");
     const long long add = static_cast<long long>(std::floor(h.parent.child_support * rate + 1e-6));
     v += add;
-    in.steps.push_back("＋ 養育費 " + Yen(h.parent.child_support) + " × " + FormatRate(rate) +
-                       " = " + Yen(add));
+    in.steps.push_back(AddStep("養育費 " + Yen(h.parent.child_support) + " × " + FormatRate(rate) +
+                               " = " + Yen(add)));
   }
   if (h.parent.deductions > 0) {
     v -= h.parent.deductions;
-    in.steps.push_back("− 諸控除 " + Yen(h.parent.deductions));
+    in.steps.push_back(SubtractStep("諸控除 " + Yen(h.parent.deductions)));
   }
   if (v < 0) {
-    in.steps.push_back("（計算結果がマイナスのため0円とします）");
+    in.steps.push_back(NoteStep("（計算結果がマイナスのため0円とします）"));
     v = 0;
   }
   in.amount = v;
-  in.steps.push_back("＝ 所得額 " + Yen(v));
+  in.steps.push_back(TotalStep("所得額 " + Yen(v)));
   return in;
 }
 
@@ -273,7 +278,7 @@ TotalIncome ComputeTotalIncome(const Household& h, Figures& f) {
 }
 
 // 住民税非課税: given, or derived for a single parent from 合計所得金額.
-bool ResidentTaxExempt(const Household& h, Figures& f, std::vector<std::string>& steps,
+bool ResidentTaxExempt(const Household& h, Figures& f, std::vector<IncomeStep>& steps,
                        std::vector<Reason>& reasons) {
   if (h.parent.resident_tax_exempt) {
     reasons.push_back(
@@ -286,7 +291,7 @@ bool ResidentTaxExempt(const Household& h, Figures& f, std::vector<std::string>&
     return false;
   }
   const TotalIncome t = ComputeTotalIncome(h, f);
-  steps.push_back(t.step);
+  steps.push_back(NoteStep(t.step));
   const bool exempt = t.amount <= limit;
   reasons.push_back({.code = ReasonCode::kResidentTaxJudged,
                      .income = t.amount,
@@ -382,6 +387,23 @@ std::vector<int> JfaChildren(const Household& h, std::vector<Reason>& reasons) {
   return kids;
 }
 
+// A breakdown item whose note stands alone (no headword).
+BreakdownItem Item(std::string label, long long monthly, std::string note) {
+  BreakdownItem item;
+  item.label = std::move(label);
+  item.monthly = monthly;
+  item.note = std::move(note);
+  return item;
+}
+
+// The note of `item` as a headword that names the item again, `sep` and
+// the figure (BreakdownItem).
+void Headed(BreakdownItem& item, std::string headword, const char* sep, std::string figure) {
+  item.note = headword + sep + figure;
+  item.headword = std::move(headword);
+  item.figure = std::move(figure);
+}
+
 // One breakdown item per counted child: 全部支給, or 一部支給 reduced by
 // `diff` (the income above the full limit); adds them up into r.monthly.
 void JfaAmounts(const Household& h, const std::vector<int>& kids, const JfaFigures& j, bool partial,
@@ -395,15 +417,15 @@ void JfaAmounts(const Household& h, const std::vector<int>& kids, const JfaFigur
     const long long full = j.full[part];
     if (!partial) {
       item.monthly = full;
-      item.note = std::string("全部支給 ") + kind + " " + Yen(full);
+      Headed(item, std::string("全部支給 ") + kind, " ", Yen(full));
     } else {
       const long long amount =
           std::clamp(PartialAmount(full, diff, j.coef[part]), j.min[part], full);
       item.monthly = amount;
-      item.note = std::string(kind) + ": " + kb::FormatYen(full) + " −（" + kb::FormatYen(diff) +
-                  " × " + FormatRate(j.coef[part]) +
-                  " + 10）= " + PartialRaw(full, diff, j.coef[part]) + " → 10円未満を四捨五入して" +
-                  Yen(amount);
+      Headed(item, kind, ": ",
+             kb::FormatYen(full) + " −（" + kb::FormatYen(diff) + " × " + FormatRate(j.coef[part]) +
+                 " + 10）= " + PartialRaw(full, diff, j.coef[part]) + " → 10円未満を四捨五入して" +
+                 Yen(amount));
     }
     r.monthly += item.monthly;
     r.breakdown.push_back(std::move(item));
@@ -472,7 +494,7 @@ ProgramResult JidoTeate(const Household& h, const kb::KnowledgeBase& kb) {
     return r;
   }
   r.limits = {{"income_limit", nullptr}, {"order_age_limit", order_age}};
-  r.income_steps.push_back("児童手当には所得制限がないため、所得は判定に使いません。");
+  r.income_steps.push_back(NoteStep("児童手当には所得制限がないため、所得は判定に使いません。"));
   int order = 0;
   for (int i : ByBirth(h)) {
     const Child& c = h.children[i];
@@ -525,27 +547,27 @@ ProgramResult JidoTeate(const Household& h, const kb::KnowledgeBase& kb) {
 // 所得 for 児童育成手当: 給与所得 + その他 − 一律控除 (`flat`) − 諸控除
 // (養育費は加えない); appends the steps.
 long long IkuseiIncome(const Household& h, Figures& f, long long flat,
-                       std::vector<std::string>& steps) {
+                       std::vector<IncomeStep>& steps) {
   if (h.income) {
-    steps.push_back("所得は入力された " + Yen(*h.income) + "を使っています。");
+    steps.push_back(NoteStep("所得は入力された " + Yen(*h.income) + "を使っています。"));
     return *h.income;
   }
-  steps.push_back(IncomeYearStep(h.date));
+  steps.push_back(NoteStep(IncomeYearStep(h.date)));
   const Salary s = SalaryShotoku(h, f, &steps);
   long long inc = s.shotoku;
   if (h.parent.business_income > 0) {
     inc += h.parent.business_income;
-    steps.push_back("＋ 事業所得など " + Yen(h.parent.business_income));
+    steps.push_back(AddStep("事業所得など " + Yen(h.parent.business_income)));
   }
   inc -= flat;
-  steps.push_back("− 一律控除 " + Yen(flat));
+  steps.push_back(SubtractStep("一律控除 " + Yen(flat)));
   if (h.parent.deductions > 0) {
     inc -= h.parent.deductions;
-    steps.push_back("− 諸控除 " + Yen(h.parent.deductions));
+    steps.push_back(SubtractStep("諸控除 " + Yen(h.parent.deductions)));
   }
-  if (h.parent.child_support > 0) steps.push_back("（養育費は所得に加えません）");
+  if (h.parent.child_support > 0) steps.push_back(NoteStep("（養育費は所得に加えません）"));
   if (inc < 0) inc = 0;
-  steps.push_back("＝ 所得 " + Yen(inc));
+  steps.push_back(TotalStep("所得 " + Yen(inc)));
   return inc;
 }
 
@@ -562,13 +584,14 @@ void IkuseiItems(const Household& h, long long ikusei, long long shogai, Program
     if (!jido && !disabled) continue;
     ++order;
     if (jido && h.single_parent) {
-      r.breakdown.push_back(
-          {"育成手当 " + OrderLabel(order, c), ikusei, "育成手当 " + Yen(ikusei)});
+      BreakdownItem item = Item("育成手当 " + OrderLabel(order, c), ikusei, "");
+      Headed(item, "育成手当", " ", Yen(ikusei));
+      r.breakdown.push_back(std::move(item));
     }
     if (disabled) {
-      r.breakdown.push_back(
-          {"障害手当 " + OrderLabel(order, c), shogai,
-           "障害手当 " + Yen(shogai) + "（愛の手帳1〜3度・身体障害者手帳1・2級程度などの場合）"});
+      r.breakdown.push_back(Item(
+          "障害手当 " + OrderLabel(order, c), shogai,
+          "障害手当 " + Yen(shogai) + "（愛の手帳1〜3度・身体障害者手帳1・2級程度などの場合）"));
     }
   }
 }
@@ -656,9 +679,9 @@ ProgramResult HitorioyaIryo(const Household& h, const JfaCore& jfa, const kb::Kn
     r.reasons.push_back({.code = ReasonCode::kIryoBelowLimit, .income = in.amount, .limit = limit});
     const bool exempt = ResidentTaxExempt(h, f, r.income_steps, r.reasons);
     r.copay = exempt ? "なし" : "1割";
-    r.breakdown.push_back({"医療費の自己負担", 0,
-                           exempt ? "住民税非課税世帯: 自己負担なし"
-                                  : "住民税課税世帯: 医療費の1割（月ごとの上限があります）"});
+    r.breakdown.push_back(Item("医療費の自己負担", 0,
+                               exempt ? "住民税非課税世帯: 自己負担なし"
+                                      : "住民税課税世帯: 医療費の1割（月ごとの上限があります）"));
     r.reasons.push_back({.code = ReasonCode::kIryoApplication});
   }
   Finish(r, f);
@@ -718,21 +741,21 @@ ProgramResult KoutouKunren(const Household& h, const JfaCore& jfa, const kb::Kno
     Finish(r, f);
     return r;
   }
-  std::vector<std::string> tax_steps;
+  std::vector<IncomeStep> tax_steps;
   const bool exempt = ResidentTaxExempt(h, f, tax_steps, r.reasons);
-  for (std::string& s : tax_steps) r.income_steps.push_back(std::move(s));
+  for (IncomeStep& s : tax_steps) r.income_steps.push_back(std::move(s));
   r.eligible = true;
   r.status = Eligibility::kFull;
   const long long base = exempt ? exempt_m : taxed_m;
   r.breakdown.push_back(
-      {"訓練期間中の月額", base,
-       std::string(exempt ? "住民税非課税世帯 " : "住民税課税世帯 ") + Yen(base)});
+      Item("訓練期間中の月額", base,
+           std::string(exempt ? "住民税非課税世帯 " : "住民税課税世帯 ") + Yen(base)));
   r.monthly = base;
   const bool final_year = h.parent.training && h.parent.training->final_year;
   if (final_year) {
     if (final_add) {
       r.breakdown.push_back(
-          {"最後の12か月の加算", *final_add, "修業期間の最後の12か月 ＋" + Yen(*final_add)});
+          Item("最後の12か月の加算", *final_add, "修業期間の最後の12か月 ＋" + Yen(*final_add)));
       r.monthly += *final_add;
     } else {
       r.reasons.push_back({.code = ReasonCode::kKoutouNoFinalAdd});
@@ -741,7 +764,7 @@ ProgramResult KoutouKunren(const Household& h, const JfaCore& jfa, const kb::Kno
     r.reasons.push_back({.code = ReasonCode::kKoutouFinalAdd, .amount = *final_add});
   }
   const long long done = exempt ? done_exempt : done_taxed;
-  r.breakdown.push_back({"修了支援給付金", 0, "修了時に1回 " + Yen(done)});
+  r.breakdown.push_back(Item("修了支援給付金", 0, "修了時に1回 " + Yen(done)));
   r.reasons.push_back(
       {.code = ReasonCode::kKoutouConditions, .months = max_months, .min_months = min_months});
   Finish(r, f);
@@ -781,8 +804,8 @@ ProgramResult JiritsuKunren(const Household& h, const JfaCore& jfa, const kb::Kn
   const long long raw = static_cast<long long>(std::floor(fee * rate + 1e-6));
   const long long the_cap = senmon ? cap_total : cap;
   const long long amount = std::min(raw, the_cap);
-  BreakdownItem item{"受講費用の" + FormatRate(rate * 100) + "%", 0,
-                     Yen(fee) + " × " + FormatRate(rate) + " = " + Yen(raw)};
+  BreakdownItem item = Item("受講費用の" + FormatRate(rate * 100) + "%", 0,
+                            Yen(fee) + " × " + FormatRate(rate) + " = " + Yen(raw));
   if (raw > the_cap) item.note += "（上限 " + Yen(the_cap) + "）";
   if (amount <= min) {
     r.status = Eligibility::kIneligible;
@@ -866,9 +889,9 @@ ProgramResult KunitachiJutaku(const Household& h, const JfaCore& jfa, const kb::
   r.eligible = true;
   r.status = Eligibility::kFull;
   r.monthly = amount;
-  r.breakdown.push_back({"家賃の3分の1", amount,
-                         "家賃 " + Yen(rent) + " × 1/3 = " + Yen(third) +
-                             (third > cap ? "（上限 " + Yen(cap) + "）" : std::string())});
+  r.breakdown.push_back(Item("家賃の3分の1", amount,
+                             "家賃 " + Yen(rent) + " × 1/3 = " + Yen(third) +
+                                 (third > cap ? "（上限 " + Yen(cap) + "）" : std::string())));
   r.reasons.push_back({.code = ReasonCode::kKunitachiIncomeWithinFull,
                        .income = jfa.income,
                        .limit = jfa.full_limit});

@@ -59,7 +59,32 @@ struct Household {
 struct BreakdownItem {
   std::string label;  // "第1子（2016年5月1日生まれ）"
   long long monthly = 0;
-  std::string note;  // "48,050 −（150,000 × 0.0264029 + 10）= 44,080"
+  // How the amount was found, one sentence (the JSON "note" and Explain):
+  // "第1子: 48,050 −（150,000 × 0.0264029 + 10）= 44,079.565 → … 44,080円".
+  std::string note;
+  // When the note first names the item again, that name ("第1子",
+  // "第2子加算", "全部支給 第1子", "育成手当") and what follows it, the figure
+  // ("48,050円", "48,050 −（…）= … 44,080円"): the note is the two joined. Both
+  // "" when the note says something of its own ("3歳未満 15,000円"). Lets a
+  // display that shows the label already show just the figure.
+  std::string headword;
+  std::string figure;
+};
+
+// One line of how a program's 所得 was found. `text` is the line without its
+// sign; the kind says what the line does to the running figure.
+struct IncomeStep {
+  enum class Kind {
+    kNote,      // context: the income year, the salary conversion, a remark
+    kAdd,       // "＋ 事業所得など 200,000円"
+    kSubtract,  // "− 一律控除 80,000円"
+    kTotal,     // "＝ 所得額 1,234,000円"
+  };
+  Kind kind = Kind::kNote;
+  std::string text;  // "事業所得など 200,000円"
+  // The line as shown (the JSON "income_steps" and Explain): the sign
+  // ("＋ ", "− ", "＝ ") and the text.
+  std::string Text() const;
 };
 
 // Where a program's result stands (the JSON "status").
@@ -199,7 +224,7 @@ struct ProgramResult {
   std::optional<long long> lump_sum;
   std::vector<BreakdownItem> breakdown;
   std::optional<long long> income_used;
-  std::vector<std::string> income_steps;  // how income_used was derived, in Japanese
+  std::vector<IncomeStep> income_steps;  // how income_used was derived
   nlohmann::json limits = nlohmann::json::object();
   std::vector<Reason> reasons;  // in display order; ReasonText renders each
   kb::Source source;            // source of the figures; as_of = date the figures are in force from

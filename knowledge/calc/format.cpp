@@ -44,7 +44,9 @@ nlohmann::json ToJson(const CalcResult& r) {
     }
     j["breakdown"] = std::move(items);
     j["income_used"] = p.income_used ? nlohmann::json(*p.income_used) : nlohmann::json(nullptr);
-    j["income_steps"] = p.income_steps;
+    nlohmann::json steps = nlohmann::json::array();
+    for (const IncomeStep& st : p.income_steps) steps.push_back(st.Text());
+    j["income_steps"] = std::move(steps);
     j["limits"] = p.limits;
     nlohmann::json reasons = nlohmann::json::array();
     nlohmann::json codes = nlohmann::json::array();
@@ -65,6 +67,20 @@ nlohmann::json ToJson(const CalcResult& r) {
   return out;
 }
 
+std::string IncomeStep::Text() const {
+  switch (kind) {
+    case Kind::kAdd:
+      return "＋ " + text;
+    case Kind::kSubtract:
+      return "− " + text;
+    case Kind::kTotal:
+      return "＝ " + text;
+    case Kind::kNote:
+      break;
+  }
+  return text;
+}
+
 std::string Explain(const CalcResult& r) {
   std::string out = JaDate(r.date) + "時点の計算です（金額は1か月あたり）。\n";
   for (const ProgramResult& p : r.results) {
@@ -74,7 +90,7 @@ std::string Explain(const CalcResult& r) {
     out += "\n";
     if (!p.income_steps.empty()) {
       out += "【所得の計算】\n";
-      for (const std::string& s : p.income_steps) out += "・" + s + "\n";
+      for (const IncomeStep& s : p.income_steps) out += "・" + s.Text() + "\n";
     }
     if (!p.breakdown.empty()) {
       out += "【内訳】\n";

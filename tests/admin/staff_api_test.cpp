@@ -78,7 +78,7 @@ class StaffApiTest : public ::testing::Test {
            kDay0 + 10 * kHour + 1000);
     Append("u2", "in", "ふにゃふにゃ", "kodaira", false, true, kDay0 + 11 * kHour);
     Append("u2", "in", "ふにゃふにゃ", "kodaira", false, true, kDay0 + 11 * kHour + kMinute);
-    ASSERT_TRUE(logs_->Flush().ok());
+    ASSERT_TRUE(logs_->writer().Flush().ok());
     ASSERT_TRUE(handoffs_->SetContact("u1", "Uline0001", kDay0).ok());
     ASSERT_TRUE(handoffs_->Request("u1", "kunitachi", true, kDay0 + 10 * kHour).ok());
 
@@ -117,7 +117,7 @@ class StaffApiTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  store::LogQuery* logs_query() { return store::AsLogQuery(logs_.get()); }
+  store::LogQuery* logs_query() { return &logs_->query(); }
 
   void Append(const std::string& user, const std::string& dir, const std::string& text,
               const std::string& muni, bool handoff, bool fallback, int64_t at) {
@@ -130,7 +130,7 @@ class StaffApiTest : public ::testing::Test {
     e.handoff = handoff;
     e.fallback = fallback;
     e.answered = !fallback;
-    logs_->Append(e);
+    logs_->writer().Append(e);
   }
 
   struct Session {

@@ -310,8 +310,8 @@ TEST_F(EditsTest, PreviewNeitherLogsNorTouchesState) {
 
   // Only the two Say() users were logged and stored; no "preview" user.
   EXPECT_FALSE(rt->state_store().Get("preview", at).has_value());
-  ASSERT_TRUE(rt->log_store()->Flush().ok());
-  auto page = store::AsLogQuery(rt->log_store())->ListConversations(store::ConversationFilter{});
+  ASSERT_TRUE(rt->log_store()->writer().Flush().ok());
+  auto page = rt->log_store()->query().ListConversations(store::ConversationFilter{});
   ASSERT_TRUE(page.ok()) << page.error();
   EXPECT_EQ(page->total, 2);
   for (const auto& c : page->items) EXPECT_NE(c.user, "preview");

@@ -80,7 +80,7 @@ TEST_F(RuntimeTest, StateSurvivesRestart) {
   EXPECT_TRUE(fs::exists(dir_ / "state.sqlite"));
   EXPECT_TRUE(fs::exists(dir_ / "log.sqlite"));
   ASSERT_NE(rt->log_store(), nullptr);
-  EXPECT_TRUE(rt->log_store()->Flush().ok());
+  EXPECT_TRUE(rt->log_store()->writer().Flush().ok());
 }
 
 TEST_F(RuntimeTest, StateExpiresAfterTtl) {

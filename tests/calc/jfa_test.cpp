@@ -175,12 +175,46 @@ TEST(JfaTest, OfficialExampleDetails) {
   EXPECT_EQ(p->source.as_of, "2026-04-01");
   const std::string steps = [&] {
     std::string s;
-    for (const auto& x : p->income_steps) s += x + "\n";
+    for (const auto& x : p->income_steps) s += x.Text() + "\n";
     return s;
   }();
   EXPECT_NE(steps.find("令和7年分"), std::string::npos) << steps;
   EXPECT_NE(steps.find("給与所得控除 650,000円"), std::string::npos) << steps;
   EXPECT_NE(steps.find("養育費 300,000円 × 0.8 = 240,000円"), std::string::npos) << steps;
+}
+
+// The typed parts the dialogs render from: a breakdown note is its headword
+// and figure joined; each income step has a kind and its sign comes from it.
+TEST(JfaTest, BreakdownAndIncomeStepsAreTyped) {
+  struct Row {
+    const char* json;
+    const char* headword;
+    const char* sep;
+    const char* figure_start;
+  } rows[] = {
+      {R"({"date":"2026-11-24","parent":{"salary_income":1810000,"child_support":300000},
+          "children":[{"birth_date":"2016-05-01"}]})",
+       "第1子", ": ", "48,050 −（150,000 × 0.0264029 + 10）= 44,079.565"},
+      {R"({"date":"2026-11-24","parent":{"salary_income":1000000},
+          "children":[{"birth_date":"2016-05-01"}]})",
+       "全部支給 第1子", " ", "48,050円"},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.json);
+    const CalcResult r = RunJson(row.json);
+    const ProgramResult* p = Find(r, "jido_fuyo_teate");
+    ASSERT_NE(p, nullptr);
+    ASSERT_EQ(p->breakdown.size(), 1u);
+    const BreakdownItem& b = p->breakdown[0];
+    EXPECT_EQ(b.headword, row.headword);
+    EXPECT_EQ(b.figure.rfind(row.figure_start, 0), 0u) << b.figure;
+    EXPECT_EQ(b.note, b.headword + row.sep + b.figure);
+    ASSERT_FALSE(p->income_steps.empty());
+    EXPECT_EQ(p->income_steps.front().kind, IncomeStep::Kind::kNote);
+    EXPECT_EQ(p->income_steps.back().kind, IncomeStep::Kind::kTotal);
+    EXPECT_EQ(p->income_steps.back().Text(), "＝ " + p->income_steps.back().text);
+    EXPECT_EQ(p->income_steps.back().text.rfind("所得額 ", 0), 0u);
+  }
 }
 
 // ±1 yen around the 全部支給 and 一部支給 limits, 0–5 dependants, 1–3 children, every period.

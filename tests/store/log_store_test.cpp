@@ -106,7 +106,7 @@ class LogStoreTest : public ::testing::Test {
     auto r = OpenSqliteLogStore((dir_ / "log.sqlite").string(), retention_days, clock_);
     ASSERT_TRUE(r.ok()) << r.error();
     store_ = std::move(r).value();
-    query_ = AsLogQuery(store_.get());
+    query_ = &store_->query();
     ASSERT_NE(query_, nullptr);
   }
   static LogEntry In(const std::string& user, int64_t at, const std::string& text) {
@@ -140,8 +140,8 @@ class LogStoreTest : public ::testing::Test {
 };
 
 TEST_F(LogStoreTest, StoresMaskedTextOnly) {
-  store_->Append(In("u1", kDay0, "電話は090-1234-5678、メールはa.b@example.jpです"));
-  ASSERT_TRUE(store_->Flush().ok());
+  store_->writer().Append(In("u1", kDay0, "電話は090-1234-5678、メールはa.b@example.jpです"));
+  ASSERT_TRUE(store_->writer().Flush().ok());
   SQLite::Database db((dir_ / "log.sqlite").string());
   const std::string text = db.execAndGet("SELECT text FROM messages").getString();
   EXPECT_EQ(text, "電話は090-****-5678、メールは***@***です");
@@ -161,25 +161,25 @@ TEST_F(LogStoreTest, AppendFromManyThreadsThenFlushCommitsAll) {
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i)
-        store_->Append(
+        store_->writer().Append(
             In("user" + std::to_string(t), kDay0 + i * 1000, "質問 " + std::to_string(i)));
     });
   for (auto& th : threads) th.join();
-  ASSERT_TRUE(store_->Flush().ok());
+  ASSERT_TRUE(store_->writer().Flush().ok());
   EXPECT_EQ(CountRows("messages"), kThreads * kPerThread);
   EXPECT_EQ(CountRows("conversations"), kThreads);  // 1 s apart: one conversation per user
   // Flush with nothing queued returns at once.
-  EXPECT_TRUE(store_->Flush().ok());
+  EXPECT_TRUE(store_->writer().Flush().ok());
 }
 
 TEST_F(LogStoreTest, EntriesSurviveReopenAndDestructionFlushes) {
-  for (int i = 0; i < 100; ++i) store_->Append(In("u", kDay0 + i, "x"));
+  for (int i = 0; i < 100; ++i) store_->writer().Append(In("u", kDay0 + i, "x"));
   store_.reset();  // destructor drains the queue
   Open();
   EXPECT_EQ(CountRows("messages"), 100);
   // The next message continues the same conversation (within 30 minutes).
-  store_->Append(In("u", kDay0 + 10 * kMinute, "y"));
-  ASSERT_TRUE(store_->Flush().ok());
+  store_->writer().Append(In("u", kDay0 + 10 * kMinute, "y"));
+  ASSERT_TRUE(store_->writer().Flush().ok());
   EXPECT_EQ(CountRows("conversations"), 1);
 }
 
@@ -187,8 +187,8 @@ TEST_F(LogStoreTest, SearchIndexHoldsOneDocumentPerMessage) {
   // Three batches into one conversation: each message is indexed once, under
   // its conversation's id in the rowid's high bits.
   for (const char* text : {"りんごの質問", "みかんの質問", "ぶどうの質問"}) {
-    store_->Append(In("u", kDay0 + CountRows("messages") * kMinute, text));
-    ASSERT_TRUE(store_->Flush().ok());
+    store_->writer().Append(In("u", kDay0 + CountRows("messages") * kMinute, text));
+    ASSERT_TRUE(store_->writer().Flush().ok());
   }
   ASSERT_EQ(CountRows("conversations"), 1);
   SQLite::Database db((dir_ / "log.sqlite").string(), SQLite::OPEN_READWRITE);
@@ -213,15 +213,15 @@ TEST_F(LogStoreTest, SearchIndexHoldsOneDocumentPerMessage) {
           .getString(),
       std::to_string(conv) + "," + std::to_string(conv) + "," + std::to_string(conv) + "/0,1,2");
   db.exec("INSERT INTO msg_fts(msg_fts, rank) VALUES('integrity-check', 0)");
-  ASSERT_TRUE(store_->DeleteOlderThan(kDay0 + kDayMs).ok());
+  ASSERT_TRUE(store_->retention().DeleteOlderThan(kDay0 + kDayMs).ok());
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM msg_fts_vocab").getInt64(), 0);
 }
 
 TEST_F(LogStoreTest, SearchTermsMayBeInDifferentMessagesOfAConversation) {
-  store_->Append(In("a", kDay0, "保育園の申し込み"));
-  store_->Append(Out("a", kDay0 + 1000, "児童扶養手当のご案内です"));
-  store_->Append(In("b", kDay0 + 2000, "保育園のこと"));
-  ASSERT_TRUE(store_->Flush().ok());
+  store_->writer().Append(In("a", kDay0, "保育園の申し込み"));
+  store_->writer().Append(Out("a", kDay0 + 1000, "児童扶養手当のご案内です"));
+  store_->writer().Append(In("b", kDay0 + 2000, "保育園のこと"));
+  ASSERT_TRUE(store_->writer().Flush().ok());
   struct Case {
     const char* q;
     int64_t want;
@@ -289,8 +289,8 @@ TEST_F(LogStoreTest, SchemaOneFileIsMigratedToPerMessageIndex) {
     EXPECT_EQ(r->total, c.want);
   }
   // A new message continues conversation 7 with the next place (3).
-  store_->Append(In("u", kDay0 + 3000, "すいかの質問"));
-  ASSERT_TRUE(store_->Flush().ok());
+  store_->writer().Append(In("u", kDay0 + 3000, "すいかの質問"));
+  ASSERT_TRUE(store_->writer().Flush().ok());
   SQLite::Database db((dir_ / "log.sqlite").string());
   EXPECT_EQ(db.execAndGet("SELECT group_concat(ord) FROM (SELECT ord FROM messages ORDER BY id)")
                 .getString(),
@@ -301,7 +301,7 @@ TEST_F(LogStoreTest, SchemaOneFileIsMigratedToPerMessageIndex) {
   f.q = "すいか";
   EXPECT_EQ(query_->ListConversations(f)->total, 1);
   // Retention removes the migrated documents too.
-  ASSERT_TRUE(store_->DeleteOlderThan(kDay0 + kDayMs).ok());
+  ASSERT_TRUE(store_->retention().DeleteOlderThan(kDay0 + kDayMs).ok());
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM msg_fts_vocab").getInt64(), 0);
 }
 
@@ -319,21 +319,21 @@ TEST_F(LogStoreTest, ThirtyMinutesOfSilenceStartsANewConversation) {
   };
   for (const Step& s : steps) {
     SCOPED_TRACE(std::string(s.user) + " @" + std::to_string(s.minute));
-    store_->Append(In(s.user, kDay0 + s.minute * kMinute, "こんにちは"));
-    ASSERT_TRUE(store_->Flush().ok());
+    store_->writer().Append(In(s.user, kDay0 + s.minute * kMinute, "こんにちは"));
+    ASSERT_TRUE(store_->writer().Flush().ok());
     EXPECT_EQ(CountRows("conversations"), s.want_conversations);
   }
 }
 
 TEST_F(LogStoreTest, DeleteOlderThanRemovesOldRowsEverywhere) {
-  store_->Append(In("old", kDay0 - 400 * kDayMs, "古い質問 090-1111-2222"));
+  store_->writer().Append(In("old", kDay0 - 400 * kDayMs, "古い質問 090-1111-2222"));
   LogEntry fb = In("old", kDay0 - 400 * kDayMs + 1, "わからない質問");
   fb.fallback = true;
   fb.answered = false;
-  store_->Append(fb);
-  store_->Append(In("new", kDay0, "新しい質問"));
-  ASSERT_TRUE(store_->Flush().ok());
-  auto r = store_->DeleteOlderThan(kDay0 - 365 * kDayMs);
+  store_->writer().Append(fb);
+  store_->writer().Append(In("new", kDay0, "新しい質問"));
+  ASSERT_TRUE(store_->writer().Flush().ok());
+  auto r = store_->retention().DeleteOlderThan(kDay0 - 365 * kDayMs);
   ASSERT_TRUE(r.ok()) << r.error();
   EXPECT_EQ(*r, 2);
   EXPECT_EQ(CountRows("messages"), 1);
@@ -347,11 +347,11 @@ TEST_F(LogStoreTest, DeleteOlderThanRemovesOldRowsEverywhere) {
 
 TEST_F(LogStoreTest, RetentionTrimsAConversationAcrossTheCutoff) {
   // One conversation: a message before the cutoff, then one after it.
-  store_->Append(In("u", kDay0 - 10 * kMinute, "古い話題です"));
-  store_->Append(In("u", kDay0 + 10 * kMinute, "新しい話題です"));
-  ASSERT_TRUE(store_->Flush().ok());
+  store_->writer().Append(In("u", kDay0 - 10 * kMinute, "古い話題です"));
+  store_->writer().Append(In("u", kDay0 + 10 * kMinute, "新しい話題です"));
+  ASSERT_TRUE(store_->writer().Flush().ok());
   ASSERT_EQ(CountRows("conversations"), 1);
-  auto r = store_->DeleteOlderThan(kDay0);
+  auto r = store_->retention().DeleteOlderThan(kDay0);
   ASSERT_TRUE(r.ok()) << r.error();
   EXPECT_EQ(*r, 1);
   ConversationFilter f;
@@ -366,12 +366,12 @@ TEST_F(LogStoreTest, RetentionTrimsAConversationAcrossTheCutoff) {
 TEST_F(LogStoreTest, RetentionRunsOnOpen) {
   const int64_t now = kDay0 + 3 * kDayMs;
   clock_.Set(now);
-  store_->Append(In("old", now - 40 * kDayMs, "古い"));
-  store_->Append(In("new", now - 1 * kDayMs, "新しい"));
-  ASSERT_TRUE(store_->Flush().ok());
+  store_->writer().Append(In("old", now - 40 * kDayMs, "古い"));
+  store_->writer().Append(In("new", now - 1 * kDayMs, "新しい"));
+  ASSERT_TRUE(store_->writer().Flush().ok());
   Open(/*retention_days=*/30);  // the writer applies retention when it starts
   // The writer applies retention before any other work; a no-op job waits for it.
-  ASSERT_TRUE(store_->DeleteOlderThan(0).ok());
+  ASSERT_TRUE(store_->retention().DeleteOlderThan(0).ok());
   EXPECT_EQ(CountRows("messages"), 1);
 }
 
@@ -391,13 +391,13 @@ TEST_F(LogStoreTest, ListFiltersPagesAndSearches) {
       e.fallback = true;
       e.answered = false;
     }
-    store_->Append(e);
+    store_->writer().Append(e);
     LogEntry reply = Out(e.user, at + 1000, "ご案内します");
     reply.municipality = e.municipality;
     reply.intent = e.intent;
-    store_->Append(reply);
+    store_->writer().Append(reply);
   }
-  ASSERT_TRUE(store_->Flush().ok());
+  ASSERT_TRUE(store_->writer().Flush().ok());
 
   struct Case {
     const char* name;
@@ -466,9 +466,9 @@ TEST_F(LogStoreTest, ListFiltersPagesAndSearches) {
 }
 
 TEST_F(LogStoreTest, ConversationTranscriptAndTags) {
-  store_->Append(In("u", kDay0, "児童扶養手当はいくら？ 090-1234-5678"));
-  store_->Append(Out("u", kDay0 + 1000, "月額の目安をご案内します。"));
-  ASSERT_TRUE(store_->Flush().ok());
+  store_->writer().Append(In("u", kDay0, "児童扶養手当はいくら？ 090-1234-5678"));
+  store_->writer().Append(Out("u", kDay0 + 1000, "月額の目安をご案内します。"));
+  ASSERT_TRUE(store_->writer().Flush().ok());
   auto page = query_->ListConversations({});
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->items.size(), 1u);
@@ -516,14 +516,14 @@ TEST_F(LogStoreTest, ReviewQueueGroupsByNormalizedText) {
     e.answered = false;
     return e;
   };
-  store_->Append(fallback("a", kDay0, "ファミサポって何？"));
-  store_->Append(fallback("b", kDay0 + kMinute, "ファミサポって何"));
-  store_->Append(fallback("c", kDay0 + 2 * kMinute, "ファミサポ って 何！"));
+  store_->writer().Append(fallback("a", kDay0, "ファミサポって何？"));
+  store_->writer().Append(fallback("b", kDay0 + kMinute, "ファミサポって何"));
+  store_->writer().Append(fallback("c", kDay0 + 2 * kMinute, "ファミサポ って 何！"));
   LogEntry amb = In("d", kDay0 + 3 * kMinute, "手当");
   amb.ambiguous = true;
-  store_->Append(amb);
-  store_->Append(In("e", kDay0 + 4 * kMinute, "児童手当"));  // answered: not queued
-  ASSERT_TRUE(store_->Flush().ok());
+  store_->writer().Append(amb);
+  store_->writer().Append(In("e", kDay0 + 4 * kMinute, "児童手当"));  // answered: not queued
+  ASSERT_TRUE(store_->writer().Flush().ok());
 
   auto r = query_->ListReview("pending", 1, 50);
   ASSERT_TRUE(r.ok()) << r.error();
@@ -547,8 +547,8 @@ TEST_F(LogStoreTest, ReviewQueueGroupsByNormalizedText) {
   EXPECT_EQ(resolved->items[0].updated_by, "sato");
   EXPECT_EQ(resolved->items[0].count_since_update, 0);
   // Asked again after it was resolved: counted as new since the update.
-  store_->Append(fallback("f", kDay0 + 2 * kDayMs, "ファミサポって何？"));
-  ASSERT_TRUE(store_->Flush().ok());
+  store_->writer().Append(fallback("f", kDay0 + 2 * kDayMs, "ファミサポって何？"));
+  ASSERT_TRUE(store_->writer().Flush().ok());
   resolved = query_->ListReview("resolved", 1, 50);
   EXPECT_EQ(resolved->items[0].count, 4);
   EXPECT_EQ(resolved->items[0].count_since_update, 1);
@@ -560,14 +560,14 @@ TEST_F(LogStoreTest, StatsPerJstDay) {
   // Day 2: one user.
   LogEntry a = In("a", kDay0 + 10 * kMinute, "児童扶養手当");
   a.programs = {"jido-fuyo-teate"};
-  store_->Append(a);
+  store_->writer().Append(a);
   LogEntry b = In("b", kDay0 + 23 * 60 * kMinute + 59 * kMinute, "わからない");  // 23:59 JST
   b.fallback = true;
   b.answered = false;
   b.intent = "";
   b.handoff = true;
   b.crisis = true;
-  store_->Append(b);
+  store_->writer().Append(b);
   LogEntry o = Out("b", kDay0 + 23 * 60 * kMinute + 59 * kMinute + 500, "窓口へ");
   o.intent = "";
   o.programs = {};
@@ -575,9 +575,9 @@ TEST_F(LogStoreTest, StatsPerJstDay) {
   o.answered = false;
   o.handoff = true;
   o.crisis = true;
-  store_->Append(o);
-  store_->Append(In("c", kDay0 + 2 * kDayMs, "保育園"));
-  ASSERT_TRUE(store_->Flush().ok());
+  store_->writer().Append(o);
+  store_->writer().Append(In("c", kDay0 + 2 * kDayMs, "保育園"));
+  ASSERT_TRUE(store_->writer().Flush().ok());
 
   auto r = query_->Stats(kDay0, kDay0 + 3 * kDayMs - 1, "");
   ASSERT_TRUE(r.ok()) << r.error();
@@ -603,10 +603,10 @@ TEST_F(LogStoreTest, StatsPerJstDay) {
 }
 
 TEST_F(LogStoreTest, ExportInTimeOrder) {
-  store_->Append(In("u", kDay0 + 2000, "二番目"));
-  store_->Append(In("v", kDay0 + 1000, "一番目"));
-  store_->Append(In("w", kDay0 + 5 * kDayMs, "範囲外"));
-  ASSERT_TRUE(store_->Flush().ok());
+  store_->writer().Append(In("u", kDay0 + 2000, "二番目"));
+  store_->writer().Append(In("v", kDay0 + 1000, "一番目"));
+  store_->writer().Append(In("w", kDay0 + 5 * kDayMs, "範囲外"));
+  ASSERT_TRUE(store_->writer().Flush().ok());
   std::vector<std::string> texts;
   Status s = query_->Export(kDay0, kDay0 + kDayMs, [&](const ExportRow& r) {
     texts.push_back(r.user + ":" + r.message.text);

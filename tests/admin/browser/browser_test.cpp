@@ -59,8 +59,8 @@ void SeedLogs(const fs::path& data_dir, int64_t now_ms) {
     store::LogEntry out = in;
     out.direction = "out";
     out.text = out_text;
-    logs->Append(in);
-    logs->Append(out);
+    logs->writer().Append(in);
+    logs->writer().Append(out);
   };
   turn("pseudo-A", now_ms - 10 * h, "kunitachi", "児童扶養手当はいつ振り込まれますか",
        "児童扶養手当は奇数月に支払われます。", false);
@@ -73,7 +73,7 @@ void SeedLogs(const fs::path& data_dir, int64_t now_ms) {
        "所得制限についてご案内します。", false);
   turn("pseudo-D", now_ms - 7 * h, "kunitachi", "ファミサポの登録方法を教えて",
        "すみません、うまくお答えできませんでした。", true);
-  ASSERT_TRUE(logs->Flush().ok());
+  ASSERT_TRUE(logs->writer().Flush().ok());
 }
 
 TEST(AdminCliTest, AddUserSetPasswordListUsers) {
@@ -113,7 +113,9 @@ TEST(AdminCliTest, AddUserSetPasswordListUsers) {
        "correct horse\n",
        0,
        "added editor user ito"},
-      {{"admin", "add-user", "kato", "--role", "boss", "--password-stdin"}, "correct horse\n", 2,
+      {{"admin", "add-user", "kato", "--role", "boss", "--password-stdin"},
+       "correct horse\n",
+       2,
        "role: one of viewer, staff, editor, admin"},
       {{"admin", "set-role", "sato", "viewer"}, "", 0, "set the role of sato to viewer"},
       {{"admin", "set-role", "nobody", "viewer"}, "", 2, "no user"},
@@ -164,8 +166,7 @@ TEST(AdminBrowserTest, StaffFindsAndReadsAMaskedConversation) {
   // (an admin: the walk ends in the audit log, which only admins read)
   ASSERT_EQ(RunWithInput({YORISOI_BINARY, "admin", "add-user", kStaff, "--role", "admin",
                           "--password-stdin"},
-                         env,
-                         std::string(kPassword) + "\n", artifacts / "add-user.log"),
+                         env, std::string(kPassword) + "\n", artifacts / "add-user.log"),
             0)
       << "see " << (artifacts / "add-user.log");
 
