@@ -276,6 +276,7 @@ struct Nlu::Impl {
     std::string intent;
     bool heldout = false;
     bool hand = true;
+    std::string file;  // train/FILE.jsonl it came from ("" for editors' examples)
   };
   std::vector<Example> corpus;
   std::vector<internal::SparseVector> corpus_x;  // features of `corpus`
@@ -324,7 +325,14 @@ struct Nlu::Impl {
   internal::SparseVector Featurize(const Analysis& a) const;
   std::string PlaceholderText(const Analysis& a) const;
   void AddWords(const std::string& clean, internal::SparseVector& x) const;
-  void Decide(Analysis* a) const;
+  // Chooses the intent: crisis, then the keyword reading, then `model`
+  // (null: the keyword reading alone) where it decides (see intents.json's
+  // "classifier").
+  void Decide(Analysis* a, const internal::LinearClassifier* model) const;
+  // The held-out part through Understand, and `folds`-fold cross-validation
+  // of the whole decision on the training part (never the held-out part).
+  void EvaluateHeldOut(const Nlu& nlu, NluEvaluation& ev) const;
+  Status CrossValidate(int folds, NluEvaluation& ev) const;
   int IntentIndex(const std::string& id) const {
     for (size_t i = 0; i < intents.size(); ++i)
       if (intents[i].id == id) return static_cast<int>(i);
@@ -1013,8 +1021,8 @@ Status Nlu::Impl::LoadAndTrain(const std::string& data_dir) {
         crisis_cases.push_back({str("text"), str("language"), str("crisis")});
         continue;
       }
-      Example ex{str("text"), str("intent"), str("split") == "heldout",
-                 str("source") != "template"};
+      Example ex{str("text"), str("intent"), str("split") == "heldout", str("source") != "template",
+                 file.filename().string()};
       if (ex.text.empty() || IntentIndex(ex.intent) < 0) {
         return Status::InvalidArgument(name + ":" + std::to_string(n) +
                                        ": needs \"text\" and a known \"intent\" (got \"" +
@@ -1074,70 +1082,122 @@ std::unique_ptr<internal::LinearClassifier> Nlu::Impl::TrainOn(
                                            weights);
 }
 
-Result<NluEvaluation> Nlu::Evaluate(int folds) const {
-  const Impl& im = *impl_;
-  using R = Result<NluEvaluation>;
-  if (!im.classifier) return Status::InvalidArgument("no corpus under train/: nothing to evaluate");
-  NluEvaluation ev;
+namespace {
+
+// Per-intent counts and confusions of a set of decisions.
+struct Tally {
   std::map<std::string, NluEvaluation::PerIntent> per;
   std::map<std::pair<std::string, std::string>, NluEvaluation::Confusion> conf;
-  for (size_t i = 0; i < im.corpus.size(); ++i) {
-    const Impl::Example& ex = im.corpus[i];
+  int total = 0, correct = 0, hand_total = 0, hand_correct = 0;
+
+  bool Add(const std::string& expected, const std::string& got, const std::string& text,
+           bool hand) {
+    const bool ok = got == expected;
+    NluEvaluation::PerIntent& row = per[expected];
+    row.intent = expected;
+    ++row.total;
+    row.correct += ok;
+    ++total;
+    correct += ok;
+    hand_total += hand;
+    hand_correct += hand && ok;
+    if (!ok) {
+      NluEvaluation::Confusion& c = conf[{expected, got}];
+      c.expected = expected;
+      c.got = got;
+      ++c.count;
+      if (c.examples.size() < 3) c.examples.push_back(text);
+    }
+    return ok;
+  }
+  std::vector<NluEvaluation::PerIntent> PerIntent() const {
+    std::vector<NluEvaluation::PerIntent> out;
+    for (const auto& [k, v] : per) out.push_back(v);
+    return out;
+  }
+  // Most frequent first.
+  std::vector<NluEvaluation::Confusion> Confusions() const {
+    std::vector<NluEvaluation::Confusion> out;
+    for (const auto& [k, v] : conf) out.push_back(v);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const auto& a, const auto& b) { return a.count > b.count; });
+    return out;
+  }
+};
+
+}  // namespace
+
+void Nlu::Impl::EvaluateHeldOut(const Nlu& nlu, NluEvaluation& ev) const {
+  Tally t;
+  std::map<std::string, std::pair<int, int>> by_file;  // file → (correct, total)
+  for (const Example& ex : corpus) {
     ++ev.corpus_size[ex.intent];
     if (!ex.heldout) {
       ++ev.train_size;
       continue;
     }
-    Understanding u = Understand(ex.text, kCorpusDay);
-    const bool ok = u.intent == ex.intent;
-    NluEvaluation::PerIntent& row = per[ex.intent];
-    row.intent = ex.intent;
-    ++row.total;
-    row.correct += ok;
-    ++ev.heldout_total;
-    ev.heldout_correct += ok;
-    if (ex.hand) {
-      ++ev.heldout_hand_total;
-      ev.heldout_hand_correct += ok;
-    }
-    if (!ok) {
-      NluEvaluation::Confusion& c = conf[{ex.intent, u.intent}];
-      c.expected = ex.intent;
-      c.got = u.intent;
-      ++c.count;
-      if (c.examples.size() < 3) c.examples.push_back(ex.text);
-    }
+    const bool ok = t.Add(ex.intent, nlu.Understand(ex.text, kCorpusDay).intent, ex.text, ex.hand);
+    by_file[ex.file].first += ok;
+    ++by_file[ex.file].second;
   }
-  for (auto& [k, v] : per) ev.per_intent.push_back(v);
-  for (auto& [k, v] : conf) ev.confusions.push_back(v);
-  std::stable_sort(ev.confusions.begin(), ev.confusions.end(),
-                   [](const auto& a, const auto& b) { return a.count > b.count; });
-  // k-fold cross-validation over the training split (the held-out part stays
-  // out): fold = position among the training examples mod k.
-  if (folds >= 2) {
-    std::vector<size_t> train_idx;
-    for (size_t i = 0; i < im.corpus.size(); ++i)
-      if (!im.corpus[i].heldout) train_idx.push_back(i);
-    for (int f = 0; f < folds; ++f) {
-      std::vector<bool> use(im.corpus.size(), false);
-      for (size_t k = 0; k < train_idx.size(); ++k)
-        use[train_idx[k]] = static_cast<int>(k % static_cast<size_t>(folds)) != f;
-      auto model = im.TrainOn(im.corpus_x, im.corpus_y, use);
-      if (!model) return Status::InvalidArgument("cross-validation: training failed");
-      int total = 0, correct = 0;
-      for (size_t k = 0; k < train_idx.size(); ++k) {
-        if (static_cast<int>(k % static_cast<size_t>(folds)) != f) continue;
-        const size_t i = train_idx[k];
-        std::vector<double> p = model->Predict(im.corpus_x[i]);
-        const int best = static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
-        ++total;
-        correct += best == im.corpus_y[i] && p[static_cast<size_t>(best)] >= im.min_probability;
-      }
-      ev.cv_folds.push_back(total ? static_cast<double>(correct) / total : 0.0);
+  ev.per_intent = t.PerIntent();
+  ev.confusions = t.Confusions();
+  ev.heldout_total = t.total;
+  ev.heldout_correct = t.correct;
+  ev.heldout_hand_total = t.hand_total;
+  ev.heldout_hand_correct = t.hand_correct;
+  for (const auto& [file, n] : by_file) ev.heldout_by_file.push_back({file, n.second, n.first});
+}
+
+// Fold = position among the training examples mod `folds`. Each fold's model
+// is trained on the other folds and the fold's messages go through the same
+// decision as Understand (keywords, crisis and rules included).
+Status Nlu::Impl::CrossValidate(int folds, NluEvaluation& ev) const {
+  std::vector<size_t> train_idx;
+  for (size_t i = 0; i < corpus.size(); ++i)
+    if (!corpus[i].heldout) train_idx.push_back(i);
+  Tally t;
+  int model_correct = 0;
+  for (int f = 0; f < folds; ++f) {
+    auto in_fold = [&](size_t k) { return static_cast<int>(k % static_cast<size_t>(folds)) == f; };
+    std::vector<bool> use(corpus.size(), false);
+    for (size_t k = 0; k < train_idx.size(); ++k) use[train_idx[k]] = !in_fold(k);
+    auto model = TrainOn(corpus_x, corpus_y, use);
+    if (!model) return Status::InvalidArgument("cross-validation: training failed");
+    int total = 0, correct = 0;
+    for (size_t k = 0; k < train_idx.size(); ++k) {
+      if (!in_fold(k)) continue;
+      const Example& ex = corpus[train_idx[k]];
+      std::vector<double> p = model->Predict(corpus_x[train_idx[k]]);
+      const size_t best = static_cast<size_t>(std::max_element(p.begin(), p.end()) - p.begin());
+      model_correct +=
+          static_cast<int>(best) == corpus_y[train_idx[k]] && p[best] >= min_probability;
+      Analysis a;
+      Analyze(ex.text, kCorpusDay, &a);
+      Decide(&a, model.get());
+      ++total;
+      correct += t.Add(ex.intent, a.u.intent, ex.text, ex.hand);
     }
-    double sum = 0;
-    for (double a : ev.cv_folds) sum += a;
-    ev.cv_mean = ev.cv_folds.empty() ? 0 : sum / static_cast<double>(ev.cv_folds.size());
+    ev.cv_folds.push_back(total ? static_cast<double>(correct) / total : 0.0);
+  }
+  double sum = 0;
+  for (double a : ev.cv_folds) sum += a;
+  ev.cv_mean = ev.cv_folds.empty() ? 0 : sum / static_cast<double>(ev.cv_folds.size());
+  ev.cv_model = t.total ? static_cast<double>(model_correct) / t.total : 0.0;
+  ev.cv_hand = t.hand_total ? static_cast<double>(t.hand_correct) / t.hand_total : 0.0;
+  ev.cv_per_intent = t.PerIntent();
+  ev.cv_confusions = t.Confusions();
+  return Status::Ok();
+}
+
+Result<NluEvaluation> Nlu::Evaluate(int folds) const {
+  const Impl& im = *impl_;
+  using R = Result<NluEvaluation>;
+  if (!im.classifier) return Status::InvalidArgument("no corpus under train/: nothing to evaluate");
+  NluEvaluation ev;
+  im.EvaluateHeldOut(*this, ev);
+  if (folds >= 2) {
+    if (Status s = im.CrossValidate(folds, ev); !s.ok()) return R(s);
   }
   for (const Impl::CrisisCase& c : im.crisis_cases) {
     Understanding u = Understand(c.text, kCorpusDay);
@@ -1430,7 +1490,7 @@ internal::SparseVector Nlu::Impl::Featurize(const Analysis& a) const {
   return x;
 }
 
-void Nlu::Impl::Decide(Analysis* a) const {
+void Nlu::Impl::Decide(Analysis* a, const internal::LinearClassifier* model) const {
   Understanding& u = a->u;
   const std::vector<double>& raw = a->raw;
   // The keyword scores' reading.
@@ -1457,12 +1517,12 @@ void Nlu::Impl::Decide(Analysis* a) const {
     u.confidence = (1.0 - std::exp(-top / 2.0)) * (1.0 - 0.5 * second / top);
     u.ambiguous = ranked.size() > 1 && second >= top * ambiguity_ratio;
   }
-  if (!classifier) return;
+  if (!model) return;
   // The trained classifier decides when the keywords find nothing, when it
   // reads one of the facets the keyword lists were never tuned for, or when
   // it is very sure; otherwise the keyword reading (tuned on the project's
   // conversations) stands.
-  std::vector<double> p = classifier->Predict(Featurize(*a));
+  std::vector<double> p = model->Predict(Featurize(*a));
   std::vector<std::pair<double, size_t>> cl;
   for (size_t i = 0; i < p.size(); ++i) cl.push_back({p[i], i});
   std::stable_sort(cl.begin(), cl.end(),
@@ -1479,12 +1539,12 @@ void Nlu::Impl::Decide(Analysis* a) const {
   if (best == "municipality.set" && a->f[kOnlyRegion] == 0 && !u.intent.empty() &&
       u.intent != "municipality.set")
     return;
-  // One character (あ, 🙂) is no question: the model would only echo the
-  // examples that share it.
+  // One character, even repeated (あ, 🙂, ｗｗｗ), or only fillers (えっと)
+  // is no question: the model would only echo the examples that share them.
   if (u.intent.empty()) {
-    size_t points = 0;
-    for (unsigned char ch : u.normalized) points += (ch & 0xC0) != 0x80;
-    if (points < 2) return;
+    const std::u32string points = utf8::ToU32(Normalize(u.raw));  // before romaji → kana
+    if (std::set<char32_t>(points.begin(), points.end()).size() < 2) return;
+    if (OnlyFillers(a->canonical)) return;
   }
   // The classifier decides when it is confident (`override_probability`),
   // and whenever the keywords find nothing; below that the keyword reading
@@ -1637,7 +1697,7 @@ Understanding Nlu::Understand(std::string_view text, const Date& today) const {
 Understanding Nlu::Understand(std::string_view text, const Date& today, int64_t now_ms) const {
   Impl::Analysis a;
   impl_->Analyze(text, today, &a);
-  impl_->Decide(&a);
+  impl_->Decide(&a, impl_->classifier.get());
   a.u.time = TimeOf(a.canonical, a.u.entities, today, now_ms);
   a.u.unknown_place = UnknownPlace(a.u.normalized, impl_->region_trie);
   return std::move(a.u);

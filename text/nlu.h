@@ -38,12 +38,12 @@ struct Money {
 
 struct Entities {
   std::vector<Money> money;
-  std::optional<int> child_count;   // 子ども2人 / 二人 / ふたり
-  std::vector<int> child_ages;      // 3歳, 小3 → 8, 中学生 → 13, 高校生 → 16
-  std::optional<Date> date;         // 今日/明日/土曜 resolved against `today`
-  std::optional<int> number;        // a bare number ("2", "２人" when nothing else)
-  bool yes = false;                 // はい/うん/そう
-  bool no = false;                  // いいえ/いない/ない
+  std::optional<int> child_count;     // 子ども2人 / 二人 / ふたり
+  std::vector<int> child_ages;        // 3歳, 小3 → 8, 中学生 → 13, 高校生 → 16
+  std::optional<Date> date;           // 今日/明日/土曜 resolved against `today`
+  std::optional<int> number;          // a bare number ("2", "２人" when nothing else)
+  bool yes = false;                   // はい/うん/そう
+  bool no = false;                    // いいえ/いない/ない
   std::optional<int> years_received;  // 「受給して5年」: years the allowance has been received
 };
 
@@ -63,16 +63,16 @@ struct TimeQuery {
 struct Understanding {
   std::string raw;
   std::string normalized;
-  std::string intent;               // best intent id, "" when nothing matched
-  double confidence = 0;            // 0..1
-  std::vector<Scored> intents;      // best first
-  bool ambiguous = false;           // top two intents too close to choose
-  std::vector<std::string> crisis_kinds;     // "suicide", "dv", "abuse", "danger"; non-empty = crisis
-  std::vector<std::string> municipalities;   // municipality ids mentioned, best first
-  std::vector<std::string> prefectures;      // prefecture ids mentioned
-  std::vector<Scored> programs;     // program ids mentioned, best first
-  bool programs_ambiguous = false;  // top two programs too close to choose
-  std::vector<std::string> categories;  // categories mentioned (医療, 住まい, …)
+  std::string intent;                     // best intent id, "" when nothing matched
+  double confidence = 0;                  // 0..1
+  std::vector<Scored> intents;            // best first
+  bool ambiguous = false;                 // top two intents too close to choose
+  std::vector<std::string> crisis_kinds;  // "suicide", "dv", "abuse", "danger"; non-empty = crisis
+  std::vector<std::string> municipalities;  // municipality ids mentioned, best first
+  std::vector<std::string> prefectures;     // prefecture ids mentioned
+  std::vector<Scored> programs;             // program ids mentioned, best first
+  bool programs_ambiguous = false;          // top two programs too close to choose
+  std::vector<std::string> categories;      // categories mentioned (医療, 住まい, …)
   Entities entities;
   TimeQuery time;
   // A place the parent names that is not in the lexicon ("札幌市", "大阪府"),
@@ -86,7 +86,7 @@ struct LexiconEntry {
   std::string id;
   std::vector<std::string> names;  // surface forms (normalized internally)
   double weight = 1.0;
-  std::string group;               // e.g. prefecture id, program category
+  std::string group;  // e.g. prefecture id, program category
 };
 
 struct Lexicon {
@@ -116,8 +116,21 @@ struct NluEvaluation {
     std::vector<std::string> examples;
   };
   std::vector<Confusion> confusions;  // most frequent first
-  std::vector<double> cv_folds;       // accuracy of each fold
+  struct FileScore {
+    std::string file;  // train/FILE.jsonl
+    int total = 0;
+    int correct = 0;
+  };
+  std::vector<FileScore> heldout_by_file;  // the held-out part by corpus file
+  // Cross-validation on the training part only (tune against these, never
+  // the held-out figures): each fold's messages go through the whole
+  // decision (crisis, keywords, rules and the fold's model), like Understand.
+  std::vector<double> cv_folds;  // accuracy of each fold
   double cv_mean = 0;
+  double cv_hand = 0;   // … on the hand-written messages only
+  double cv_model = 0;  // the fold models alone (top class at min_probability)
+  std::vector<PerIntent> cv_per_intent;
+  std::vector<Confusion> cv_confusions;    // most frequent first
   std::map<std::string, int> corpus_size;  // examples per intent (both splits)
   int train_size = 0;
   struct CrisisRow {

@@ -24,10 +24,16 @@ TEST(Classifier, HeldOutAccuracyAndEveryCrisisCase) {
   }
   printf("held-out accuracy %d/%d = %.1f%%\n", ev->heldout_correct, ev->heldout_total,
          accuracy * 100);
-  // Measured 88.8 % on the 498 held-out messages (MeCab lemmas, class
-  // weights, the classifier deciding when confident); 85.1 % on the first 389
-  // before. The floor sits a little below; the target is 95 %.
+  // Measured 88.3 % on the 546 held-out messages (498 before train/hand2.jsonl
+  // added 48 of its own; those first 498 went from 88.8 % to 89.4 % with it
+  // and min_probability 0.25). The floor sits a little below; the target is
+  // 95 %.
   EXPECT_GE(accuracy, 0.86);
+  // Cross-validation runs the whole decision on the training part.
+  auto cv = testing::SharedNlu().Evaluate(3);
+  ASSERT_TRUE(cv.ok()) << cv.error();
+  EXPECT_GE(cv->cv_mean, 0.8);
+  EXPECT_FALSE(cv->cv_confusions.empty());
   ASSERT_GE(ev->crisis.size(), 18u);
   for (const auto& c : ev->crisis) {
     EXPECT_TRUE(c.ok) << c.text << " (" << c.language << ", " << c.kind << ") got language "
@@ -39,8 +45,8 @@ TEST(Classifier, TrainingIsDeterministic) {
   auto a = Nlu::Create(testing::DataDir(), testing::TestLexicon());
   auto b = Nlu::Create(testing::DataDir(), testing::TestLexicon());
   ASSERT_TRUE(a.ok() && b.ok());
-  for (const char* text : {"現況届っていつ出すの", "国の教育ローンっていくらまで？", "今日電話つながる？",
-                           "他に使える制度はある？"}) {
+  for (const char* text : {"現況届っていつ出すの", "国の教育ローンっていくらまで？",
+                           "今日電話つながる？", "他に使える制度はある？"}) {
     Understanding x = (*a)->Understand(text, testing::Today());
     Understanding y = (*b)->Understand(text, testing::Today());
     EXPECT_EQ(x.intent, y.intent) << text;
@@ -73,7 +79,8 @@ TEST(Understanding, AmountsAskedAboutAreNoIncome) {
 }
 
 TEST(Understanding, YearsReceived) {
-  Understanding u = testing::SharedNlu().Understand("児童扶養手当を受給して5年になります", testing::Today());
+  Understanding u =
+      testing::SharedNlu().Understand("児童扶養手当を受給して5年になります", testing::Today());
   ASSERT_TRUE(u.entities.years_received.has_value());
   EXPECT_EQ(*u.entities.years_received, 5);
 }
