@@ -112,25 +112,12 @@ std::string StripPunct(std::string_view s) {
   static const std::vector<std::string_view> kJa = {"。", "、", "・", "「", "」", "『", "』",
                                                     "ー", "…",  "♪",  "☆",  "★",  "！", "？"};
   std::string out;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (!IsPunct(c)) out.push_back(static_cast<char>(c));
-      ++i;
+  for (const utf8::CodePointAt& at : utf8::Decode(s)) {
+    const std::string_view ch = s.substr(at.pos, at.len);
+    if (at.c < 0x80 ? IsPunct(static_cast<unsigned char>(at.c))
+                    : std::find(kJa.begin(), kJa.end(), ch) != kJa.end())
       continue;
-    }
-    bool skipped = false;
-    for (std::string_view p : kJa) {
-      if (s.substr(i, p.size()) == p) {
-        i += p.size();
-        skipped = true;
-        break;
-      }
-    }
-    if (skipped) continue;
-    size_t len = (c >= 0xF0) ? 4 : (c >= 0xE0) ? 3 : (c >= 0xC0) ? 2 : 1;
-    out.append(s.substr(i, len));
-    i += len;
+    out.append(ch);
   }
   return out;
 }
@@ -1416,8 +1403,7 @@ namespace {
 // Character 1- to 3-grams of `clean`, scaled to unit length together.
 void AddCharGrams(const std::string& clean, internal::SparseVector& x) {
   std::vector<size_t> starts;  // byte offset of every code point, plus the end
-  for (size_t i = 0; i < clean.size(); ++i)
-    if ((static_cast<unsigned char>(clean[i]) & 0xC0) != 0x80) starts.push_back(i);
+  for (const utf8::CodePointAt& at : utf8::Decode(clean)) starts.push_back(at.pos);
   starts.push_back(clean.size());
   const size_t points = starts.size() - 1;
   const size_t first = x.size();
