@@ -45,7 +45,11 @@ class FakeHttpServer {
   using Responder = std::function<FakeResponse(const RecordedRequest&)>;
 
   // Listens on 127.0.0.1:`port` (0: an ephemeral port).
-  explicit FakeHttpServer(unsigned short port = 0) : acceptor_(ioc_) {
+  // `responder` answers from the first connection on (set it here, not with
+  // SetResponder afterwards, when requests may already be waiting: until a
+  // responder is set every request gets an empty 200).
+  explicit FakeHttpServer(unsigned short port = 0, Responder responder = {})
+      : acceptor_(ioc_), responder_(std::move(responder)) {
     namespace net = boost::asio;
     net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port);
     acceptor_.open(ep.protocol());

@@ -135,9 +135,11 @@ class LineEmulator {
   ~LineEmulator() { Stop(); }
 
   void Start(unsigned short port) {
-    server_ = std::make_unique<FakeHttpServer>(port);
+    // The responder is in place before the port listens: the server under
+    // test may be retrying against this port already.
+    server_ = std::make_unique<FakeHttpServer>(
+        port, [this](const RecordedRequest& r) { return Respond(r); });
     port_ = server_->port();
-    server_->SetResponder([this](const RecordedRequest& r) { return Respond(r); });
   }
   // Releases hanging requests and stops listening.
   void Stop() {
@@ -980,7 +982,8 @@ OutageFigures RunOutage(const std::string& tag, int events, std::chrono::millise
       if (answered_once(i) == 0) return false;
     }
     return true;
-  })) << line.accepted() << " of " << events << " answered\n"
+  })) << line.accepted()
+      << " of " << events << " answered\n"
       << p.stderr_text();
   const std::string m = Get(port, "/metrics").body;
   EXPECT_EQ(p.Signal(SIGTERM), 0) << p.stderr_text();
@@ -994,10 +997,11 @@ OutageFigures RunOutage(const std::string& tag, int events, std::chrono::millise
   f.failed = static_cast<std::size_t>(MetricSum(m, "yorisoi_line_replies_failed_total"));
   f.rescheduled = Metric(m, "yorisoi_line_delivery_rescheduled_total");
   EXPECT_EQ(line.duplicates(), 0u);
-  std::printf("%s: %d events acknowledged during a %.0f s outage: %zu answered after recovery "
-              "(%zu by reply, %zu by push), %zu twice, %zu failed\n",
-              tag.c_str(), events, std::chrono::duration<double>(outage).count(), f.answered,
-              f.replies, f.pushes, f.twice, f.failed);
+  std::printf(
+      "%s: %d events acknowledged during a %.0f s outage: %zu answered after recovery "
+      "(%zu by reply, %zu by push), %zu twice, %zu failed\n",
+      tag.c_str(), events, std::chrono::duration<double>(outage).count(), f.answered, f.replies,
+      f.pushes, f.twice, f.failed);
   return f;
 }
 
@@ -1121,8 +1125,8 @@ void RunSlowApi(const SlowApiRun& run) {
   LineEmulator line;
   line.SetDelay(run.delay);
   const std::string config = dir.path() + "/c.json";
-  std::ofstream(config) << R"({"line_send_queue": 100, "line_max_connections": )"
-                        << run.connections << ","
+  std::ofstream(config) << R"({"line_send_queue": 100, "line_max_connections": )" << run.connections
+                        << ","
                         << R"( "reply_token_max_age_s": 3600, "delivery_retry_initial_ms": 200,)"
                         << R"( "delivery_retry_max_s": 2})";
   ServerProcess p(dir.path(), LineEnv(dir.path() + "/data", line.base()), {"--config", config});
@@ -1133,8 +1137,8 @@ void RunSlowApi(const SlowApiRun& run) {
   double peak_queue = 0;
   EXPECT_TRUE(WaitUntil(
       [&] {
-        peak_queue = std::max(peak_queue, Metric(Get(port, "/metrics").body,
-                                                 "yorisoi_line_send_queue"));
+        peak_queue =
+            std::max(peak_queue, Metric(Get(port, "/metrics").body, "yorisoi_line_send_queue"));
         return line.AllAnswered(tokens);
       },
       5min))
@@ -1144,10 +1148,11 @@ void RunSlowApi(const SlowApiRun& run) {
   EXPECT_EQ(p.Signal(SIGTERM), 0);
   std::size_t twice = 0;
   for (const auto& t : tokens) twice += line.Replies(t) > 1;
-  std::printf("%d events, slow API (%lld ms per call, %d connections), send queue 100: %zu "
-              "answered in %.0f s, peak send queue %.0f, %zu twice\n",
-              run.events, static_cast<long long>(run.delay.count()), run.connections,
-              line.accepted(), s, peak_queue, twice);
+  std::printf(
+      "%d events, slow API (%lld ms per call, %d connections), send queue 100: %zu "
+      "answered in %.0f s, peak send queue %.0f, %zu twice\n",
+      run.events, static_cast<long long>(run.delay.count()), run.connections, line.accepted(), s,
+      peak_queue, twice);
   EXPECT_EQ(line.accepted(), static_cast<std::size_t>(run.events));
   EXPECT_EQ(twice, 0u);
   EXPECT_LE(peak_queue, 100);
@@ -1155,13 +1160,9 @@ void RunSlowApi(const SlowApiRun& run) {
   EXPECT_EQ(p.stderr_text().find("dropped"), std::string::npos);
 }
 
-TEST(Reliability, TwelveThousandEventsSlowApiAllAnswered) {
-  RunSlowApi({12'000, 20ms, 16});
-}
+TEST(Reliability, TwelveThousandEventsSlowApiAllAnswered) { RunSlowApi({12'000, 20ms, 16}); }
 
-TEST(Reliability, TwoSecondsPerCallQueueFullNothingDropped) {
-  RunSlowApi({1'200, 2000ms, 64});
-}
+TEST(Reliability, TwoSecondsPerCallQueueFullNothingDropped) { RunSlowApi({1'200, 2000ms, 64}); }
 
 // A login flood (unauthenticated, PBKDF2 for every attempt) from 100
 // loopback addresses, 4 attempts each (under the per-address throttle):
@@ -1232,8 +1233,8 @@ TEST(Reliability, WebhookAcknowledgedQuicklyUnderALoginFlood) {
     flood.emplace_back([&, t] {
       for (int k = t; !stop && k < 400; k += kFloodThreads) {
         const int address = 2 + k % 100;  // 127.0.0.2 … 127.0.0.101, 4 attempts each
-        const int status = LoginFrom(port, "127.0.0." + std::to_string(address),
-                                     "staff" + std::to_string(k % 7));
+        const int status =
+            LoginFrom(port, "127.0.0." + std::to_string(address), "staff" + std::to_string(k % 7));
         ++logins;
         if (status == 503 || status == 0) {
           ++refused;  // the pool's queue is full (or the server is stopping)
@@ -1250,10 +1251,11 @@ TEST(Reliability, WebhookAcknowledgedQuicklyUnderALoginFlood) {
   for (auto& th : flood) th.join();
   const std::string m = Get(port, "/metrics").body;
   EXPECT_EQ(p.Signal(SIGTERM), 0) << p.stderr_text();
-  std::printf("webhook ack p50/p99: %.1f/%.1f ms alone, %.1f/%.1f ms during a login flood "
-              "(%d logins from 100 addresses, %d refused 503)\n",
-              base[base.size() / 2], P99(base), under[under.size() / 2], P99(under),
-              logins.load(), refused.load());
+  std::printf(
+      "webhook ack p50/p99: %.1f/%.1f ms alone, %.1f/%.1f ms during a login flood "
+      "(%d logins from 100 addresses, %d refused 503)\n",
+      base[base.size() / 2], P99(base), under[under.size() / 2], P99(under), logins.load(),
+      refused.load());
   EXPECT_EQ(unexpected, 0);
   EXPECT_GE(logins, 2);
   // The property: the flood does not hold the webhook up. (A machine
