@@ -249,16 +249,15 @@ std::size_t Utf16Length(std::string_view s) {
 }
 
 std::string TruncateUtf16(std::string_view s, std::size_t max_units, bool ellipsis) {
-  if (Utf16Length(s) <= max_units) return std::string(s);
   static constexpr std::string_view kEllipsis = "…";  // one UTF-16 unit
   const std::size_t budget = (ellipsis && max_units > 0) ? max_units - 1 : max_units;
+  // One pass: the total length, and where the text ends within `budget`.
   std::size_t units = 0, end = 0;
   for (const utf8::CodePointAt& cp : utf8::Decode(s)) {
-    const std::size_t u = cp.c > 0xFFFF ? 2 : 1;
-    if (units + u > budget) break;
-    units += u;
-    end = cp.pos + cp.len;
+    units += cp.c > 0xFFFF ? 2 : 1;
+    if (units <= budget) end = cp.pos + cp.len;
   }
+  if (units <= max_units) return std::string(s);
   std::string out(s.substr(0, end));
   if (ellipsis && max_units > 0) out += kEllipsis;
   return out;

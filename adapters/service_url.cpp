@@ -40,9 +40,9 @@ Result<ServiceUrl> ParseServiceUrl(std::string_view url, std::string_view field)
   s.host = u.host_address();
   if (u.has_port()) {
     const std::string_view port(u.port().data(), u.port().size());
-    if (port.empty() || port.size() > 5 || std::stoul(std::string(port)) == 0 ||
-        std::stoul(std::string(port)) > 65535)
-      return Bad(field, "bad port");
+    const unsigned long number =
+        port.empty() || port.size() > 5 ? 0 : std::stoul(std::string(port));
+    if (number == 0 || number > 65535) return Bad(field, "bad port");
   }
   s.port = u.has_port() ? std::string(u.port()) : std::string(s.tls ? "443" : "80");
   s.host_header = u.encoded_host_and_port();
