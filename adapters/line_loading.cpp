@@ -1,6 +1,7 @@
 // Loading indicator timer (adapters/line_loading.h).
 #include "adapters/line_loading.h"
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -25,16 +26,31 @@ LoadingIndicator::~LoadingIndicator() {
 }
 
 void LoadingIndicator::Watch(const store::InboxEvent& event) {
-  Result<LineTask> task = LineTaskFromJson(event.payload);
-  if (!task.ok() || task->chat != "user" || task->reply_token.empty()) return;
-  if (task->incoming.kind == Incoming::Kind::kUnfollow) return;
-  if (task->push_to.empty() || task->push_to.front() != 'U') return;  // a user id
+  bool first = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    pending_[event.seq] = Pending{Clock::now() + delay_, task->push_to};
+    // The payload is read only if the deadline comes: most answers are sent
+    // before it, and this runs on the thread that acknowledges the webhook.
+    if (!pending_.emplace(event.seq, event.payload).second) return;  // already watched
+    first = due_.empty();
+    due_.push_back(Due{Clock::now() + delay_, event.seq});
   }
-  cv_.notify_all();
+  // Later deadlines than the one the timer waits for need no wake-up.
+  if (first) cv_.notify_all();
 }
+
+namespace {
+
+// The user to show the indicator to, if the event is one that gets it.
+std::optional<std::string> IndicatorUser(const std::string& payload) {
+  Result<LineTask> task = LineTaskFromJson(payload);
+  if (!task.ok() || task->chat != "user" || task->reply_token.empty()) return std::nullopt;
+  if (task->incoming.kind == Incoming::Kind::kUnfollow) return std::nullopt;
+  if (task->push_to.empty() || task->push_to.front() != 'U') return std::nullopt;  // a user id
+  return std::move(task->push_to);
+}
+
+}  // namespace
 
 void LoadingIndicator::Done(int64_t seq) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -49,25 +65,30 @@ std::size_t LoadingIndicator::started() const {
 void LoadingIndicator::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
-    if (pending_.empty()) {
+    if (due_.empty()) {
       cv_.wait(lock);
       continue;
     }
-    auto next = pending_.begin();
-    for (auto it = pending_.begin(); it != pending_.end(); ++it)
-      if (it->second.due < next->second.due) next = it;
-    // A copy: Done() may erase the entry while wait_until has the lock
-    // released, and wait_until reads its deadline again on wake-up.
-    const Clock::time_point due = next->second.due;
-    if (Clock::now() < due) {
-      cv_.wait_until(lock, due);
+    const Due next = due_.front();  // a copy: wait_until releases the lock
+    auto it = pending_.find(next.seq);
+    if (it == pending_.end()) {  // answered in time
+      due_.pop_front();
       continue;
     }
-    const std::string user = std::move(next->second.user_id);
-    pending_.erase(next);
+    if (Clock::now() < next.at) {
+      cv_.wait_until(lock, next.at);
+      continue;
+    }
+    due_.pop_front();
+    const std::string payload = std::move(it->second);
+    pending_.erase(it);
+    lock.unlock();
+    std::optional<std::string> user = IndicatorUser(payload);
+    lock.lock();
+    if (!user) continue;
     ++started_;
     lock.unlock();
-    start_(user);  // outside the lock: a blocking HTTP call
+    start_(*user);  // outside the lock: a blocking HTTP call
     lock.lock();
   }
 }

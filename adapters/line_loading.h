@@ -9,11 +9,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
-#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "store/inbox.h"
 
@@ -34,9 +35,9 @@ class LoadingIndicator {
 
  private:
   using Clock = std::chrono::steady_clock;
-  struct Pending {
-    Clock::time_point due;
-    std::string user_id;
+  struct Due {
+    Clock::time_point at;
+    int64_t seq;
   };
   void Loop();
 
@@ -44,7 +45,12 @@ class LoadingIndicator {
   const StartFn start_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::map<int64_t, Pending> pending_;  // by inbox seq
+  // The events still waiting for their answer (payload by inbox seq), and
+  // their deadlines in the order they were watched: every deadline is
+  // arrival + `delay_`, so the queue is sorted and the timer only looks at
+  // its front. A deadline whose event is done is skipped when it comes up.
+  std::unordered_map<int64_t, std::string> pending_;
+  std::deque<Due> due_;
   std::size_t started_ = 0;
   bool stopping_ = false;
   std::thread thread_;

@@ -2,7 +2,8 @@
 # Load test: yorisoi vs an equivalent bot on LINE's official Node.js SDK, side
 # by side, same payloads, connections and duration, both replying through the
 # same fast fake Messaging API on loopback.
-#   bench/compare.sh            (env: DURATION=20 CONNS=64 THREADS=2 RATE=5000)
+#   bench/compare.sh            (env: DURATION=20 CONNS=64 THREADS=2 RATE=5000;
+#                                ONLY=yorisoi runs yorisoi alone and prints its JSON)
 # Prints a table and writes bench/results/latest.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -118,6 +119,13 @@ PY
 }
 
 data="$scratch/data-$$"; rm -rf "$data"; mkdir -p "$data"
+if [[ ${ONLY:-} == yorisoi ]]; then
+  # One server only (while working on it): its JSON line, no table.
+  YORISOI_PORT=18080 YORISOI_DATA_DIR="$data" LINE_CHANNEL_SECRET=$secret \
+    LINE_CHANNEL_ACCESS_TOKEN=bench_token YORISOI_LINE_API_BASE="http://127.0.0.1:$api_port" \
+    run yorisoi 18080 "$build/yorisoi" serve | tail -1
+  exit 0
+fi
 ours=$(YORISOI_PORT=18080 YORISOI_DATA_DIR="$data" LINE_CHANNEL_SECRET=$secret \
   LINE_CHANNEL_ACCESS_TOKEN=bench_token YORISOI_LINE_API_BASE="http://127.0.0.1:$api_port" \
   run yorisoi 18080 "$build/yorisoi" serve | tail -1)

@@ -3,6 +3,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -207,6 +208,27 @@ void Inbox::Impl::ApplyDone(int64_t seq) {
   Reset(st);
 }
 
+// synchronous=NORMAL while it lives (when `on`), FULL again after.
+class RelaxedSync {
+ public:
+  RelaxedSync(SQLite::Database& db, bool on) : db_(db), on_(on) {
+    if (on_) db_.exec("PRAGMA synchronous=NORMAL");
+  }
+  ~RelaxedSync() {
+    if (!on_) return;
+    try {
+      db_.exec("PRAGMA synchronous=FULL");
+    } catch (...) {  // setting the mode does not touch the file
+    }
+  }
+  RelaxedSync(const RelaxedSync&) = delete;
+  RelaxedSync& operator=(const RelaxedSync&) = delete;
+
+ private:
+  SQLite::Database& db_;
+  const bool on_;
+};
+
 // Commits `batch` and the deferred done marks `later` in one transaction.
 // When that fails, each write is tried again in a transaction of its own
 // (the marks together in one), so that one bad write fails alone and each
@@ -216,6 +238,14 @@ Status Inbox::Impl::CommitBatch(const std::vector<Writer*>& batch,
                                 const std::vector<int64_t>& later) {
   static const char* const kWhat[] = {"enqueue", "mark sending", "mark done", "mark done"};
   std::lock_guard<std::mutex> lock(db_mu);
+  // Only an acknowledgement must survive a power loss before its call
+  // returns; a batch of state marks alone is committed without the fsync
+  // (still safe from a process crash) and reaches the disk with the next
+  // enqueue's.
+  const bool marks_only = std::none_of(batch.begin(), batch.end(), [](const Writer* w) {
+    return w->kind == Writer::Kind::kEnqueue;
+  });
+  const RelaxedSync relaxed(db, marks_only && path != ":memory:");
   auto quiet = [this] {
     ResetQuietly(*insert);
     ResetQuietly(*sending);

@@ -28,7 +28,12 @@
 // other write comes), so answering an event costs one waited-for write
 // (MarkSending) instead of two.
 // Durability: WAL with synchronous=FULL, so a stored event survives a crash
-// of the process or of the machine.
+// of the process or of the machine. A commit of state marks only (no
+// Enqueue in the batch) skips the fsync: when MarkSending/MarkDone return,
+// the mark survives a crash of the process (kill -9), and it reaches the
+// disk with the next Enqueue's fsync or checkpoint. A power loss can undo
+// the marks of the last moments before it: such an event is handled again
+// after the restart (its answer may then reach the parent twice).
 #pragma once
 
 #include <cstdint>

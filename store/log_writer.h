@@ -7,7 +7,7 @@
 // Batching: Append() queues and returns; one background writer thread owns
 // the write connection and commits the queue in batches (one transaction per
 // batch: the message rows, their conversation, review-queue and facet rows
-// and each message's full-text document), gathering entries for up to 10 ms
+// and each message's full-text document), gathering entries for up to 100 ms
 // so that a burst costs one commit, not one per message. Flush() does not
 // wait for the gathering.
 //

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -88,6 +89,57 @@ TEST(StateStore, SurvivesReopen) {
     auto got = store->Get("u1", kMinute);
     ASSERT_TRUE(got.has_value());
     EXPECT_EQ(*got, "{\"municipality\":\"kodaira\"}");
+  }
+  fs::remove_all(dir);
+}
+
+// Write-behind: a change is read back at once from memory, reaches the file
+// (seen here through a second connection) when flushed, and a deletion is
+// flushed like a write.
+TEST(StateStore, ChangesReachTheFileWhenFlushed) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("yorisoi-state-flush-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string path = (dir / "state.sqlite").string();
+  {
+    auto a = OpenSqliteStateStore(path, 60, std::chrono::hours(1));  // flushes only when told
+    ASSERT_TRUE(a.ok()) << a.error();
+    auto b = Open(path, 60);
+    ASSERT_TRUE(b);
+    ASSERT_TRUE((*a)->Put("u1", "{\"step\":1}", 0).ok());
+    ASSERT_TRUE((*a)->Put("u1", "{\"step\":2}", 0).ok());  // coalesced with the first
+    EXPECT_EQ((*a)->Get("u1", kMinute), "{\"step\":2}");
+    EXPECT_FALSE(b->Get("u1", kMinute).has_value()) << "written before the flush";
+    ASSERT_TRUE((*a)->Flush().ok());
+    EXPECT_EQ(b->Get("u1", kMinute), "{\"step\":2}");
+    ASSERT_TRUE((*a)->Delete("u1").ok());
+    EXPECT_FALSE((*a)->Get("u1", kMinute).has_value());
+    EXPECT_TRUE(b->Get("u1", kMinute).has_value()) << "deleted before the flush";
+    ASSERT_TRUE((*a)->Flush().ok());
+    EXPECT_FALSE(b->Get("u1", kMinute).has_value());
+  }
+  fs::remove_all(dir);
+}
+
+// The flusher thread writes without being told (within its interval; the
+// wait below is only an upper bound for a loaded machine).
+TEST(StateStore, FlusherWritesOnItsOwn) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("yorisoi-state-auto-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string path = (dir / "state.sqlite").string();
+  {
+    auto a = OpenSqliteStateStore(path, 60, std::chrono::milliseconds(5));
+    ASSERT_TRUE(a.ok()) << a.error();
+    auto b = Open(path, 60);
+    ASSERT_TRUE(b);
+    ASSERT_TRUE((*a)->Put("u1", "{}", 0).ok());
+    bool seen = false;
+    for (int i = 0; i < 1000 && !seen; ++i) {
+      seen = b->Get("u1", kMinute).has_value();
+      if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_TRUE(seen);
   }
   fs::remove_all(dir);
 }
