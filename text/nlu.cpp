@@ -15,6 +15,7 @@
 #include "core/utf8.h"
 #include "text/classifier.h"
 #include "text/entities.h"
+#include "text/gloss.h"
 #include "text/language.h"
 #include "text/morph.h"
 #include "text/trie.h"
@@ -186,6 +187,9 @@ struct Nlu::Impl {
   // Synonyms: normalized variant → canonical.
   KeywordTrie synonym_trie;
   std::vector<std::string> canonicals;
+  // synonyms.json "english": English words → Japanese concept words, for the
+  // classifier's view of a message only (Featurize).
+  internal::EnglishGloss english;
 
   // Intents.
   struct Intent {
@@ -275,6 +279,7 @@ struct Nlu::Impl {
 
   // The steps of Nlu::Create, in order; errors name the file and the field.
   Status LoadSynonyms(const std::string& data_dir);
+  Status LoadEnglish(const json& j, const std::string& file);
   Status LoadIntents(const std::string& data_dir);  // intents.json: all of it
   Status LoadIntentSettings(const json& j, const std::string& file);
   Status AddIntent(const json& it, const std::string& file, const std::string& where,
@@ -652,6 +657,30 @@ Status Nlu::Impl::LoadSynonyms(const std::string& data_dir) {
       seen[f] = canon;
       synonym_trie.Add(f, index);
     }
+  }
+  return LoadEnglish(j, file);
+}
+
+// The optional "english" object: Japanese reading → English phrases, the
+// reading in canonical form.
+Status Nlu::Impl::LoadEnglish(const json& j, const std::string& file) {
+  if (!j.contains("english")) return Status::Ok();
+  if (!j["english"].is_object())
+    return Status::InvalidArgument(ErrorAt(file, "english", "must be an object"));
+  for (const auto& [reading_raw, phrases] : j["english"].items()) {
+    const std::string where = "english." + reading_raw;
+    const std::string reading = Canon(reading_raw);
+    if (reading.empty()) return Status::InvalidArgument(ErrorAt(file, where, "empty reading"));
+    std::string bad;  // the first phrase without a word or with another reading
+    Status st = EachString(phrases, file, where, "must be an array of strings", "must be strings",
+                           [&](const std::string& phrase) {
+                             if (!english.Add(Normalize(phrase), reading) && bad.empty())
+                               bad = phrase;
+                           });
+    if (st.ok() && !bad.empty())
+      st = Status::InvalidArgument(
+          ErrorAt(file, where, "\"" + bad + "\" has no English word or another reading"));
+    if (!st.ok()) return st;
   }
   return Status::Ok();
 }
@@ -1373,7 +1402,7 @@ std::string Nlu::Impl::PlaceholderText(const Analysis& a) const {
   size_t pos = 0;
   for (const TrieMatch& m : spans) {
     if (m.begin < pos) continue;
-    text.append(a.canonical, pos, m.begin - pos);
+    text += english.Apply(std::string_view(a.canonical).substr(pos, m.begin - pos));
     bool program =
         std::find_if(a.program_spans.begin(), a.program_spans.end(), [&](const TrieMatch& p) {
           return p.begin == m.begin && p.end == m.end;
@@ -1381,7 +1410,7 @@ std::string Nlu::Impl::PlaceholderText(const Analysis& a) const {
     text += program ? "\x04" : "\x05";
     pos = m.end;
   }
-  text.append(a.canonical, pos, std::string::npos);
+  text += english.Apply(std::string_view(a.canonical).substr(pos));
   text += "\x03";
   std::string clean;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -1464,9 +1493,15 @@ internal::SparseVector Nlu::Impl::Featurize(const Analysis& a) const {
   x.reserve(clean.size() * 3 + intents.size() + kFeatureCount + 1);
   AddCharGrams(clean, x);
   AddWords(clean, x);
+  // The keyword scores of the English-glossed text (the same as a.raw for
+  // Japanese).
+  std::vector<double> glossed_raw;
+  const std::string glossed = english.Apply(a.canonical);
+  if (glossed != a.canonical) ScoreKeywords(glossed, a.f, glossed_raw);
+  const std::vector<double>& raw = glossed_raw.empty() ? a.raw : glossed_raw;
   for (size_t i = 0; i < intents.size(); ++i) {
-    if (a.raw[i] != 0)
-      x.push_back({internal::FeatureKey("k", intents[i].id), std::tanh(a.raw[i] / 3.0)});
+    if (raw[i] != 0)
+      x.push_back({internal::FeatureKey("k", intents[i].id), std::tanh(raw[i] / 3.0)});
   }
   for (int k = 0; k < kFeatureCount; ++k) {
     if (a.f[k] != 0)

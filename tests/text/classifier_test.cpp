@@ -18,21 +18,21 @@ TEST(Classifier, HeldOutAccuracyAndEveryCrisisCase) {
   ASSERT_GT(ev->heldout_total, 300);
   for (const auto& [intent, n] : ev->corpus_size) EXPECT_GE(n, 60) << intent;
   const double accuracy = static_cast<double>(ev->heldout_correct) / ev->heldout_total;
-  for (const auto& c : ev->confusions) {
-    printf("  %d  %s -> %s  e.g. %s\n", c.count, c.expected.c_str(), c.got.c_str(),
-           c.examples.front().c_str());
-  }
+  // The held-out confusions are not printed: they are for the report of
+  // `yorisoi eval --nlu`, never for tuning.
   printf("held-out accuracy %d/%d = %.1f%%\n", ev->heldout_correct, ev->heldout_total,
          accuracy * 100);
-  // Measured 88.3 % on the 546 held-out messages (498 before train/hand2.jsonl
-  // added 48 of its own; those first 498 went from 88.8 % to 89.4 % with it
-  // and min_probability 0.25). The floor sits a little below; the target is
-  // 95 %.
-  EXPECT_GE(accuracy, 0.86);
-  // Cross-validation runs the whole decision on the training part.
+  // Measured 91.9 % here (92.2 % with the shipped lexicon in `yorisoi eval
+  // --nlu`) on the 632 held-out messages (2026-12-07: the English lexicon,
+  // 426 more hand-written messages of which 86 held out, c 64); the first 546
+  // went from 88.3 % to 92.7 %. The floor sits a little below; the
+  // target is 95 %.
+  EXPECT_GE(accuracy, 0.91);
+  // Cross-validation runs the whole decision on the training part (3 folds:
+  // 91.4 % measured).
   auto cv = testing::SharedNlu().Evaluate(3);
   ASSERT_TRUE(cv.ok()) << cv.error();
-  EXPECT_GE(cv->cv_mean, 0.8);
+  EXPECT_GE(cv->cv_mean, 0.9) << cv->cv_mean;
   EXPECT_FALSE(cv->cv_confusions.empty());
   ASSERT_GE(ev->crisis.size(), 18u);
   for (const auto& c : ev->crisis) {
