@@ -29,10 +29,12 @@ Dispatcher::Dispatcher(DispatcherOptions options, store::Inbox* inbox, EngineFn 
   for (int i = 0; i < n; ++i)
     workers_.emplace_back([this] {
       NameThisThread("dispatch");
+      LowerThisThreadPriority(options_.nice);
       WorkerLoop();
     });
   retry_thread_ = std::thread([this] {
     NameThisThread("dispatch-retry");
+    LowerThisThreadPriority(options_.nice);
     RetryLoop();
   });
 }

@@ -62,6 +62,8 @@ struct Undelivered {
 
 struct DispatcherOptions {
   int workers = 2;
+  // The workers' nice value (core/thread_name.h): 0 = the process's own.
+  int nice = 0;
   std::function<int64_t()> now_ms;  // clock (required; the app wires the system clock)
   std::chrono::milliseconds delivery_window{std::chrono::hours(24)};  // from received_ms
   std::chrono::milliseconds retry_initial{std::chrono::seconds(2)};

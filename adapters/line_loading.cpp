@@ -10,8 +10,9 @@
 
 namespace yorisoi::adapters {
 
-LoadingIndicator::LoadingIndicator(std::chrono::milliseconds delay, StartFn start)
-    : delay_(delay), start_(std::move(start)), thread_([this] {
+LoadingIndicator::LoadingIndicator(std::chrono::milliseconds delay, std::chrono::seconds shown_for,
+                                   StartFn start)
+    : delay_(delay), shown_for_(shown_for), start_(std::move(start)), thread_([this] {
         NameThisThread("loading");
         Loop();
       }) {}
@@ -31,9 +32,10 @@ void LoadingIndicator::Watch(const store::InboxEvent& event) {
     std::lock_guard<std::mutex> lock(mu_);
     // The payload is read only if the deadline comes: most answers are sent
     // before it, and this runs on the thread that acknowledges the webhook.
-    if (!pending_.emplace(event.seq, event.payload).second) return;  // already watched
-    first = due_.empty();
-    due_.push_back(Due{Clock::now() + delay_, event.seq});
+    if (!pending_.emplace(event.seq, Watched{event.payload, false}).second) return;  // watched
+    const Due due{Clock::now() + delay_, event.seq};
+    first = due_.empty() || due.at < due_.top().at;
+    due_.push(due);
   }
   // Later deadlines than the one the timer waits for need no wake-up.
   if (first) cv_.notify_all();
@@ -55,6 +57,27 @@ std::optional<std::string> IndicatorUser(const std::string& payload) {
 void LoadingIndicator::Done(int64_t seq) {
   std::lock_guard<std::mutex> lock(mu_);
   pending_.erase(seq);
+  // The answer ends the animation started for it: the user's parked events
+  // come due again now.
+  auto it = shown_for_seq_.find(seq);
+  if (it == shown_for_seq_.end()) return;
+  const std::string user = std::move(it->second);
+  shown_for_seq_.erase(it);
+  if (auto s = showing_.find(user); s != showing_.end() && s->second.seq == seq) showing_.erase(s);
+  auto parked = parked_.find(user);
+  if (parked == parked_.end()) return;
+  for (int64_t p : parked->second) due_.push(Due{Clock::now(), p});
+  parked_.erase(parked);
+  cv_.notify_all();
+}
+
+bool LoadingIndicator::ShowingTo(const std::string& user, Clock::time_point now) {
+  auto it = showing_.find(user);
+  if (it == showing_.end()) return false;
+  if (it->second.until > now) return true;
+  shown_for_seq_.erase(it->second.seq);
+  showing_.erase(it);
+  return false;
 }
 
 std::size_t LoadingIndicator::started() const {
@@ -69,26 +92,48 @@ void LoadingIndicator::Loop() {
       cv_.wait(lock);
       continue;
     }
-    const Due next = due_.front();  // a copy: wait_until releases the lock
+    const Due next = due_.top();  // a copy: wait_until releases the lock
     auto it = pending_.find(next.seq);
     if (it == pending_.end()) {  // answered in time
-      due_.pop_front();
+      due_.pop();
       continue;
     }
     if (Clock::now() < next.at) {
       cv_.wait_until(lock, next.at);
       continue;
     }
-    due_.pop_front();
-    const std::string payload = std::move(it->second);
+    due_.pop();
+    // Read outside the lock; the entry stays, so that a Done() meanwhile
+    // still removes it.
+    std::optional<std::string> user;
+    if (it->second.is_user) {
+      user = it->second.text;
+    } else {
+      const std::string payload = it->second.text;
+      lock.unlock();
+      user = IndicatorUser(payload);
+      lock.lock();
+    }
+    it = pending_.find(next.seq);
+    if (it == pending_.end()) continue;  // answered meanwhile
+    if (!user) {
+      pending_.erase(it);
+      continue;
+    }
+    const Clock::time_point now = Clock::now();
+    if (ShowingTo(*user, now)) {
+      // Parked until the animation ends or its event is answered (Done).
+      it->second = Watched{*user, true};
+      parked_[*user].push_back(next.seq);
+      due_.push(Due{showing_[*user].until, next.seq});
+      continue;
+    }
     pending_.erase(it);
-    lock.unlock();
-    std::optional<std::string> user = IndicatorUser(payload);
-    lock.lock();
-    if (!user) continue;
+    showing_[*user] = Showing{next.seq, now + shown_for_};
+    shown_for_seq_[next.seq] = *user;
     ++started_;
     lock.unlock();
-    start_(*user);  // outside the lock: a blocking HTTP call
+    start_(*user, static_cast<int>(shown_for_.count()));  // outside the lock: may block
     lock.lock();
   }
 }

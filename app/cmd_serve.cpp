@@ -314,8 +314,9 @@ Step OpenLineClients(const Config& cfg, Wiring& w) {
   // Through the Messaging API client's pooled connections, not blocking the
   // indicator's timer thread.
   w.loading = std::make_unique<ad::LoadingIndicator>(
-      std::chrono::milliseconds(1000), [client = w.client.get()](const std::string& user) {
-        client->StartLoading(user, 20, [](const ad::SendResult& r) {
+      std::chrono::milliseconds(1000), std::chrono::seconds(20),
+      [client = w.client.get()](const std::string& user, int seconds) {
+        client->StartLoading(user, seconds, [](const ad::SendResult& r) {
           if (r.outcome != ad::SendResult::Outcome::kReplied &&
               r.outcome != ad::SendResult::Outcome::kAborted)
             ad::LogLimited(ad::LogLevel::kWarn, "line", "loading",
@@ -353,6 +354,7 @@ auto OnAnswered(bot::Runtime& rt, ad::Metrics& metrics) {
 ad::DispatcherOptions DispatcherOptionsFor(const Config& cfg, Wiring& w) {
   ad::DispatcherOptions dopt;
   dopt.workers = cfg.worker_threads;
+  dopt.nice = cfg.worker_nice;
   dopt.delivery_window = std::chrono::seconds(cfg.delivery_window_s);
   dopt.retry_initial = std::chrono::milliseconds(cfg.delivery_retry_initial_ms);
   dopt.retry_max = std::chrono::seconds(cfg.delivery_retry_max_s);

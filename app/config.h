@@ -21,6 +21,10 @@ struct Config {
   int port = 8080;
   int io_threads = 8;  // the webhook handler waits for the inbox commit (fsync)
   int worker_threads = 2;
+  // The answering threads' nice value: when webhooks arrive faster than
+  // they are answered, acknowledging them (LINE waits for the 200) gets the
+  // CPU first and the answers follow from the durable inbox.
+  int worker_nice = 10;
   std::string data_dir = "./data";
   std::string knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
   std::string lexicon_dir = YORISOI_SOURCE_DIR "/text/data";

@@ -20,7 +20,10 @@ constexpr size_t kMaxBatch = 2000;
 // later; a process killed with -9 loses at most this much of the log (the
 // inbox, not the log, is what makes an answer certain).
 constexpr auto kGatherFor = std::chrono::milliseconds(100);
-constexpr size_t kMaxQueue = 200000;  // beyond this Append drops (and counts) entries
+constexpr size_t kMaxQueue = 200000;
+// The log is background work: when the CPU is contended it yields to
+// acknowledging webhooks and answering (core/thread_name.h).
+constexpr int kWriterNice = 10;  // beyond this Append drops (and counts) entries
 
 uint32_t EntryFlags(const LogEntry& e) {
   return (e.answered ? kFlagAnswered : 0) | (e.fallback ? kFlagFallback : 0) |
@@ -79,6 +82,7 @@ SqliteLogWriter::SqliteLogWriter(const std::string& path, const Clock& clock, Pe
       "RETURNING id");
   thread_ = std::thread([this] {
     NameThisThread("log-writer");
+    LowerThisThreadPriority(kWriterNice);
     Loop();
   });
 }

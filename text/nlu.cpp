@@ -1055,7 +1055,7 @@ Status Nlu::Impl::LoadAndTrain(const std::string& data_dir) {
   // (an editor confirmed it against a real message).
   for (const ExtraExample& ex : intent_examples)
     for (int k = 0; k < kEditWeight; ++k)
-      corpus.push_back(Example{ex.text, ex.intent, false, true});
+      corpus.push_back(Example{ex.text, ex.intent, false, true, ""});
   if (corpus.empty()) return Status::Ok();
   corpus_x.reserve(corpus.size());
   for (const Example& ex : corpus) {

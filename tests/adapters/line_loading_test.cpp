@@ -50,9 +50,10 @@ class HeldSender : public ReplySender {
 
 class Started {
  public:
-  void Add(const std::string& user) {
+  void Add(const std::string& user, int seconds = 20) {
     std::lock_guard<std::mutex> lock(mu_);
     users_.push_back(user);
+    seconds_.push_back(seconds);
     cv_.notify_all();
   }
   bool WaitFor(std::size_t n) {
@@ -63,11 +64,16 @@ class Started {
     std::lock_guard<std::mutex> lock(mu_);
     return users_;
   }
+  std::vector<int> seconds() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return seconds_;
+  }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::string> users_;
+  std::vector<int> seconds_;
 };
 
 store::InboxEvent Event(const std::string& id, const std::string& chat, const std::string& to,
@@ -115,8 +121,8 @@ TEST(LoadingIndicator, OnlyForSlowOneToOneAnswers) {
     Started started;
     // Held answers: delay 0 (any wait is "too long"); answers sent at once:
     // a delay far longer than the test, so only Done() can be in time.
-    LoadingIndicator loading(c.answer_held ? 0ms : 1h,
-                             [&](const std::string& u) { started.Add(u); });
+    LoadingIndicator loading(c.answer_held ? 0ms : 1h, 20s,
+                             [&](const std::string& u, int seconds) { started.Add(u, seconds); });
     DispatcherOptions o;
     o.workers = 1;
     o.now_ms = [] { return int64_t{2000}; };
@@ -143,6 +149,38 @@ TEST(LoadingIndicator, OnlyForSlowOneToOneAnswers) {
     ASSERT_TRUE(d.WaitIdle(kWait));
     d.Stop();
     EXPECT_EQ(loading.started(), c.expect_indicator ? 1u : 0u);
+  }
+}
+
+// One animation per user at a time: a second held event of the same user
+// waits until the first one is answered (or its animation has ended); other
+// users are not held up by it.
+TEST(LoadingIndicator, OneAnimationPerUserAtATime) {
+  for (const bool animation_ends : {false, true}) {
+    SCOPED_TRACE(animation_ends ? "animation shown 0 s" : "animation shown 1 h");
+    Started started;
+    LoadingIndicator loading(5ms, animation_ends ? 0s : 1h,
+                             [&](const std::string& u, int seconds) { started.Add(u, seconds); });
+    store::InboxEvent a1 = Event("a1", "user", "U1"), a2 = Event("a2", "user", "U1"),
+                      b1 = Event("b1", "user", "U2");
+    a1.seq = 1;
+    a2.seq = 2;
+    b1.seq = 3;
+    for (const auto* e : {&a1, &a2, &b1}) loading.Watch(*e);
+    ASSERT_TRUE(started.WaitFor(2));
+    if (animation_ends) {
+      // Nothing to wait for: U1's second event gets its own animation.
+      ASSERT_TRUE(started.WaitFor(3));
+      EXPECT_EQ(started.users(), (std::vector<std::string>{"U1", "U1", "U2"}));
+      continue;
+    }
+    // a2 came due before b1, but U1 already sees the animation of a1.
+    EXPECT_EQ(started.users(), (std::vector<std::string>{"U1", "U2"}));
+    EXPECT_EQ(started.seconds(), (std::vector<int>{3600, 3600}));
+    loading.Done(1);  // a1 answered: its animation is gone, a2 still waits
+    ASSERT_TRUE(started.WaitFor(3));
+    EXPECT_EQ(started.users(), (std::vector<std::string>{"U1", "U2", "U1"}));
+    EXPECT_EQ(loading.started(), 3u);
   }
 }
 
