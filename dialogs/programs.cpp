@@ -416,6 +416,18 @@ void RelatedFacet(const Ctx& c, const kb::Program& p, Renderer& R, FacetAnswer& 
       rows.empty() ? MissingFacet(c, p, "関連する制度") : "関連する制度：\n" + Join(rows, "\n");
 }
 
+// A parent who gives a child's age or school stage (高校生の子, 19歳) and
+// asks who can get a program gets the program's age rule first: its
+// eligibility lines that state an age.
+std::string AgeRuleLine(const Ctx& c, const kb::Program& p, Renderer& R) {
+  if (!c.u || c.u->entities.child_ages.empty()) return "";
+  std::vector<std::string> rules;
+  for (const std::string& line : R.All(p.eligibility))
+    if (line.find("歳") != std::string::npos) rules.push_back(line);
+  if (rules.empty()) return "";
+  return "お子さんの年齢の条件：" + Join(rules, "\n");
+}
+
 // The facets that are one text of the program, or a line saying it has none.
 bool SimpleFacet(const Ctx& c, const std::string& intent, const kb::Program& p, Renderer& R,
                  FacetAnswer& a) {
@@ -423,6 +435,7 @@ bool SimpleFacet(const Ctx& c, const std::string& intent, const kb::Program& p, 
   if (intent == "program.eligibility") {
     a.body = p.eligibility.empty() ? R(p.summary) : "対象：\n" + Bullets(R.All(p.eligibility), 12);
     a.lead = AgesTotalLine(c, p);
+    if (a.lead.empty()) a.lead = AgeRuleLine(c, p, R);
     for (const std::string& t : TargetSentences(R(p.benefit))) a.body += "\n" + t;
     if (!p.exclusions.empty()) a.extra = "対象にならない場合：\n" + Bullets(R.All(p.exclusions), 5);
   } else if (intent == "program.apply") {
