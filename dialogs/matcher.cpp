@@ -56,7 +56,7 @@ std::string Matcher::Loose(const std::string& canonical) {
   return out;
 }
 
-Matcher::Matcher(const kb::KnowledgeBase& kb, const text::Nlu& nlu) {
+Matcher::Matcher(const kb::KnowledgeBase& kb, const text::Nlu& nlu) : asked_points_(kb) {
   auto canon = [&](const std::string& s) { return Loose(nlu.Canonical(s)); };
   std::vector<std::string> region_names;
   for (const auto& m : kb.municipalities()) region_names.push_back(canon(m.name));
@@ -123,7 +123,8 @@ Matcher::Matcher(const kb::KnowledgeBase& kb, const text::Nlu& nlu) {
     std::vector<Term> out;
     for (const auto& t : terms) {
       if (generic.count(t)) continue;
-      out.push_back(Term{t, std::sqrt(static_cast<double>(utf8::CodePointCount(t))) * std::log(1.0 + n / df[t])});
+      out.push_back(Term{
+          t, std::sqrt(static_cast<double>(utf8::CodePointCount(t))) * std::log(1.0 + n / df[t])});
     }
     return out;
   };
@@ -174,7 +175,8 @@ double Matcher::WindowAffinity(const std::string& window_id, const std::string& 
   double s = 0;
   if (auto it = named_.find(window_id); it != named_.end())
     for (const std::string& n : it->second)
-      if (canonical.find(n) != std::string::npos) s = std::max(s, static_cast<double>(utf8::CodePointCount(n)));
+      if (canonical.find(n) != std::string::npos)
+        s = std::max(s, static_cast<double>(utf8::CodePointCount(n)));
   if (auto it = window_topics_.find(window_id); it != window_topics_.end())
     for (const Term& t : it->second)
       if (canonical.find(t.text) != std::string::npos) s += t.weight;

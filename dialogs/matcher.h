@@ -8,8 +8,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "text/nlu.h"
+#include "dialogs/asked_point.h"
 #include "knowledge/kb.h"
+#include "text/nlu.h"
 
 namespace yorisoi::dialogs::internal {
 
@@ -30,6 +31,8 @@ class Matcher {
   std::vector<Hit> TopicWindows(const std::string& canonical) const;
   // Relevance of one window's name/handles to the text (0 = none).
   double WindowAffinity(const std::string& window_id, const std::string& canonical) const;
+  // The specific point a question asks about (dialogs/asked_point.h).
+  const AskedPoints& asked_points() const { return asked_points_; }
 
  private:
   struct Term {
@@ -44,6 +47,7 @@ class Matcher {
   std::unordered_map<std::string, std::vector<std::string>> named_;  // window id → names
   Index program_topics_;
   Index window_topics_;
+  AskedPoints asked_points_;
 };
 
 }  // namespace yorisoi::dialogs::internal

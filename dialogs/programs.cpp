@@ -487,6 +487,24 @@ FacetAnswer ComposeFacet(const Ctx& c, const std::string& intent, const kb::Prog
   return a;
 }
 
+// The specific point the question asks about that the facet's answer does
+// not say (「養育費もらってたら手当減る？」: the sentence on 養育費), first.
+void AddAskedPoint(const Ctx& c, const kb::Program& p, Renderer& R, FacetAnswer& a) {
+  if (!c.u) return;
+  std::vector<const kb::Program*> named = {&p};
+  for (const text::Scored& s : c.u->programs)
+    if (const kb::Program* q = c.kb.FindProgram(s.id)) named.push_back(q);
+  const std::string raw = c.matcher.asked_points().Find(c.u->normalized, p, named);
+  if (raw.empty()) return;
+  Renderer scratch{c, {}, {}};
+  const std::string sentence = scratch(raw);
+  if (sentence.empty()) return;
+  for (const std::string* shown : {&a.lead, &a.body, &a.extra})
+    if (shown->find(sentence) != std::string::npos) return;
+  const std::string line = "ご質問の点について：" + R(raw);
+  a.lead = a.lead.empty() ? line : a.lead + "\n" + line;
+}
+
 // A second question in the same message (「いくら？あと振込は何月？」).
 void SecondQuestion(const Ctx& c, const std::string& intent, const kb::Program& p, Renderer& R,
                     std::string& body) {
@@ -583,6 +601,7 @@ bool Answer(Ctx& c, const std::string& intent_in, const kb::Program& base) {
     head += "（" + RegionName(c) + "）";
   Renderer R{c, {}, {}};
   FacetAnswer a = ComposeFacet(c, intent, p, wins, R);
+  AddAskedPoint(c, p, R, a);
   NoteProgramAnswered(c, p);
   SecondQuestion(c, intent, p, R, a.body);
   bool cut = false;
