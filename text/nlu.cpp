@@ -1558,7 +1558,7 @@ void Nlu::Impl::Decide(Analysis* a, const internal::LinearClassifier* model) con
   // "Only a place" is a rule's reading: a message that says more than its
   // municipality (国立市で就業の相談) is a question, whatever the model thinks.
   if (best == "municipality.set" && a->f[kOnlyRegion] == 0 && !u.intent.empty() &&
-      u.intent != "municipality.set")
+      u.intent != "municipality.set" && top < override_probability)
     return;
   // One character, even repeated (あ, 🙂, ｗｗｗ), or only fillers (えっと)
   // is no question: the model would only echo the examples that share them.
