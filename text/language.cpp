@@ -19,6 +19,7 @@ namespace {
 // are also common romaji (to, no, de, ni, wa, ga, mo, ka, na, e, o, sou) are
 // left out.
 const std::set<std::string>& EnglishWords() {
+  // clang-format off
   static const std::set<std::string> kWords = {
       "i",        "im",       "i'm",     "my",       "me",       "you",      "your",
       "the",      "a",        "an",      "is",       "are",      "am",       "was",
@@ -41,7 +42,13 @@ const std::set<std::string>& EnglishWords() {
       "domestic", "loan",     "loans",   "renewal",  "reduction", "related", "programs",
       "program",  "calculate", "eligible", "qualify", "receive",  "be",       "ok",
       "okay",     "yes",      "yeah",    "sorry",    "bye",      "lol",
+      // Housekeeping, greetings and feelings sent as one or two words.
+      "cancel",   "stop",     "never",   "mind",     "reset",    "start",    "over",
+      "clear",    "everything", "hey",   "good",     "morning",  "evening",  "afternoon",
+      "night",    "feel",     "tired",   "lonely",   "alone",    "sad",      "stressed",
+      "exhausted", "worried", "anxious", "joke",     "weather",  "tell",     "recommend",
   };
+  // clang-format on
   return kWords;
 }
 
@@ -91,8 +98,8 @@ std::string RomajiToHiragana(std::string_view latin) {
     return t;
   }();
   if (!tr) return std::string(latin);
-  icu::UnicodeString s =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(latin.data(), static_cast<int32_t>(latin.size())));
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(latin.data(), static_cast<int32_t>(latin.size())));
   tr->transliterate(s);
   std::string out;
   s.toUTF8String(out);

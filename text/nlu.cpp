@@ -1556,9 +1556,10 @@ void Nlu::Impl::Decide(Analysis* a, const internal::LinearClassifier* model) con
   const bool preferred = preferred_intents.count(best) > 0 && top >= prefer_probability &&
                          (u.intent.empty() || u.intent.rfind("program.", 0) == 0);
   // "Only a place" is a rule's reading: a message that says more than its
-  // municipality (国立市で就業の相談) is a question, whatever the model thinks.
+  // municipality (国立市で就業の相談) is a question unless the model is sure
+  // (`override_probability`: 国立市で子育てしてます introduces the parent).
   if (best == "municipality.set" && a->f[kOnlyRegion] == 0 && !u.intent.empty() &&
-      u.intent != "municipality.set")
+      u.intent != "municipality.set" && top < override_probability)
     return;
   // One character, even repeated (あ, 🙂, ｗｗｗ), or only fillers (えっと)
   // is no question: the model would only echo the examples that share them.
