@@ -21,10 +21,12 @@ struct Config {
   int port = 8080;
   int io_threads = 8;  // the webhook handler waits for the inbox commit (fsync)
   int worker_threads = 2;
-  // The answering threads' nice value: when webhooks arrive faster than
-  // they are answered, acknowledging them (LINE waits for the 200) gets the
-  // CPU first and the answers follow from the durable inbox.
-  int worker_nice = 10;
+  // The answering threads' nice value (0 = the server's own). On a host of
+  // its own, 10 lets acknowledging webhooks (LINE waits for the 200) get the
+  // CPU first when they arrive faster than they are answered; the answers
+  // follow from the durable inbox. On a shared host it would also put the
+  // answers behind every other program's work, so it is not the default.
+  int worker_nice = 0;
   std::string data_dir = "./data";
   std::string knowledge_source_dir = YORISOI_SOURCE_DIR "/knowledge/data";
   std::string lexicon_dir = YORISOI_SOURCE_DIR "/text/data";

@@ -2,6 +2,8 @@
 # Load test: yorisoi vs an equivalent bot on LINE's official Node.js SDK, side
 # by side, same payloads, connections and duration, both replying through the
 # same fast fake Messaging API on loopback.
+# yorisoi runs with bench/load/yorisoi-bench.json: config/yorisoi.json with
+# worker_nice 10, as on a host of its own.
 #   bench/compare.sh            (env: DURATION=20 CONNS=64 THREADS=2 RATE=5000;
 #                                ONLY=yorisoi runs yorisoi alone and prints its JSON)
 # Prints a table and writes bench/results/latest.json.
@@ -123,12 +125,12 @@ if [[ ${ONLY:-} == yorisoi ]]; then
   # One server only (while working on it): its JSON line, no table.
   YORISOI_PORT=18080 YORISOI_DATA_DIR="$data" LINE_CHANNEL_SECRET=$secret \
     LINE_CHANNEL_ACCESS_TOKEN=bench_token YORISOI_LINE_API_BASE="http://127.0.0.1:$api_port" \
-    run yorisoi 18080 "$build/yorisoi" serve | tail -1
+    run yorisoi 18080 "$build/yorisoi" serve --config bench/load/yorisoi-bench.json | tail -1
   exit 0
 fi
 ours=$(YORISOI_PORT=18080 YORISOI_DATA_DIR="$data" LINE_CHANNEL_SECRET=$secret \
   LINE_CHANNEL_ACCESS_TOKEN=bench_token YORISOI_LINE_API_BASE="http://127.0.0.1:$api_port" \
-  run yorisoi 18080 "$build/yorisoi" serve | tail -1)
+  run yorisoi 18080 "$build/yorisoi" serve --config bench/load/yorisoi-bench.json | tail -1)
 ceiling=$(run ceiling 18070 "$build/bench/yorisoi_ceiling_server" 18070 \
   "http://127.0.0.1:$api_port" "$secret" | tail -1)
 peer=$(PORT=18090 LINE_CHANNEL_SECRET=$secret LINE_API_BASE="http://127.0.0.1:$api_port" \
