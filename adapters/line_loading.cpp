@@ -71,13 +71,14 @@ void LoadingIndicator::Done(int64_t seq) {
   cv_.notify_all();
 }
 
-bool LoadingIndicator::ShowingTo(const std::string& user, Clock::time_point now) {
+const LoadingIndicator::Showing* LoadingIndicator::ShowingTo(const std::string& user,
+                                                             Clock::time_point now) {
   auto it = showing_.find(user);
-  if (it == showing_.end()) return false;
-  if (it->second.until > now) return true;
+  if (it == showing_.end()) return nullptr;
+  if (it->second.until > now) return &it->second;
   shown_for_seq_.erase(it->second.seq);
   showing_.erase(it);
-  return false;
+  return nullptr;
 }
 
 std::size_t LoadingIndicator::started() const {
@@ -121,11 +122,11 @@ void LoadingIndicator::Loop() {
       continue;
     }
     const Clock::time_point now = Clock::now();
-    if (ShowingTo(*user, now)) {
+    if (const Showing* showing = ShowingTo(*user, now)) {
       // Parked until the animation ends or its event is answered (Done).
+      due_.push(Due{showing->until, next.seq});
       it->second = Watched{*user, true};
       parked_[*user].push_back(next.seq);
-      due_.push(Due{showing_[*user].until, next.seq});
       continue;
     }
     pending_.erase(it);

@@ -57,8 +57,8 @@ class LoadingIndicator {
     Clock::time_point until;
   };
   void Loop();
-  // Whether `user` sees an animation now; forgets ended ones. Under mu_.
-  bool ShowingTo(const std::string& user, Clock::time_point now);
+  // The animation `user` sees now, if any; forgets ended ones. Under mu_.
+  const Showing* ShowingTo(const std::string& user, Clock::time_point now);
 
   const std::chrono::milliseconds delay_;
   const std::chrono::seconds shown_for_;

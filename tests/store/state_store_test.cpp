@@ -2,18 +2,17 @@
 #include "store/state_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <thread>
 #include <vector>
+
+#include "tests/temp_dir.h"
 
 namespace yorisoi::store {
 namespace {
 
-namespace fs = std::filesystem;
 constexpr int64_t kMinute = 60 * 1000;
 
 std::unique_ptr<StateStore> Open(const std::string& path, int ttl_minutes) {
@@ -75,9 +74,8 @@ TEST(StateStore, Purge) {
 }
 
 TEST(StateStore, SurvivesReopen) {
-  const fs::path dir = fs::temp_directory_path() / ("yorisoi-state-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string path = (dir / "state.sqlite").string();
+  const test_util::TempDir dir("yorisoi-state");
+  const std::string path = dir.path() + "/state.sqlite";
   {
     auto store = Open(path, 60);
     ASSERT_TRUE(store);
@@ -90,17 +88,14 @@ TEST(StateStore, SurvivesReopen) {
     ASSERT_TRUE(got.has_value());
     EXPECT_EQ(*got, "{\"municipality\":\"kodaira\"}");
   }
-  fs::remove_all(dir);
 }
 
 // Write-behind: a change is read back at once from memory, reaches the file
 // (seen here through a second connection) when flushed, and a deletion is
 // flushed like a write.
 TEST(StateStore, ChangesReachTheFileWhenFlushed) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("yorisoi-state-flush-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string path = (dir / "state.sqlite").string();
+  const test_util::TempDir dir("yorisoi-state-flush");
+  const std::string path = dir.path() + "/state.sqlite";
   {
     auto a = OpenSqliteStateStore(path, 60, std::chrono::hours(1));  // flushes only when told
     ASSERT_TRUE(a.ok()) << a.error();
@@ -118,16 +113,13 @@ TEST(StateStore, ChangesReachTheFileWhenFlushed) {
     ASSERT_TRUE((*a)->Flush().ok());
     EXPECT_FALSE(b->Get("u1", kMinute).has_value());
   }
-  fs::remove_all(dir);
 }
 
 // The flusher thread writes without being told (within its interval; the
 // wait below is only an upper bound for a loaded machine).
 TEST(StateStore, FlusherWritesOnItsOwn) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("yorisoi-state-auto-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string path = (dir / "state.sqlite").string();
+  const test_util::TempDir dir("yorisoi-state-auto");
+  const std::string path = dir.path() + "/state.sqlite";
   {
     auto a = OpenSqliteStateStore(path, 60, std::chrono::milliseconds(5));
     ASSERT_TRUE(a.ok()) << a.error();
@@ -141,7 +133,6 @@ TEST(StateStore, FlusherWritesOnItsOwn) {
     }
     EXPECT_TRUE(seen);
   }
-  fs::remove_all(dir);
 }
 
 TEST(StateStore, BadPathIsAnError) {
