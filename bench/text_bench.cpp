@@ -11,8 +11,9 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "text/nlu.h"
 #include "dialogs/lexicon.h"
+#include "knowledge/kb.h"
+#include "text/nlu.h"
 #include "yorisoi_source_dir.h"
 
 namespace yorisoi::bench {
@@ -95,6 +96,24 @@ void BM_Understand(benchmark::State& state) {
   state.SetLabel("normalize + synonyms + intents + entities + regions/programs, rotating");
 }
 BENCHMARK(BM_Understand)->Unit(benchmark::kMicrosecond);
+
+// Startup (issue 13 target: knowledge base plus model < 1 s): open the
+// compiled knowledge base, build its lexicon, and create the NLU, which
+// featurizes the corpus and trains the classifier.
+void BM_KbAndModelLoad(benchmark::State& state) {
+  for (auto _ : state) {
+    auto kb = kb::KnowledgeBase::Open(CompiledKbPath());
+    if (!kb.ok()) {
+      state.SkipWithError(kb.error().c_str());
+      return;
+    }
+    auto nlu =
+        text::Nlu::Create(YORISOI_SOURCE_DIR "/text/data", dialogs::BuildLexicon(*kb.value()));
+    benchmark::DoNotOptimize(nlu.ok());
+  }
+  state.SetLabel("KB open + lexicon + corpus featurized + classifier trained; target < 1 s");
+}
+BENCHMARK(BM_KbAndModelLoad)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 // One message at a time (argument = index into Messages()).
 void BM_UnderstandEach(benchmark::State& state) {

@@ -4,11 +4,12 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 
-#include "dialogs/flows.h"
 #include "core/time.h"
+#include "core/utf8.h"
+#include "dialogs/flows.h"
 
 namespace yorisoi::dialogs {
 
@@ -185,7 +186,8 @@ std::string SeparateAmounts(const std::string& text) {
 kb::Hours DefaultStaffHours() {
   kb::Hours h;
   h.text = "平日 8:30〜17:15";
-  h.rules.push_back(kb::HoursRule{{"mon", "tue", "wed", "thu", "fri"}, {}, 8 * 60 + 30, 17 * 60 + 15});
+  h.rules.push_back(
+      kb::HoursRule{{"mon", "tue", "wed", "thu", "fri"}, {}, 8 * 60 + 30, 17 * 60 + 15});
   h.closed_on = {"holiday", "year_end"};
   return h;
 }
@@ -272,7 +274,7 @@ void Dialogs::Impl::Postback(Ctx& c, const std::string& data) const {
   if (menu == "help_now") return SafetyMenu(c);
   if (menu == "diagnose") return Diagnose(c, true);
   if (menu == "region") return AskMunicipality(c, "", "");  // rich menu 「地域の設定」
-  if (menu == "reminders") return RemindersStart(c);     // rich menu 「通知の設定」
+  if (menu == "reminders") return RemindersStart(c);        // rich menu 「通知の設定」
   if (!get("remind").empty()) return RemindersPostback(c, get("remind"), get("k"));
   if (get("handoff") == "request") return HandoffRequest(c);
   if (!get("cat").empty()) {
@@ -325,7 +327,11 @@ void Dialogs::Impl::Answer(Ctx& c, const std::string& text, const std::string& s
 
   // 2. Housekeeping words end whatever is going on.
   if (u.intent == "reset") return ResetAll(c);
-  if (u.intent == "cancel" && !u.ambiguous) return Cancel(c);
+  // A bare 「いいえ」 answers the bot's own yes/no question; it cancels nothing.
+  const bool answers_question =
+      c.t.pending && (c.t.pending->kind == "diagnose" || c.t.pending->kind == "calc") &&
+      (u.entities.yes || u.entities.no) && utf8::CodePointCount(c.canon) <= 4;
+  if (u.intent == "cancel" && !u.ambiguous && !answers_question) return Cancel(c);
   if (MenuWord(c, text)) return;
 
   const bool region_changed = TakeRegion(c);
@@ -404,9 +410,9 @@ const std::map<std::string, RouteEntry, std::less<>>& Routes() {
   return routes;
 }
 const std::set<std::string, std::less<>> kProgramFacets = {
-    "program.list",         "program.overview", "program.amount",       "program.eligibility",
-    "program.income_limit", "program.apply",    "program.documents",    "program.payment_date",
-    "program.window",       "program.renewal",  "program.reduction",    "program.loan",
+    "program.list",         "program.overview", "program.amount",    "program.eligibility",
+    "program.income_limit", "program.apply",    "program.documents", "program.payment_date",
+    "program.window",       "program.renewal",  "program.reduction", "program.loan",
     "program.related"};
 const std::set<std::string, std::less<>> kWindowFacets = {"window.phone", "window.place",
                                                           "window.hours", "window.open_now"};
@@ -421,7 +427,8 @@ Status CheckRoutes(const std::vector<std::string>& intent_ids) {
     if (Routes().count(id) || kProgramFacets.count(id) || kWindowFacets.count(id) ||
         kBeforeRouting.count(id))
       continue;
-    return Status::InvalidArgument("intent \"" + id + "\" has no answer in the dialogs' routing table");
+    return Status::InvalidArgument("intent \"" + id +
+                                   "\" has no answer in the dialogs' routing table");
   }
   std::vector<std::string> expected;
   for (const auto& [id, route] : Routes())

@@ -101,7 +101,7 @@ std::unique_ptr<LinearClassifier> LinearClassifier::Train(const std::vector<Spar
   prob.bias = 1.0;
   parameter param{};
   param.solver_type = L2R_LR;
-  param.eps = 0.01;
+  param.eps = 0.02;  // 0.01: CV +0.1 %, training 1.6× as long (text/data/README.md)
   param.C = c;
   std::vector<int> weight_label;
   std::vector<double> weight;

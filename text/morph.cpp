@@ -55,7 +55,9 @@ std::vector<Morpheme> Morphology::Analyze(std::string_view text) const {
     std::string_view lemma = f.size() > 6 && f[6] != "*" ? f[6] : surface;
     std::string norm = Normalize(lemma);
     if (norm.empty()) continue;
-    out.push_back({std::move(norm), std::string(pos)});
+    std::string_view reading = f.size() > 7 && f[7] != "*" ? f[7] : surface;
+    out.push_back(
+        {std::move(norm), std::string(pos), Normalize(reading), n->stat != MECAB_UNK_NODE});
   }
   return out;
 }

@@ -13,8 +13,11 @@
 namespace yorisoi::text::internal {
 
 struct Morpheme {
-  std::string lemma;  // base form, normalized like the message (kana folded)
-  std::string pos;    // the first part-of-speech field (名詞, 動詞, 助詞, …)
+  std::string lemma;    // base form, normalized like the message (kana folded)
+  std::string pos;      // the first part-of-speech field (名詞, 動詞, 助詞, …)
+  std::string reading;  // the surface's reading, normalized (hiragana); the
+                        // surface itself when the dictionary has none
+  bool known = true;    // false: not in the dictionary (MeCab's unknown word)
 };
 
 class Morphology {

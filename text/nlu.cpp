@@ -259,8 +259,9 @@ struct Nlu::Impl {
   double ambiguity_floor = 0.2;    // … when the second is at least this likely
   bool class_weights = true;       // weigh each type by 1 / its corpus share
   double classifier_c = 4.0;
-  double override_probability = 0.85;  // the classifier overrides the keywords
-  double prefer_probability = 0.5;     // … or, for these intents, at this probability
+  double override_probability = 0.85;       // the classifier overrides the keywords
+  double prefer_probability = 0.5;          // … or, for these intents, at this probability
+  double place_override_probability = 0.9;  // municipality.set over a keyword reading
   std::set<std::string> preferred_intents;
   struct Example {
     std::string text;
@@ -314,9 +315,12 @@ struct Nlu::Impl {
   void SetFeatures(const Understanding& u, const Date& today, const std::string& canonical,
                    const Spans& spans, double* f) const;
   void ScoreKeywords(const std::string& canonical, const double* f, std::vector<double>& raw) const;
-  internal::SparseVector Featurize(const Analysis& a) const;
+  // `known_word`, when given, is set to whether MeCab's dictionary knows a
+  // word of the message (true without MeCab).
+  internal::SparseVector Featurize(const Analysis& a, bool* known_word = nullptr) const;
   std::string PlaceholderText(const Analysis& a) const;
-  void AddWords(const std::string& clean, internal::SparseVector& x) const;
+  // Returns whether the dictionary knows one of the words (or a Latin word).
+  bool AddWords(const std::string& clean, internal::SparseVector& x) const;
   // Chooses the intent: crisis, then the keyword reading, then `model`
   // (null: the keyword reading alone) where it decides (see intents.json's
   // "classifier").
@@ -726,6 +730,7 @@ Status Nlu::Impl::LoadIntentSettings(const json& j, const std::string& file) {
                              {"ambiguity_margin", &ambiguity_margin},
                              {"ambiguity_floor", &ambiguity_floor},
                              {"override_probability", &override_probability},
+                             {"place_override_probability", &place_override_probability},
                              {"prefer_probability", &prefer_probability}}) {
     if (!c.contains(key)) continue;
     if (!c[key].is_number()) {
@@ -1430,22 +1435,24 @@ std::string Nlu::Impl::PlaceholderText(const Analysis& a) const {
 namespace {
 
 // Character 1- to 3-grams of `clean`, scaled to unit length together.
-void AddCharGrams(const std::string& clean, internal::SparseVector& x) {
+void AddCharGrams(const std::string& clean, internal::SparseVector& x,
+                  std::string_view family = "c", size_t min_n = 1, size_t max_n = 3,
+                  double weight = 1.0) {
   std::vector<size_t> starts;  // byte offset of every code point, plus the end
   for (const utf8::CodePointAt& at : utf8::Decode(clean)) starts.push_back(at.pos);
   starts.push_back(clean.size());
   const size_t points = starts.size() - 1;
   const size_t first = x.size();
-  static const char* kTags[] = {"", "c1", "c2", "c3"};
-  for (size_t n = 1; n <= 3; ++n) {
+  for (size_t n = min_n; n <= max_n; ++n) {
+    const std::string tag = std::string(family) + static_cast<char>('0' + n);
     for (size_t i = 0; i + n <= points; ++i) {
       std::string_view g(clean.data() + starts[i], starts[i + n] - starts[i]);
       if (n == 1 && (g == "\x02" || g == "\x03")) continue;
-      x.push_back({internal::FeatureKey(kTags[n], g), 1.0});
+      x.push_back({internal::FeatureKey(tag, g), 1.0});
     }
   }
   const size_t grams = x.size() - first;
-  const double scale = grams ? 1.0 / std::sqrt(static_cast<double>(grams)) : 0.0;
+  const double scale = grams ? weight / std::sqrt(static_cast<double>(grams)) : 0.0;
   for (size_t i = first; i < x.size(); ++i) x[i].second = scale;
 }
 
@@ -1455,8 +1462,8 @@ void AddCharGrams(const std::string& clean, internal::SparseVector& x) {
 // bigrams, read from the same canonical text with the program and region
 // placeholders as nouns, so the lemma of a question word counts whatever
 // its inflection.
-void Nlu::Impl::AddWords(const std::string& clean, internal::SparseVector& x) const {
-  if (!morph) return;
+bool Nlu::Impl::AddWords(const std::string& clean, internal::SparseVector& x) const {
+  if (!morph) return true;
   std::string sentence;
   for (const char c : clean) {
     if (c == '\x02' || c == '\x03') continue;
@@ -1469,17 +1476,27 @@ void Nlu::Impl::AddWords(const std::string& clean, internal::SparseVector& x) co
     }
   }
   std::vector<internal::Morpheme> ms = morph->Analyze(sentence);
-  if (ms.empty()) return;
+  if (ms.empty()) return false;
+  bool known = false;
   const size_t first = x.size();
   std::string prev = "\x02";
+  std::string reading = "\x02";
   for (const internal::Morpheme& m : ms) {
     x.push_back({internal::FeatureKey("w", m.lemma), 1.0});
     x.push_back({internal::FeatureKey("w2", prev + "|" + m.lemma), 1.0});
     prev = m.lemma;
+    known = known || m.known || std::any_of(m.lemma.begin(), m.lemma.end(), [](char c) {
+              return c >= 'a' && c <= 'z';
+            });
+    // The placeholders' readings would tie every place to the kana of 地域.
+    reading += m.lemma == "制度" ? "\x04" : m.lemma == "地域" ? "\x05" : m.reading;
   }
   x.push_back({internal::FeatureKey("w2", prev + "|\x03"), 1.0});
   const double ws = 1.0 / std::sqrt(static_cast<double>(x.size() - first));
   for (size_t i = first; i < x.size(); ++i) x[i].second = ws;
+  reading += "\x03";
+  AddCharGrams(reading, x, "r", 1, 3);
+  return known;
 }
 
 // The classifier's view of a message: character 1- to 3-grams of the
@@ -1487,12 +1504,13 @@ void Nlu::Impl::AddWords(const std::string& clean, internal::SparseVector& x) co
 // each (so 「児童扶養手当はいくら」 and 「育成手当はいくら」 share their
 // n-grams) and digit runs by 0, the keyword scores of every intent, the
 // message features and its language.
-internal::SparseVector Nlu::Impl::Featurize(const Analysis& a) const {
+internal::SparseVector Nlu::Impl::Featurize(const Analysis& a, bool* known_word) const {
   const std::string clean = PlaceholderText(a);
   internal::SparseVector x;
   x.reserve(clean.size() * 3 + intents.size() + kFeatureCount + 1);
   AddCharGrams(clean, x);
-  AddWords(clean, x);
+  const bool known = AddWords(clean, x);
+  if (known_word) *known_word = known;
   // The keyword scores of the English-glossed text (the same as a.raw for
   // Japanese).
   std::vector<double> glossed_raw;
@@ -1543,7 +1561,8 @@ void Nlu::Impl::Decide(Analysis* a, const internal::LinearClassifier* model) con
   // reads one of the facets the keyword lists were never tuned for, or when
   // it is very sure; otherwise the keyword reading (tuned on the project's
   // conversations) stands.
-  std::vector<double> p = model->Predict(Featurize(*a));
+  bool known_word = true;
+  std::vector<double> p = model->Predict(Featurize(*a, &known_word));
   std::vector<std::pair<double, size_t>> cl;
   for (size_t i = 0; i < p.size(); ++i) cl.push_back({p[i], i});
   std::stable_sort(cl.begin(), cl.end(),
@@ -1559,7 +1578,7 @@ void Nlu::Impl::Decide(Analysis* a, const internal::LinearClassifier* model) con
   // municipality (国立市で就業の相談) is a question unless the model is sure
   // (`override_probability`: 国立市で子育てしてます introduces the parent).
   if (best == "municipality.set" && a->f[kOnlyRegion] == 0 && !u.intent.empty() &&
-      u.intent != "municipality.set" && top < override_probability)
+      u.intent != "municipality.set" && top < place_override_probability)
     return;
   // One character, even repeated (あ, 🙂, ｗｗｗ), or only fillers (えっと)
   // is no question: the model would only echo the examples that share them.
@@ -1567,6 +1586,8 @@ void Nlu::Impl::Decide(Analysis* a, const internal::LinearClassifier* model) con
     const std::u32string points = utf8::ToU32(Normalize(u.raw));  // before romaji → kana
     if (std::set<char32_t>(points.begin(), points.end()).size() < 2) return;
     if (OnlyFillers(a->canonical)) return;
+    // No word the dictionary knows (ぱぴぷぺぽ, もにゃもにゃ): nothing to read.
+    if (!known_word) return;
   }
   // The classifier decides when it is confident (`override_probability`),
   // and whenever the keywords find nothing; below that the keyword reading
