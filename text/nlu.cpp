@@ -259,9 +259,9 @@ struct Nlu::Impl {
   double ambiguity_floor = 0.2;    // … when the second is at least this likely
   bool class_weights = true;       // weigh each type by 1 / its corpus share
   double classifier_c = 4.0;
-  double override_probability = 0.85;       // the classifier overrides the keywords
-  double prefer_probability = 0.5;          // … or, for these intents, at this probability
-  double place_override_probability = 0.9;  // municipality.set over a keyword reading
+  double override_probability = 0.85;        // the classifier overrides the keywords
+  double prefer_probability = 0.5;           // … or, for these intents, at this probability
+  double place_override_probability = 0.98;  // municipality.set over a keyword reading
   std::set<std::string> preferred_intents;
   struct Example {
     std::string text;
@@ -1483,6 +1483,7 @@ bool Nlu::Impl::AddWords(const std::string& clean, internal::SparseVector& x) co
   std::string reading = "\x02";
   for (const internal::Morpheme& m : ms) {
     x.push_back({internal::FeatureKey("w", m.lemma), 1.0});
+    if (m.reading != m.lemma) x.push_back({internal::FeatureKey("wr", m.reading), 1.0});
     x.push_back({internal::FeatureKey("w2", prev + "|" + m.lemma), 1.0});
     prev = m.lemma;
     known = known || m.known || std::any_of(m.lemma.begin(), m.lemma.end(), [](char c) {
