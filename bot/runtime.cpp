@@ -2,6 +2,8 @@
 // state store and the log store, and wires the engine to them.
 #include "bot/runtime.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -136,7 +138,13 @@ struct Runtime::Impl {
   }
   bool KnownTarget(const std::string& kind, const std::string& id) const;
   Result<std::shared_ptr<const text::Nlu>> Train(const std::vector<text::ExtraExample>& examples) {
-    auto nlu = text::Nlu::Create(options.lexicon_dir, lexicon, examples);
+    // The trained model is kept under data_dir/models: a restart with the
+    // same corpus and editors' examples loads it instead of training.
+    const std::string cache = options.in_memory ? "" : options.data_dir + "/models";
+    auto nlu = text::Nlu::Create(options.lexicon_dir, lexicon, examples, cache);
+    // Training's tens of megabytes are free now; glibc keeps freed heap
+    // pages mapped unless asked to give them back.
+    ::malloc_trim(0);
     if (!nlu.ok()) return nlu.status();
     // Every question type has an answer (and every answer a type): a
     // mismatch stops the start, naming the file and the id.

@@ -26,21 +26,37 @@ class LinearClassifier {
   static std::unique_ptr<LinearClassifier> Train(const std::vector<SparseVector>& x,
                                                  const std::vector<int>& y, int classes, double c,
                                                  const std::vector<double>& weights = {});
+  // Train, through a cache: the model is kept in `cache_dir` under a name
+  // derived from the SHA-256 of everything training reads (features, labels,
+  // C, weights, solver settings), loaded from there when present, and saved
+  // there after training (other models in `cache_dir` are removed). An empty
+  // `cache_dir`, or a cache that cannot be read or written, means plain
+  // training: the result is the same model either way.
+  static std::unique_ptr<LinearClassifier> TrainCached(const std::vector<SparseVector>& x,
+                                                       const std::vector<int>& y, int classes,
+                                                       double c, const std::vector<double>& weights,
+                                                       const std::string& cache_dir);
+  // Writes the model to `path` (through `path`.tmp and a rename, so a reader
+  // never sees half a file). False on an I/O error.
+  bool Save(const std::string& path) const;
+  // The model Save wrote, or null when the file is missing, truncated or not
+  // such a model (the caller then trains).
+  static std::unique_ptr<LinearClassifier> Load(const std::string& path);
   ~LinearClassifier();
-  // Class probabilities (size = classes), summing to 1.
+  // Class probabilities (size = classes), summing to 1: one-vs-rest logistic
+  // outputs of the classes seen in training, normalized (as LIBLINEAR's
+  // predict_probability).
   std::vector<double> Predict(const SparseVector& x) const;
   int classes() const { return classes_; }
-  size_t features() const { return index_.size(); }
+  size_t features() const { return keys_.size(); }
 
  private:
   LinearClassifier() = default;
-  std::vector<std::pair<uint64_t, int>> index_;  // sorted by key → LIBLINEAR index (1-based)
-  struct ModelDeleter {
-    void operator()(void* m) const;
-  };
-  std::unique_ptr<void, ModelDeleter> model_;
   int classes_ = 0;
-  std::vector<int> label_to_class_;  // LIBLINEAR's label order → our class
+  std::vector<uint64_t> keys_;  // sorted feature keys; feature j is keys_[j]
+  std::vector<float> w_;        // keys_.size() × classes_, row-major
+  std::vector<float> bias_;     // per class
+  std::vector<uint8_t> seen_;   // per class: 1 when it had training examples
 };
 
 }  // namespace yorisoi::text::internal

@@ -261,6 +261,7 @@ struct Nlu::Impl {
   double classifier_c = 4.0;
   double override_probability = 0.85;        // the classifier overrides the keywords
   double prefer_probability = 0.5;           // … or, for these intents, at this probability
+  std::string model_cache_dir;               // "": train at every start
   double place_override_probability = 0.98;  // municipality.set over a keyword reading
   std::set<std::string> preferred_intents;
   struct Example {
@@ -271,8 +272,10 @@ struct Nlu::Impl {
     std::string file;  // train/FILE.jsonl it came from ("" for editors' examples)
   };
   std::vector<Example> corpus;
-  std::vector<internal::SparseVector> corpus_x;  // features of `corpus`
-  std::vector<int> corpus_y;                     // intent index of `corpus`
+  // The features of `corpus`, computed again for each use: kept, they
+  // would hold ~10 MB for the server's whole life.
+  std::vector<internal::SparseVector> CorpusFeatures() const;
+  std::vector<int> corpus_y;  // intent index of `corpus`
   struct CrisisCase {
     std::string text, language, kind;
   };
@@ -334,10 +337,12 @@ struct Nlu::Impl {
       if (intents[i].id == id) return static_cast<int>(i);
     return -1;
   }
-  // Trains on the examples whose index passes `use`.
+  // Trains on the examples whose index passes `use` (through the model
+  // cache in `cache_dir` when not empty).
   std::unique_ptr<internal::LinearClassifier> TrainOn(const std::vector<internal::SparseVector>& x,
                                                       const std::vector<int>& y,
-                                                      const std::vector<bool>& use) const;
+                                                      const std::vector<bool>& use,
+                                                      const std::string& cache_dir = "") const;
 
   std::string Canonicalize(std::string_view normalized) const;
   void MatchRegions(const std::string& normalized, Understanding* u,
@@ -991,7 +996,8 @@ Status Nlu::Impl::AddExtraExamples(const std::vector<ExtraExample>& extra) {
 }
 
 Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexicon& lexicon,
-                                         const std::vector<ExtraExample>& extra) {
+                                         const std::vector<ExtraExample>& extra,
+                                         const std::string& model_cache_dir) {
   std::unique_ptr<Nlu> nlu(new Nlu());
   Impl& im = *nlu->impl_;
   using R = Result<std::unique_ptr<Nlu>>;
@@ -1001,6 +1007,7 @@ Result<std::unique_ptr<Nlu>> Nlu::Create(const std::string& data_dir, const Lexi
   im.AddLexicon(lexicon);
   im.morph = internal::Morphology::Create();
   if (Status s = im.AddExtraExamples(extra); !s.ok()) return R(s);
+  im.model_cache_dir = model_cache_dir;
   if (auto st = im.LoadAndTrain(data_dir); !st.ok()) return R(st);
   return R(std::move(nlu));
 }
@@ -1062,23 +1069,17 @@ Status Nlu::Impl::LoadAndTrain(const std::string& data_dir) {
     for (int k = 0; k < kEditWeight; ++k)
       corpus.push_back(Example{ex.text, ex.intent, false, true, ""});
   if (corpus.empty()) return Status::Ok();
-  corpus_x.reserve(corpus.size());
-  for (const Example& ex : corpus) {
-    Analysis a;
-    Analyze(ex.text, kCorpusDay, &a);
-    corpus_x.push_back(Featurize(a));
-    corpus_y.push_back(IntentIndex(ex.intent));
-  }
+  for (const Example& ex : corpus) corpus_y.push_back(IntentIndex(ex.intent));
   std::vector<bool> use(corpus.size());
   for (size_t i = 0; i < corpus.size(); ++i) use[i] = !corpus[i].heldout;
-  classifier = TrainOn(corpus_x, corpus_y, use);
+  classifier = TrainOn(CorpusFeatures(), corpus_y, use, model_cache_dir);
   if (!classifier) return Status::InvalidArgument("train/: the classifier could not be trained");
   return Status::Ok();
 }
 
 std::unique_ptr<internal::LinearClassifier> Nlu::Impl::TrainOn(
     const std::vector<internal::SparseVector>& x, const std::vector<int>& y,
-    const std::vector<bool>& use) const {
+    const std::vector<bool>& use, const std::string& cache_dir) const {
   std::vector<internal::SparseVector> tx;
   std::vector<int> ty;
   for (size_t i = 0; i < x.size(); ++i) {
@@ -1099,8 +1100,8 @@ std::unique_ptr<internal::LinearClassifier> Nlu::Impl::TrainOn(
       if (count[k] > 0)
         weights[k] = static_cast<double>(ty.size()) / (present * static_cast<double>(count[k]));
   }
-  return internal::LinearClassifier::Train(tx, ty, static_cast<int>(intents.size()), classifier_c,
-                                           weights);
+  return internal::LinearClassifier::TrainCached(tx, ty, static_cast<int>(intents.size()),
+                                                 classifier_c, weights, cache_dir);
 }
 
 namespace {
@@ -1173,7 +1174,19 @@ void Nlu::Impl::EvaluateHeldOut(const Nlu& nlu, NluEvaluation& ev) const {
 // Fold = position among the training examples mod `folds`. Each fold's model
 // is trained on the other folds and the fold's messages go through the same
 // decision as Understand (keywords, crisis and rules included).
+std::vector<internal::SparseVector> Nlu::Impl::CorpusFeatures() const {
+  std::vector<internal::SparseVector> x;
+  x.reserve(corpus.size());
+  for (const Example& ex : corpus) {
+    Analysis a;
+    Analyze(ex.text, kCorpusDay, &a);
+    x.push_back(Featurize(a));
+  }
+  return x;
+}
+
 Status Nlu::Impl::CrossValidate(int folds, NluEvaluation& ev) const {
+  const std::vector<internal::SparseVector> corpus_x = CorpusFeatures();
   std::vector<size_t> train_idx;
   for (size_t i = 0; i < corpus.size(); ++i)
     if (!corpus[i].heldout) train_idx.push_back(i);

@@ -173,9 +173,14 @@ class Nlu {
   // The same, plus the editors' examples (see ExtraExample). Each needs a
   // text and exactly one of a known intent or a lexicon program; errors name
   // it ("extra[2].intent: unknown intent 'x'"). Deterministic: the same
-  // files and examples give the same model.
+  // files and examples give the same model. With `model_cache_dir`, the
+  // trained classifier is kept there (a file named by the SHA-256 of its
+  // training data and settings) and loaded instead of trained at the next
+  // start with the same data; a cache that cannot be used only costs the
+  // training.
   static Result<std::unique_ptr<Nlu>> Create(const std::string& data_dir, const Lexicon& lexicon,
-                                             const std::vector<ExtraExample>& extra);
+                                             const std::vector<ExtraExample>& extra,
+                                             const std::string& model_cache_dir = "");
   ~Nlu();
   // `now_ms`: the message timestamp (epoch ms); time questions
   // (Understanding.time) are resolved against it. The first overload takes
