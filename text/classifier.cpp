@@ -6,6 +6,7 @@
 
 #include <linear.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -192,7 +193,9 @@ bool Get(std::ifstream& in, std::vector<T>& v, size_t count) {
 // Layout (host byte order: the file is a cache on this machine): magic,
 // uint64 classes, uint64 features, keys, seen, bias, weights.
 bool LinearClassifier::Save(const std::string& path) const {
-  const std::string tmp = path + ".tmp";
+  // One temporary file per process: two starts sharing data/ never write
+  // into the same one.
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return false;

@@ -36,7 +36,7 @@ class LinearClassifier {
                                                        const std::vector<int>& y, int classes,
                                                        double c, const std::vector<double>& weights,
                                                        const std::string& cache_dir);
-  // Writes the model to `path` (through `path`.tmp and a rename, so a reader
+  // Writes the model to `path` (through a temporary file and a rename, so a reader
   // never sees half a file). False on an I/O error.
   bool Save(const std::string& path) const;
   // The model Save wrote, or null when the file is missing, truncated or not
