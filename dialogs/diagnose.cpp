@@ -59,15 +59,39 @@ const Question* NextQuestion(const Ctx& c) {
   return nullptr;
 }
 
-void AskNext(Ctx& c, const Question& q, bool first) {
+// The kinds of help the message itself names (「使える手当はある？」): taken
+// as answered "yes", and their programs listed at once, so the answer
+// comes before the questions. "" when none.
+std::string NamedKinds(Ctx& c) {
+  if (c.u == nullptr) return "";
+  std::vector<std::string> lines;
+  for (const Question& q : Questions()) {
+    const auto& named = c.u->categories;
+    if (std::find(named.begin(), named.end(), q.category) == named.end()) continue;
+    const std::vector<const kb::Program*> ps = RegionPrograms(c, q.category);
+    if (ps.empty()) continue;
+    c.t.diagnose[q.id] = true;
+    std::vector<std::string> names;
+    for (const kb::Program* p : ps) names.push_back(ShortProgramName(*p));
+    lines.push_back(RegionName(c) + "の「" + q.category + "」は" + std::to_string(ps.size()) +
+                    "件です：" + Join(names, "、") + "。");
+  }
+  return lines.empty() ? "" : Join(lines, "\n") + "\n";
+}
+
+void AskNext(Ctx& c, const Question& q, bool first, const std::string& lead = "") {
   Pending p;
   p.kind = "diagnose";
   p.slot = q.id;
   c.t.pending = p;
   c.out.meta.flow = "diagnose";
   const size_t n = Remaining(c).size();
-  std::string text;
-  if (first) {
+  std::string text = lead;
+  if (first && !lead.empty()) {
+    text +=
+        "ほかにも使えそうな制度がないか、いくつか質問します。「はい」「いいえ」で答えてください。"
+        "\n";
+  } else if (first) {
     text = "いくつか質問して、" + RegionName(c) +
            "で使えそうな制度をしぼりこみます。"
            "「はい」「いいえ」で答えてください。\n";
@@ -126,9 +150,10 @@ void Diagnose(Ctx& c, bool start) {
     c.t.EndFlow();
     if (Region(c).empty() && c.t.prefecture.empty()) return AskMunicipality(c, "diagnose", "");
     c.t.flow = "diagnose";
+    const std::string lead = NamedKinds(c);
     const Question* q = NextQuestion(c);
     if (!q) return Finish(c);
-    return AskNext(c, *q, true);
+    return AskNext(c, *q, true, lead);
   }
   // An answer to the pending question.
   const std::string qid = c.t.pending && c.t.pending->kind == "diagnose" ? c.t.pending->slot : "";
