@@ -35,6 +35,35 @@ std::string Topic(const std::string& intent) {
   return "Answer";
 }
 
+// A lead that says what the reply does, for the replies that carry no
+// figures: the questions the bot asks, housekeeping and the flows' starts.
+// "" when the facts lead fits better.
+std::string WhatItDoes(const Ctx& c, const std::string& intent) {
+  const std::string& flow = c.out.meta.flow;
+  if (c.t.pending && c.t.pending->kind == "municipality")
+    return "Which city or town do you live in? Please reply with its name (for example Kodaira, "
+           "Kunitachi, Arida or Okayama); programs and offices differ by place";
+  if (flow == "diagnose" && c.t.pending)
+    return "A few yes/no questions follow to find the programs that fit you: reply はい (yes) or "
+           "いいえ (no), or 結果を見る to see the result";
+  if (flow == "diagnose") return "Programs that may fit you, with the reason for each";
+  if (flow == "clarify") return "Which of the two did you mean? Please tap one of the buttons";
+  if (flow == "feeling")
+    return "Thank you for telling me. You are not alone; the places below listen to parents";
+  if (flow == "handoff") return "I have passed your message on to the city's staff";
+  if (intent == "municipality.set")
+    return "Got it: from now on I answer with the information of that city";
+  if (intent == "help" || intent == "greeting")
+    return "Hello. I answer questions about support for single-parent families: programs, "
+           "allowance estimates, offices and their hours. You can write in English";
+  if (intent == "thanks") return "You are welcome";
+  if (intent == "cancel") return "OK, I stopped";
+  if (intent == "reset") return "OK, everything you told me is forgotten; let us start again";
+  if (intent == "out_of_scope")
+    return "Sorry, I can only answer questions about support for single-parent families";
+  return "";
+}
+
 // "1月8日(金)" → "Friday, January 8"; "7月9日" → "July 9".
 std::string EnglishDate(int month, int day, const std::string& weekday) {
   static const std::pair<const char*, const char*> kDays[] = {
@@ -139,8 +168,10 @@ void EnglishLead(Ctx& c) {
       c.out.messages.insert(c.out.messages.begin(), Message{line, {}, {}, {}});
     return;
   }
-  const std::string all = AnswerText(c);
   const std::string intent = c.out.meta.intent.empty() ? c.u->intent : c.out.meta.intent;
+  if (const std::string what = WhatItDoes(c, intent); !what.empty())
+    return Lead(c, what + " (in Japanese below).");
+  const std::string all = AnswerText(c);
   const bool about_time = intent == "program.payment_date" || intent == "program.renewal" ||
                           intent.rfind("window.", 0) == 0 || intent == "program.window";
   const bool about_money = intent == "program.amount" || intent == "calc" ||

@@ -259,10 +259,12 @@ struct Nlu::Impl {
   double ambiguity_floor = 0.2;    // … when the second is at least this likely
   bool class_weights = true;       // weigh each type by 1 / its corpus share
   double classifier_c = 4.0;
-  double override_probability = 0.85;        // the classifier overrides the keywords
-  double prefer_probability = 0.5;           // … or, for these intents, at this probability
-  std::string model_cache_dir;               // "": train at every start
-  double place_override_probability = 0.98;  // municipality.set over a keyword reading
+  double override_probability = 0.85;  // the classifier overrides the keywords
+  double prefer_probability = 0.5;     // … or, for these intents, at this probability
+  std::string model_cache_dir;         // "": train at every start
+  double place_override_probability = 0.98;
+  double place_question_probability =
+      0.25;  // … below it, a question's at this  // municipality.set over a keyword reading
   std::set<std::string> preferred_intents;
   struct Example {
     std::string text;
@@ -736,6 +738,7 @@ Status Nlu::Impl::LoadIntentSettings(const json& j, const std::string& file) {
                              {"ambiguity_floor", &ambiguity_floor},
                              {"override_probability", &override_probability},
                              {"place_override_probability", &place_override_probability},
+                             {"place_question_probability", &place_question_probability},
                              {"prefer_probability", &prefer_probability}}) {
     if (!c.contains(key)) continue;
     if (!c[key].is_number()) {
@@ -1581,9 +1584,18 @@ void Nlu::Impl::Decide(Analysis* a, const internal::LinearClassifier* model) con
   for (size_t i = 0; i < p.size(); ++i) cl.push_back({p[i], i});
   std::stable_sort(cl.begin(), cl.end(),
                    [](const auto& x, const auto& y) { return x.first > y.first; });
-  const double top = cl[0].first;
-  const double second = cl.size() > 1 ? cl[1].first : 0.0;
-  const std::string& best = intents[cl[0].second].id;
+  // A place and a question (I live in Arida. What support can I get?): the
+  // place reaches the dialogs through the entities either way, so the
+  // question is the reading when the model gives it a fair chance.
+  size_t pick = 0;
+  if (cl.size() > 2 && intents[cl[0].second].id == "municipality.set" && a->f[kOnlyRegion] == 0 &&
+      cl[0].first < place_override_probability && cl[1].first >= place_question_probability)
+    pick = 1;
+  // Given that it is no mere introduction, the question's probability.
+  const double rest = pick == 0 ? 1.0 : 1.0 - cl[0].first;
+  const double top = cl[pick].first / rest;
+  const double second = cl[pick == 0 ? 1 : 2].first / rest;
+  const std::string& best = intents[cl[pick].second].id;
   // The facets refine a program question; they never replace a window,
   // calculation or housekeeping reading.
   const bool preferred = preferred_intents.count(best) > 0 && top >= prefer_probability &&
@@ -1614,8 +1626,9 @@ void Nlu::Impl::Decide(Analysis* a, const internal::LinearClassifier* model) con
   if (!use) return;
   u.intents.clear();
   for (const auto& [prob, i] : cl) {
-    if (prob < 0.05) break;
-    u.intents.push_back({intents[i].id, prob});
+    if (pick == 1 && i == cl[0].second) continue;  // the place: not the reading
+    if (prob / rest < 0.05) break;
+    u.intents.push_back({intents[i].id, prob / rest});
   }
   u.intent = best;
   u.confidence = top;

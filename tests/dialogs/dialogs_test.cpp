@@ -606,6 +606,13 @@ TEST(English, LeadLineBeforeTheJapaneseAnswer) {
        "2026-11-25T10:00:00+09:00", "042-341-1211", "電話"},
       {"When is the next payment of the child rearing allowance in Arida?",
        "2026-12-02T10:00:00+09:00", "January 8", "1月8日"},
+      // Replies without figures say what they do: the question asked back,
+      // the diagnosis' yes/no questions (a place and a question in one
+      // message: the question is answered, in that place).
+      {"What help can I get?", "2026-11-25T10:00:00+09:00", "Which city", "市区町村"},
+      {"I live in Arida. What support can I get?", "2026-11-25T10:00:00+09:00", "yes/no",
+       "有田市で使えそうな制度"},
+      {"thank you", "2026-11-25T10:00:00+09:00", "welcome", "どういたしまして"},
   };
   for (const Row& r : rows) {
     Conversation c = Converse({r.text}, r.at);
