@@ -302,6 +302,13 @@ void HoursAnswer(Ctx& c, const kb::Window& w) {
   SayCard(c, text, w);
 }
 
+// 「いちばん近いのは？」: the bot knows no distances, so every office of the
+// program with its address, for the parent to compare.
+bool AsksNearest(const Ctx& c) {
+  return Asked(c, {"近い", "ちかい", "最寄", "もより", "近く", "ちかく", "どれ", "何か所",
+                   "なんかしょ", "nearest", "closest"});
+}
+
 // A program with several offices that the message does not tell apart
 // (はあと: 飯田橋, 飯田橋 しごとセンター, 立川): every other one's place, so
 // the parent can pick the nearest.
@@ -311,10 +318,11 @@ std::vector<std::string> OtherPlaces(const Ctx& c, const kb::Window& w) {
   if (!pc.program) return others;
   const std::optional<kb::Program> p = c.kb.Resolve(pc.program->id, Region(c));
   const double mine = c.matcher.WindowAffinity(w.id, c.canon);
+  const bool compare = AsksNearest(c);
   for (const std::string& id : p ? p->windows : std::vector<std::string>{}) {
     const kb::Window* x = c.kb.FindWindow(id);
     if (!x || x == &w || x->address.empty() || !WindowAllowed(c, *x)) continue;
-    if (c.matcher.WindowAffinity(id, c.canon) < mine) continue;
+    if (!compare && c.matcher.WindowAffinity(id, c.canon) < mine) continue;
     std::string row = "・" + x->name + "：" + x->address;
     if (!x->phones.empty()) row += "（電話 " + PhonesText(*x) + "）";
     others.push_back(row);
@@ -332,7 +340,11 @@ void PlaceAnswer(Ctx& c, const kb::Window& w) {
   text += "\n受付：" + w.hours.text;
   const std::vector<std::string> others = OtherPlaces(c, w);
   SayCard(c, text, w);
-  if (!others.empty()) c.Say("ほかの窓口：\n" + Join(others, "\n"));
+  if (others.empty()) return;
+  c.Say((AsksNearest(c)
+             ? "ほかの窓口です。どこが近いかは、お住まいからの道のりを住所でお確かめください。\n"
+             : "ほかの窓口：\n") +
+        Join(others, "\n"));
 }
 
 void CardAnswer(Ctx& c, const std::string& intent, const kb::Window& w, const kb::Window* second) {
