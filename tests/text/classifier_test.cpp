@@ -26,8 +26,10 @@ TEST(Classifier, HeldOutAccuracyAndEveryCrisisCase) {
   // --nlu`) on the 684 held-out messages (2026-12-07, second round: 273
   // more hand-written messages, 52 of them held out, among them the first
   // out-of-scope ones: weather, cooking, homework, pets, games… in every
-  // style, harder than the earlier lines; before them 91.9 % on 632). The
-  // floor sits a little below; the target is 95 %.
+  // style, harder than the earlier lines; before them 91.9 % on 632).
+  // Third corpus round (2026-12-08): 392 more hand-written messages where
+  // the CV is weakest, 83 held out: 92.0 % here on 767 (92.3 % in `yorisoi
+  // eval --nlu`). The floor sits a little below; the target is 95 %.
   EXPECT_GE(accuracy, 0.90);
   // Cross-validation runs the whole decision on the training part (3 folds:
   // 91.4 % measured).
