@@ -38,8 +38,8 @@ namespace {
 
 void Quiet(const char*) {}
 
-// LIBLINEAR's stopping tolerance. 0.01: CV +0.1 %, training 1.6× as long
-// (text/data/README.md).
+// LIBLINEAR's stopping tolerance. 0.01: CV +0.1 %, training about 6 %
+// longer (text/data/README.md).
 constexpr double kEps = 0.02;
 
 // Sorted, merged LIBLINEAR nodes for `x`; unknown features are dropped. The

@@ -262,9 +262,10 @@ struct Nlu::Impl {
   double override_probability = 0.85;  // the classifier overrides the keywords
   double prefer_probability = 0.5;     // … or, for these intents, at this probability
   std::string model_cache_dir;         // "": train at every start
+  // The model's municipality.set over a keyword reading from this;
   double place_override_probability = 0.98;
-  double place_question_probability =
-      0.25;  // … below it, a question's at this  // municipality.set over a keyword reading
+  // … below it, the second reading (a question) from this.
+  double place_question_probability = 0.25;
   std::set<std::string> preferred_intents;
   struct Example {
     std::string text;
@@ -1174,9 +1175,6 @@ void Nlu::Impl::EvaluateHeldOut(const Nlu& nlu, NluEvaluation& ev) const {
   for (const auto& [file, n] : by_file) ev.heldout_by_file.push_back({file, n.second, n.first});
 }
 
-// Fold = position among the training examples mod `folds`. Each fold's model
-// is trained on the other folds and the fold's messages go through the same
-// decision as Understand (keywords, crisis and rules included).
 std::vector<internal::SparseVector> Nlu::Impl::CorpusFeatures() const {
   std::vector<internal::SparseVector> x;
   x.reserve(corpus.size());
@@ -1188,6 +1186,9 @@ std::vector<internal::SparseVector> Nlu::Impl::CorpusFeatures() const {
   return x;
 }
 
+// Fold = position among the training examples mod `folds`. Each fold's model
+// is trained on the other folds and the fold's messages go through the same
+// decision as Understand (keywords, crisis and rules included).
 Status Nlu::Impl::CrossValidate(int folds, NluEvaluation& ev) const {
   const std::vector<internal::SparseVector> corpus_x = CorpusFeatures();
   std::vector<size_t> train_idx;
@@ -1602,7 +1603,7 @@ void Nlu::Impl::Decide(Analysis* a, const internal::LinearClassifier* model) con
                          (u.intent.empty() || u.intent.rfind("program.", 0) == 0);
   // "Only a place" is a rule's reading: a message that says more than its
   // municipality (国立市で就業の相談) is a question unless the model is sure
-  // (`override_probability`: 国立市で子育てしてます introduces the parent).
+  // (`place_override_probability`: 国立市で子育てしてます introduces the parent).
   if (best == "municipality.set" && a->f[kOnlyRegion] == 0 && !u.intent.empty() &&
       u.intent != "municipality.set" && top < place_override_probability)
     return;

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "text/nlu.h"
+#include "core/time.h"
 #include "dialogs/lexicon.h"
 #include "knowledge/kb.h"
-#include "core/time.h"
 #include "tests/dialogs/test_world.h"
+#include "text/nlu.h"
 
 namespace yorisoi::dialogs {
 namespace {
@@ -632,8 +632,9 @@ TEST(English, LeadLineBeforeTheJapaneseAnswer) {
 // 児童手当 for the ages given: a supported child up to 22 counts for the
 // birth order but gets nothing; the third child gets the 第3子 amount.
 TEST(Answers, ChildAllowanceForTheAgesGiven) {
-  Conversation c = Converse({"うちは21歳の大学生(仕送りしてる)と15歳と5歳がいます。児童手当は月いくらになる？"},
-                            "2026-06-10T12:00:00+09:00");
+  Conversation c =
+      Converse({"うちは21歳の大学生(仕送りしてる)と15歳と5歳がいます。児童手当は月いくらになる？"},
+               "2026-06-10T12:00:00+09:00");
   const std::string all = AllText(c.outs.back());
   EXPECT_NE(all.find("40,000円"), std::string::npos) << Describe(c);
   EXPECT_NE(all.find("30,000円"), std::string::npos) << Describe(c);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,13 @@ Data Toy(int extra = 0) {
   return d;
 }
 
+// The toy model, trained and saved to `path`.
+std::unique_ptr<LinearClassifier> TrainAndSave(const Data& d, const std::string& path) {
+  auto m = LinearClassifier::Train(d.x, d.y, 4, 4.0);
+  if (m && !m->Save(path)) m.reset();
+  return m;
+}
+
 std::vector<std::string> Files(const std::string& dir) {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
@@ -64,10 +72,9 @@ TEST(ModelCache, TrainedModelPredictsSeenClassesOnly) {
 TEST(ModelCache, SavedModelPredictsTheSame) {
   test_util::TempDir dir("yorisoi-model");
   const Data d = Toy();
-  auto m = LinearClassifier::Train(d.x, d.y, 4, 4.0);
-  ASSERT_TRUE(m);
   const std::string path = dir.path() + "/m.bin";
-  ASSERT_TRUE(m->Save(path));
+  auto m = TrainAndSave(d, path);
+  ASSERT_TRUE(m);
   EXPECT_EQ(Files(dir.path()), std::vector<std::string>{"m.bin"});
   auto loaded = LinearClassifier::Load(path);
   ASSERT_TRUE(loaded);
@@ -78,11 +85,9 @@ TEST(ModelCache, SavedModelPredictsTheSame) {
 
 TEST(ModelCache, DamagedFilesAreRefused) {
   test_util::TempDir dir("yorisoi-model");
-  const Data d = Toy();
-  auto m = LinearClassifier::Train(d.x, d.y, 4, 4.0);
-  ASSERT_TRUE(m);
   const std::string path = dir.path() + "/m.bin";
-  ASSERT_TRUE(m->Save(path));
+  auto m = TrainAndSave(Toy(), path);
+  ASSERT_TRUE(m);
   const auto size = fs::file_size(path);
   struct Row {
     const char* what;
